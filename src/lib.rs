@@ -1,0 +1,5 @@
+//! shipgate turns a production-deployment runbook into CI steps.
+pub mod ci;
+pub mod config;
+pub mod git;
+pub mod version;
