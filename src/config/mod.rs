@@ -1,1 +1,75 @@
-//! config
+//! `shipgate.yml`: every key is optional; an empty or comment-only file means the defaults.
+//!
+//! [`load`] and [`parse`] check the shape of every section and report problems as
+//! `FILE:LINE:COL: message` (see [`ConfigError`]). The JSON Schema for editors is
+//! `schemas/shipgate.schema.json`; the user reference is `docs/config.md`.
+use serde::{Deserialize, Deserializer, Serialize};
+
+mod calendar;
+mod clock;
+mod error;
+mod load;
+mod locate;
+pub mod promote;
+pub mod schema;
+mod text_scalar;
+mod validate;
+pub mod version;
+pub mod windows;
+
+#[cfg(test)]
+pub(crate) mod doc_examples;
+#[cfg(test)]
+mod json_schema_tests;
+#[cfg(test)]
+mod load_tests;
+
+pub use calendar::{Date, LocalDateTime};
+pub use clock::{DailyHours, Minutes, TimeZoneName};
+pub use error::ConfigError;
+pub use load::{DEFAULT_PATH, load, parse};
+pub use promote::PromoteConfig;
+pub use schema::SchemaConfig;
+pub use version::VersionConfig;
+pub use windows::WindowsConfig;
+
+/// The whole of `shipgate.yml`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Config {
+    /// `version:` — how `shipgate-version` computes and writes releases.
+    #[serde(deserialize_with = "null_as_default")]
+    pub version: VersionConfig,
+    /// `schema:` — where migrations live and their SQL dialect.
+    #[serde(deserialize_with = "null_as_default")]
+    pub schema: SchemaConfig,
+    /// `environments:` — deployment environments in promotion order; non-empty, unique.
+    pub environments: Vec<String>,
+    /// `promote:` — who may promote a release.
+    #[serde(deserialize_with = "null_as_default")]
+    pub promote: PromoteConfig,
+    /// `windows:` — when deployments are allowed.
+    #[serde(deserialize_with = "null_as_default")]
+    pub windows: WindowsConfig,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Self {
+            version: VersionConfig::default(),
+            schema: SchemaConfig::default(),
+            environments: vec!["stage".to_owned(), "production".to_owned()],
+            promote: PromoteConfig::default(),
+            windows: WindowsConfig::default(),
+        }
+    }
+}
+
+/// Lets a section be present but empty (`windows:` with every key commented out).
+fn null_as_default<'de, D, T>(deserializer: D) -> Result<T, D::Error>
+where
+    D: Deserializer<'de>,
+    T: Deserialize<'de> + Default,
+{
+    Ok(Option::<T>::deserialize(deserializer)?.unwrap_or_default())
+}

@@ -4,16 +4,16 @@ use std::path::PathBuf;
 
 use serde::{Deserialize, Serialize};
 
-/// How much a kind of change bumps the version.
+/// How much a kind of change bumps the version; ordered from smallest to largest.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum BumpLevel {
-    /// X.y.z → (X+1).0.0
-    Major,
-    /// x.Y.z → x.(Y+1).0
-    Minor,
     /// x.y.Z → x.y.(Z+1)
     Patch,
+    /// x.Y.z → x.(Y+1).0
+    Minor,
+    /// X.y.z → (X+1).0.0
+    Major,
 }
 
 /// What a breaking change bumps while the major version is 0.

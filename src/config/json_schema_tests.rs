@@ -1,0 +1,151 @@
+//! Ties `schemas/shipgate.schema.json`, `docs/config.md` and [`parse`] together: every YAML
+//! example in the docs is valid for both, and invalid documents are rejected by both.
+use serde_json::Value as Json;
+
+use super::doc_examples::fenced_blocks;
+use super::{Config, parse};
+
+const SCHEMA: &str = include_str!("../../schemas/shipgate.schema.json");
+const CONFIG_DOC: &str = include_str!("../../docs/config.md");
+
+fn validator() -> jsonschema::Validator {
+    let schema: Json = serde_json::from_str(SCHEMA).unwrap();
+    jsonschema::draft202012::new(&schema).unwrap()
+}
+
+/// The YAML text as the JSON instance editors validate; an empty document is `{}`.
+fn instance(yaml: &str) -> Json {
+    match serde_yaml::from_str::<Json>(yaml).unwrap() {
+        Json::Null => Json::Object(Default::default()),
+        other => other,
+    }
+}
+
+fn schema_errors(validator: &jsonschema::Validator, yaml: &str) -> Vec<String> {
+    let instance = instance(yaml);
+    validator
+        .iter_errors(&instance)
+        .map(|e| format!("{}: {e}", e.instance_path))
+        .collect()
+}
+
+#[test]
+fn schema_is_draft_2020_12_with_our_id() {
+    let schema: Json = serde_json::from_str(SCHEMA).unwrap();
+    assert_eq!(
+        schema["$schema"],
+        "https://json-schema.org/draft/2020-12/schema"
+    );
+    assert_eq!(
+        schema["$id"],
+        "https://shipgate.dev/schemas/shipgate.schema.json"
+    );
+    assert!(jsonschema::meta::is_valid(&schema));
+}
+
+/// Every object in the schema is closed and every property is described.
+#[test]
+fn schema_objects_are_closed_and_properties_described() {
+    fn walk(node: &Json, at: &str) {
+        let Json::Object(map) = node else { return };
+        if let Some(Json::Object(props)) = map.get("properties") {
+            assert_eq!(
+                map.get("additionalProperties"),
+                Some(&Json::Bool(false)),
+                "{at}"
+            );
+            for (name, prop) in props {
+                assert!(
+                    prop.get("description").is_some(),
+                    "{at}/{name} has no description"
+                );
+            }
+        }
+        for (key, child) in map {
+            match child {
+                Json::Array(items) => items.iter().for_each(|i| walk(i, &format!("{at}/{key}"))),
+                _ => walk(child, &format!("{at}/{key}")),
+            }
+        }
+    }
+    walk(&serde_json::from_str(SCHEMA).unwrap(), "#");
+}
+
+#[test]
+fn every_yaml_example_in_the_config_doc_is_valid() {
+    let validator = validator();
+    let blocks = fenced_blocks(CONFIG_DOC, "yaml");
+    assert!(
+        blocks.len() >= 7,
+        "expected an example per section, found {}",
+        blocks.len()
+    );
+    for block in blocks {
+        let label = format!("docs/config.md (block at line {})", block.line);
+        if let Err(err) = parse(&block.text, &label) {
+            panic!("{err}");
+        }
+        let errors = schema_errors(&validator, &block.text);
+        assert!(errors.is_empty(), "{label}: schema rejects it: {errors:#?}");
+    }
+}
+
+#[test]
+fn the_design_sketch_is_in_the_config_doc() {
+    let sketch_start = "version:\n  tag_prefix: \"v\"            # \"\" for bare 1.2.3 tags\n";
+    assert!(
+        fenced_blocks(CONFIG_DOC, "yaml")
+            .iter()
+            .any(|b| b.text.starts_with(sketch_start)
+                && b.text
+                    .contains("min_time_left: 60m         # 0m: no margin")),
+        "docs/config.md lost the DESIGN.md §4 sketch"
+    );
+}
+
+#[test]
+fn the_defaults_written_out_in_the_doc_are_the_defaults() {
+    let blocks = fenced_blocks(CONFIG_DOC, "yaml");
+    let last = blocks.last().unwrap();
+    assert_eq!(
+        parse(&last.text, "docs/config.md").unwrap(),
+        Config::default()
+    );
+}
+
+#[test]
+fn invalid_documents_are_rejected_by_both() {
+    let validator = validator();
+    for yaml in [
+        "windoes: {}\n",
+        "version: {tag_prefx: x}\n",
+        "version: {initial: \"1.x\"}\n",
+        "version: {types: {feat: mayor}}\n",
+        "version: {manifests: [{path: x}]}\n",
+        "schema: {dialect: oracle}\n",
+        "schema: {paths: db}\n",
+        "environments: []\n",
+        "environments: [stage, stage]\n",
+        "environments: [pre prod]\n",
+        "promote: {github: {permission: triage}}\n",
+        "promote: {gitlab: {access_level: 35}}\n",
+        "windows: {deny_weekdays: [monday]}\n",
+        "windows: {deny_day_before_holiday: \"yes\"}\n",
+        "windows: {holidays: [2026-13-01]}\n",
+        "windows: {holidays: [26-12-25]}\n",
+        "windows: {vacations: [{from: 2026-08-03}]}\n",
+        "windows: {freezes: [{from: 2026-12-18 18:00, to: 2027-01-07T08:00}]}\n",
+        "windows: {hours: \"9:00-17:00\"}\n",
+        "windows: {hours: \"09:00-24:30\"}\n",
+        "windows: {min_time_left: 60}\n",
+        "windows: {min_time_left: 1.5h}\n",
+        "windows: {timezone: Europe Madrid}\n",
+        "[]\n",
+    ] {
+        assert!(parse(yaml, "t").is_err(), "parse accepts {yaml:?}");
+        assert!(
+            !schema_errors(&validator, yaml).is_empty(),
+            "schema accepts {yaml:?}"
+        );
+    }
+}

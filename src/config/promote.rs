@@ -1,0 +1,114 @@
+//! The `promote:` section of `shipgate.yml`: who may run `/promote`.
+use std::fmt;
+
+use serde::de::{self, Visitor};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+use super::null_as_default;
+
+/// The lowest GitHub repository role allowed to promote.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum GitHubPermission {
+    /// Repository admins only.
+    Admin,
+    /// Maintainers and admins.
+    #[default]
+    Maintain,
+    /// Anyone with write access.
+    Write,
+}
+
+/// The lowest GitLab project access level allowed to promote.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
+pub enum AccessLevel {
+    /// 30.
+    Developer,
+    /// 40.
+    #[default]
+    Maintainer,
+    /// 50.
+    Owner,
+}
+
+impl AccessLevel {
+    /// GitLab's numeric value: 30, 40 or 50.
+    pub fn value(self) -> u8 {
+        match self {
+            Self::Developer => 30,
+            Self::Maintainer => 40,
+            Self::Owner => 50,
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for AccessLevel {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_u64(AccessLevelVisitor)
+    }
+}
+
+struct AccessLevelVisitor;
+
+impl Visitor<'_> for AccessLevelVisitor {
+    type Value = AccessLevel;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("an access level: 30 (Developer), 40 (Maintainer) or 50 (Owner)")
+    }
+
+    fn visit_u64<E: de::Error>(self, value: u64) -> Result<AccessLevel, E> {
+        match value {
+            30 => Ok(AccessLevel::Developer),
+            40 => Ok(AccessLevel::Maintainer),
+            50 => Ok(AccessLevel::Owner),
+            _ => Err(invalid_level(value)),
+        }
+    }
+
+    fn visit_i64<E: de::Error>(self, value: i64) -> Result<AccessLevel, E> {
+        u64::try_from(value).map_or_else(|_| Err(invalid_level(value)), |v| self.visit_u64(v))
+    }
+}
+
+fn invalid_level<E: de::Error>(value: impl fmt::Display) -> E {
+    E::custom(format!(
+        "invalid access level {value}; use 30 (Developer), 40 (Maintainer) or 50 (Owner)"
+    ))
+}
+
+impl Serialize for AccessLevel {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_u8(self.value())
+    }
+}
+
+/// `promote.github`.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct GitHubPromote {
+    /// The lowest repository role allowed to promote.
+    pub permission: GitHubPermission,
+}
+
+/// `promote.gitlab`.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct GitLabPromote {
+    /// The lowest project access level allowed to promote.
+    pub access_level: AccessLevel,
+}
+
+/// The `promote:` section.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct PromoteConfig {
+    /// Rules on GitHub.
+    #[serde(deserialize_with = "null_as_default")]
+    pub github: GitHubPromote,
+    /// Rules on GitLab.
+    #[serde(deserialize_with = "null_as_default")]
+    pub gitlab: GitLabPromote,
+    /// Optional allow-list of logins that may promote; empty means no allow-list.
+    pub users: Vec<String>,
+}

@@ -1,0 +1,28 @@
+//! The `schema:` section of `shipgate.yml`, read by `shipgate-schema`.
+use serde::{Deserialize, Serialize};
+
+/// The SQL dialect migrations are written in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Dialect {
+    /// PostgreSQL.
+    #[default]
+    Postgres,
+    /// MySQL and MariaDB.
+    Mysql,
+    /// SQLite.
+    Sqlite,
+}
+
+/// The `schema:` section.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct SchemaConfig {
+    /// The SQL dialect of the migrations.
+    pub dialect: Dialect,
+    /// Directories (relative to the repository root) holding migrations that run before or
+    /// after the code, as the order decides. Empty: none configured.
+    pub paths: Vec<String>,
+    /// Directories holding migrations that always run after the code is deployed.
+    pub post_deploy_paths: Vec<String>,
+}

@@ -1,0 +1,131 @@
+//! Checks that need more than one value at a time, run after deserialisation.
+//! Each problem names the path of the offending value so the caller can find its line.
+use std::collections::HashSet;
+
+use super::Config;
+use super::locate::Step;
+
+/// A problem found after deserialisation: where, and what to do.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Violation {
+    /// Path of the offending value.
+    pub path: Vec<Step>,
+    /// The message shown to the user.
+    pub message: String,
+}
+
+impl Violation {
+    fn new(path: Vec<Step>, message: String) -> Self {
+        Self { path, message }
+    }
+}
+
+/// The first problem in `config`, in document order of the sections.
+pub(crate) fn validate(config: &Config) -> Option<Violation> {
+    environments(&config.environments).or_else(|| windows(config))
+}
+
+fn environments(names: &[String]) -> Option<Violation> {
+    let key = Step::Key("environments");
+    if names.is_empty() {
+        return Some(Violation::new(
+            vec![key],
+            "the list is empty; name at least one environment, e.g. [stage, production], \
+             or remove the key to use that default"
+                .to_owned(),
+        ));
+    }
+    let mut seen = HashSet::new();
+    for (i, name) in names.iter().enumerate() {
+        let path = vec![key.clone(), Step::Index(i)];
+        if !valid_environment_name(name) {
+            return Some(Violation::new(
+                path,
+                format!(
+                    "invalid environment name `{name}`; use letters, digits, `.`, `_` and `-`, \
+                     starting with a letter or digit"
+                ),
+            ));
+        }
+        if !seen.insert(name.as_str()) {
+            return Some(Violation::new(
+                path,
+                format!("`{name}` is listed twice; each environment must appear once"),
+            ));
+        }
+    }
+    None
+}
+
+/// Names appear in `/promote NAME` commands and CI variables: one token, no spaces.
+fn valid_environment_name(name: &str) -> bool {
+    let mut bytes = name.bytes();
+    bytes.next().is_some_and(|b| b.is_ascii_alphanumeric())
+        && bytes.all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'-'))
+}
+
+fn windows(config: &Config) -> Option<Violation> {
+    let windows = &config.windows;
+    let section = Step::Key("windows");
+    for (i, v) in windows.vacations.iter().enumerate() {
+        if v.to < v.from {
+            return Some(Violation::new(
+                vec![
+                    section.clone(),
+                    Step::Key("vacations"),
+                    Step::Index(i),
+                    Step::Key("to"),
+                ],
+                format!(
+                    "the vacation ends ({}) before it starts ({}); `to` is the last day off, \
+                     on or after `from`",
+                    v.to, v.from
+                ),
+            ));
+        }
+    }
+    for (i, f) in windows.freezes.iter().enumerate() {
+        if f.to <= f.from {
+            return Some(Violation::new(
+                vec![
+                    section.clone(),
+                    Step::Key("freezes"),
+                    Step::Index(i),
+                    Step::Key("to"),
+                ],
+                format!(
+                    "the freeze ends ({}) before or when it starts ({}); `to` must be after `from`",
+                    f.to, f.from
+                ),
+            ));
+        }
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn defaults_are_valid() {
+        assert_eq!(validate(&Config::default()), None);
+    }
+
+    #[test]
+    fn environment_names_are_single_tokens() {
+        for ok in ["stage", "production", "eu-west.1", "QA_2"] {
+            assert!(valid_environment_name(ok), "{ok}");
+        }
+        for bad in ["", "-stage", "pre prod", "prod/eu", "ünïcode"] {
+            assert!(!valid_environment_name(bad), "{bad}");
+        }
+    }
+
+    #[test]
+    fn duplicate_environments_point_at_the_second_one() {
+        let names = ["stage", "production", "stage"].map(String::from);
+        let v = environments(&names).unwrap();
+        assert_eq!(v.path, [Step::Key("environments"), Step::Index(2)]);
+    }
+}
