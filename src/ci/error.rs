@@ -1,0 +1,30 @@
+//! Errors from writing CI files.
+use std::io;
+use std::path::PathBuf;
+
+/// Why a CI file could not be written.
+#[derive(Debug, thiserror::Error)]
+pub enum CiError {
+    /// A file such as `$GITHUB_OUTPUT` could not be opened or written.
+    #[error("cannot write {}: {source}", path.display())]
+    Write {
+        /// The file.
+        path: PathBuf,
+        /// The underlying error.
+        source: io::Error,
+    },
+    /// An output key is not kebab-case (`previous-version`).
+    #[error(
+        "invalid output key `{0}`: use lowercase letters and digits separated by single dashes, \
+         e.g. previous-version"
+    )]
+    InvalidKey(String),
+    /// No random delimiter for a multi-line `$GITHUB_OUTPUT` value could be made.
+    #[error("cannot write {}: no random delimiter: {reason}", path.display())]
+    Delimiter {
+        /// The file being written.
+        path: PathBuf,
+        /// Why.
+        reason: String,
+    },
+}
