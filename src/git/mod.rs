@@ -1,1 +1,10 @@
-//! git
+//! git2-backed repository access: history, tags, the release commit and tag, and pushing them.
+mod error;
+mod push;
+mod repo;
+mod write;
+
+pub use error::GitError;
+pub use push::{PushAuth, RemoteState, redact_credentials};
+pub use repo::{CommitInfo, Repo, TagRef, short};
+pub use write::{Identity, Person};
