@@ -1,5 +1,6 @@
 //! shipgate turns a production-deployment runbook into CI steps.
 pub mod ci;
+pub mod cli;
 pub mod config;
 pub mod git;
 pub mod version;

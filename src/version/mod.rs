@@ -1,1 +1,15 @@
-//! version
+//! `shipgate-version`: the next semantic version from Conventional Commits, manifests bumped, tagged, pushed.
+pub mod bump;
+pub mod conventional;
+mod error;
+pub mod manifest;
+pub mod notes;
+mod outcome;
+mod publish;
+mod release;
+pub mod tags;
+
+pub use bump::{Bump, BumpRequest};
+pub use error::VersionError;
+pub use outcome::Outcome;
+pub use release::{PushTarget, VersionRequest, run};

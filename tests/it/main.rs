@@ -1,1 +1,4 @@
-
+//! Integration tests: the built binaries against real repositories (and, later, fake forges).
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+mod fixture;
+mod version;

@@ -1,0 +1,91 @@
+//! Errors of `shipgate-version`.
+use std::path::PathBuf;
+
+use crate::git::GitError;
+use crate::version::manifest::ManifestError;
+
+/// Why a release could not be computed or made.
+#[derive(Debug, thiserror::Error)]
+pub enum VersionError {
+    /// A git operation failed.
+    #[error(transparent)]
+    Git(#[from] GitError),
+    /// A manifest could not be read or rewritten.
+    #[error(transparent)]
+    Manifest(#[from] ManifestError),
+    /// A `Release-As:` footer does not hold a semantic version.
+    #[error(
+        "commit {commit}: `Release-As: {value}` is not a semantic version ({reason}); write it as X.Y.Z"
+    )]
+    BadReleaseAs {
+        /// The commit carrying the footer.
+        commit: String,
+        /// The footer's value.
+        value: String,
+        /// The parser's complaint.
+        reason: String,
+    },
+    /// A `Release-As:` version is not above the last release.
+    #[error(
+        "commit {commit}: `Release-As: {value}` is not above the last release {previous}; choose a higher version"
+    )]
+    ReleaseAsNotHigher {
+        /// The commit carrying the footer.
+        commit: String,
+        /// The requested version.
+        value: String,
+        /// The last release.
+        previous: String,
+    },
+    /// The `--pre` identifier cannot stand in a semantic version.
+    #[error(
+        "--pre {id:?} cannot be a prerelease identifier; use letters, digits and hyphens, e.g. rc, beta, alpha"
+    )]
+    BadPrerelease {
+        /// The identifier given.
+        id: String,
+    },
+    /// The configured commit message template is empty.
+    #[error("version.commit_message is empty; use e.g. \"chore(release): {{tag}}\"")]
+    EmptyCommitMessage,
+    /// Pushing the release commit failed; the local release was undone.
+    #[error(
+        "{source}; nothing was pushed and the local release commit and tag were removed: run again (after `git pull` if the remote moved on)"
+    )]
+    PushFailed {
+        /// The push error.
+        #[source]
+        source: GitError,
+    },
+    /// The release commit reached the remote but the tag did not.
+    #[error(
+        "the release commit was pushed but tag {tag} was not ({source}); run again to push the tag"
+    )]
+    TagNotPushed {
+        /// The tag.
+        tag: String,
+        /// The push error.
+        #[source]
+        source: GitError,
+    },
+    /// The notes file could not be written.
+    #[error("{}: cannot write the release notes: {source}", path.display())]
+    NotesFile {
+        /// The file.
+        path: PathBuf,
+        /// The I/O error.
+        #[source]
+        source: std::io::Error,
+    },
+}
+
+impl VersionError {
+    /// Whether the failure came from outside (network, remote) rather than input or repository state.
+    pub fn is_external(&self) -> bool {
+        match self {
+            Self::Git(e) => e.is_external(),
+            Self::NotesFile { .. } | Self::PushFailed { .. } | Self::TagNotPushed { .. } => true,
+            _ => false,
+        }
+    }
+}
