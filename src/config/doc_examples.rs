@@ -6,6 +6,8 @@
 pub(crate) struct CodeBlock {
     /// The info string's first word, e.g. `yaml` (empty when none).
     pub lang: String,
+    /// The whole info string, e.g. `yaml shipgate.yml`.
+    pub info: String,
     /// 1-based line of the opening fence.
     pub line: usize,
     /// The content between the fences, each line ending with `\n`.
@@ -32,6 +34,7 @@ pub(crate) fn fenced_blocks(markdown: &str, lang: &str) -> Vec<CodeBlock> {
                         fence,
                         CodeBlock {
                             lang,
+                            info: info.to_owned(),
                             line: i + 1,
                             text: String::new(),
                         },

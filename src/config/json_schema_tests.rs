@@ -7,6 +7,7 @@ use super::{Config, parse};
 
 const SCHEMA: &str = include_str!("../../schemas/shipgate.schema.json");
 const CONFIG_DOC: &str = include_str!("../../docs/config.md");
+const README: &str = include_str!("../../README.md");
 
 fn validator() -> jsonschema::Validator {
     let schema: Json = serde_json::from_str(SCHEMA).unwrap();
@@ -82,6 +83,29 @@ fn every_yaml_example_in_the_config_doc_is_valid() {
     );
     for block in blocks {
         let label = format!("docs/config.md (block at line {})", block.line);
+        if let Err(err) = parse(&block.text, &label) {
+            panic!("{err}");
+        }
+        let errors = schema_errors(&validator, &block.text);
+        assert!(errors.is_empty(), "{label}: schema rejects it: {errors:#?}");
+    }
+}
+
+/// README.md marks its configuration examples as ```` ```yaml shipgate.yml ````; other YAML there
+/// (pipeline snippets) is not shipgate configuration.
+#[test]
+fn every_config_example_in_the_readme_is_valid() {
+    let validator = validator();
+    let blocks: Vec<_> = fenced_blocks(README, "yaml")
+        .into_iter()
+        .filter(|b| b.info.split_whitespace().any(|w| w == "shipgate.yml"))
+        .collect();
+    assert!(
+        !blocks.is_empty(),
+        "README.md shows no ```yaml shipgate.yml example"
+    );
+    for block in blocks {
+        let label = format!("README.md (block at line {})", block.line);
         if let Err(err) = parse(&block.text, &label) {
             panic!("{err}");
         }
