@@ -3,4 +3,5 @@ pub mod ci;
 pub mod cli;
 pub mod config;
 pub mod git;
+pub mod schema;
 pub mod version;

@@ -1,0 +1,3 @@
+//! `shipgate-schema`: classify a release's migrations and decide the order of schema and code.
+pub mod model;
+pub mod sql;

@@ -1,0 +1,391 @@
+//! The vocabulary every part of `shipgate-schema` shares: what a migration changes, where, and
+//! what that means for old and new code running side by side.
+//!
+//! SQL (through `sqlparser`) and framework DSLs (Rails, Django, Alembic) are all read into
+//! [`Change`]s; one rules engine classifies changes, so each rule is written once.
+use std::fmt;
+use std::path::PathBuf;
+
+use serde::Serialize;
+
+/// A 1-based position in a migration file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default, Serialize)]
+pub struct Position {
+    /// 1-based line.
+    pub line: usize,
+    /// 1-based column (in characters).
+    pub column: usize,
+}
+
+impl Position {
+    /// A position; both numbers 1-based.
+    pub const fn new(line: usize, column: usize) -> Self {
+        Self { line, column }
+    }
+}
+
+/// Something found at a place in a file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Located<T> {
+    /// Where it starts.
+    pub at: Position,
+    /// What it is.
+    pub item: T,
+}
+
+/// How a migration is written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Framework {
+    /// Plain SQL: Flyway `V1__x.sql`, golang-migrate / dbmate `*.up.sql`, sqlx, diesel `*/up.sql`.
+    Sql,
+    /// Rails `db/migrate/*.rb`.
+    Rails,
+    /// Django `migrations/NNNN_*.py`.
+    Django,
+    /// Alembic `versions/*.py`.
+    Alembic,
+}
+
+/// What a statement means for the code that runs beside it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Class {
+    /// Data, comments, grants: no effect on compatibility.
+    Neutral,
+    /// Old code keeps working: apply before the new code.
+    Additive,
+    /// Old code breaks: apply after the new code.
+    Destructive,
+    /// Cannot be judged (unparsable, arbitrary code): a person must decide.
+    Unknown,
+}
+
+/// The class of a whole file: its statements' classes combined.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum FileClass {
+    /// Only neutral statements (or none).
+    Neutral,
+    /// Additive (and neutral) statements.
+    Additive,
+    /// Destructive (and neutral) statements.
+    Destructive,
+    /// Both additive and destructive statements.
+    Mixed,
+    /// At least one statement that cannot be judged.
+    Unknown,
+}
+
+/// Kinds of constraints.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ConstraintKind {
+    /// `UNIQUE`.
+    Unique,
+    /// `CHECK (...)`.
+    Check,
+    /// `FOREIGN KEY ... REFERENCES`.
+    ForeignKey,
+    /// `PRIMARY KEY`.
+    PrimaryKey,
+    /// `EXCLUDE`.
+    Exclusion,
+}
+
+/// Kinds of schema objects other than tables, columns, indexes and constraints.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ObjectKind {
+    /// A view or materialized view.
+    View,
+    /// A function or procedure.
+    Function,
+    /// A type (enum, composite, domain).
+    Type,
+    /// A schema (namespace).
+    Schema,
+    /// A sequence.
+    Sequence,
+    /// A trigger.
+    Trigger,
+    /// An extension.
+    Extension,
+    /// Anything else.
+    Other,
+}
+
+/// A column type as written, compared by the rules to tell widening from narrowing.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
+pub struct ColumnType {
+    /// Lower-cased base name without arguments: `varchar`, `integer`, `numeric`, `text`.
+    pub name: String,
+    /// Arguments: length for `varchar(50)`, precision and scale for `numeric(10,2)`.
+    pub args: Vec<u64>,
+}
+
+/// One schema change, whatever it was written in. Names are as written, unquoted, lower-cased
+/// when unquoted in SQL; `table` may be schema-qualified (`public.users`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "change", rename_all = "snake_case")]
+pub enum Change {
+    /// `CREATE TABLE`.
+    CreateTable {
+        /// The table.
+        table: String,
+    },
+    /// `DROP TABLE`.
+    DropTable {
+        /// The table.
+        table: String,
+    },
+    /// `ALTER TABLE .. RENAME TO`.
+    RenameTable {
+        /// Old name.
+        from: String,
+        /// New name.
+        to: String,
+    },
+    /// `ADD COLUMN`.
+    AddColumn {
+        /// The table.
+        table: String,
+        /// The column.
+        column: String,
+        /// Declared `NOT NULL`.
+        not_null: bool,
+        /// Has a `DEFAULT`.
+        has_default: bool,
+        /// The default is volatile (`random()`, `clock_timestamp()`, `gen_random_uuid()`, …): rewrites the table.
+        volatile_default: bool,
+    },
+    /// `DROP COLUMN`.
+    DropColumn {
+        /// The table.
+        table: String,
+        /// The column.
+        column: String,
+    },
+    /// `RENAME COLUMN`.
+    RenameColumn {
+        /// The table.
+        table: String,
+        /// Old name.
+        from: String,
+        /// New name.
+        to: String,
+    },
+    /// `ALTER COLUMN .. TYPE`; `from` is known only when a framework says it or the column was created in this release.
+    AlterColumnType {
+        /// The table.
+        table: String,
+        /// The column.
+        column: String,
+        /// The old type, when known.
+        from: Option<ColumnType>,
+        /// The new type.
+        to: ColumnType,
+    },
+    /// `ALTER COLUMN .. SET NOT NULL`.
+    SetNotNull {
+        /// The table.
+        table: String,
+        /// The column.
+        column: String,
+    },
+    /// `ALTER COLUMN .. DROP NOT NULL` (a relaxation).
+    DropNotNull {
+        /// The table.
+        table: String,
+        /// The column.
+        column: String,
+    },
+    /// `ALTER COLUMN .. SET DEFAULT`.
+    SetDefault {
+        /// The table.
+        table: String,
+        /// The column.
+        column: String,
+    },
+    /// `ALTER COLUMN .. DROP DEFAULT`.
+    DropDefault {
+        /// The table.
+        table: String,
+        /// The column.
+        column: String,
+    },
+    /// `ADD CONSTRAINT` (or a constraint in `ADD COLUMN`).
+    AddConstraint {
+        /// The table.
+        table: String,
+        /// What kind.
+        kind: ConstraintKind,
+        /// `NOT VALID`: existing rows not checked (new writes are, at once).
+        not_valid: bool,
+        /// `USING INDEX`: built from an existing index, no scan.
+        using_index: bool,
+    },
+    /// `VALIDATE CONSTRAINT`.
+    ValidateConstraint {
+        /// The table.
+        table: String,
+    },
+    /// `DROP CONSTRAINT`; `kind` when known (dropping a check is a relaxation).
+    DropConstraint {
+        /// The table.
+        table: String,
+        /// What kind, when known.
+        kind: Option<ConstraintKind>,
+    },
+    /// `CREATE INDEX`.
+    CreateIndex {
+        /// The table.
+        table: String,
+        /// `UNIQUE`.
+        unique: bool,
+        /// `CONCURRENTLY` (PostgreSQL) / `ALGORITHM=INPLACE, LOCK=NONE` (MySQL).
+        concurrently: bool,
+    },
+    /// `DROP INDEX`.
+    DropIndex {
+        /// `CONCURRENTLY`.
+        concurrently: bool,
+    },
+    /// `CREATE` of another object kind.
+    CreateObject {
+        /// What kind.
+        kind: ObjectKind,
+        /// Its name.
+        name: String,
+    },
+    /// `DROP` of another object kind.
+    DropObject {
+        /// What kind.
+        kind: ObjectKind,
+        /// Its name.
+        name: String,
+    },
+    /// `TRUNCATE`.
+    Truncate {
+        /// The table.
+        table: String,
+    },
+    /// `UPDATE` / `DELETE`; `whole_table` when there is no `WHERE`.
+    DataChange {
+        /// The table.
+        table: String,
+        /// No `WHERE` clause: every row is touched, under lock.
+        whole_table: bool,
+    },
+    /// Inserts, comments, grants, `SET`, transactions: nothing old code can notice.
+    Neutral {
+        /// What it was, for messages (`INSERT`, `COMMENT`, `GRANT`).
+        what: String,
+    },
+    /// Arbitrary code (Django `RunPython`, Rails code outside the DSL): cannot be judged.
+    Code {
+        /// What it was.
+        what: String,
+    },
+    /// A statement that could not be parsed or is not understood.
+    Unparsed {
+        /// Why.
+        reason: String,
+    },
+}
+
+/// How serious a finding is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    /// Worth knowing.
+    Info,
+    /// Risky: review it.
+    Warning,
+    /// Breaks something: fails the step.
+    Error,
+}
+
+impl fmt::Display for Severity {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Self::Info => "info",
+            Self::Warning => "warning",
+            Self::Error => "error",
+        })
+    }
+}
+
+/// A rule's verdict at one place.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Finding {
+    /// Rule code, e.g. `SG101`.
+    pub rule: &'static str,
+    /// How serious.
+    pub severity: Severity,
+    /// The class the rule gives the statement.
+    pub class: Class,
+    /// 1-based line.
+    pub line: usize,
+    /// 1-based column.
+    pub column: usize,
+    /// What is wrong, naming the objects.
+    pub message: String,
+    /// What to do instead.
+    pub help: String,
+}
+
+/// One migration file and what it was found to do.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Migration {
+    /// Path relative to the repository root (or as given).
+    pub path: PathBuf,
+    /// How it is written.
+    pub framework: Framework,
+    /// Its class.
+    pub class: FileClass,
+    /// Whether it sits under `schema.post_deploy_paths`.
+    pub post_deploy: bool,
+    /// Findings, in file order.
+    pub findings: Vec<Finding>,
+}
+
+/// The order the release must run its schema change and its code in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Order {
+    /// No migration in the release.
+    None,
+    /// Apply the (additive) pre-deploy set, deploy the code, then apply the post-deploy set.
+    SchemaFirst,
+    /// Only destructive changes: deploy the code, then apply them.
+    CodeFirst,
+    /// Additive and destructive changes are mixed, or something cannot be judged: split the release.
+    Blocked,
+}
+
+impl fmt::Display for Order {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Self::None => "none",
+            Self::SchemaFirst => "schema-first",
+            Self::CodeFirst => "code-first",
+            Self::Blocked => "blocked",
+        })
+    }
+}
+
+/// The verdict on a release's migrations.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Report {
+    /// The order to run things in.
+    pub order: Order,
+    /// Why this order, in one or two sentences (for `blocked`: which files, and how to split them).
+    pub reason: String,
+    /// Migrations to apply before the new code, in order.
+    pub pre_deploy: Vec<PathBuf>,
+    /// Migrations to apply after the new code, in order.
+    pub post_deploy: Vec<PathBuf>,
+    /// Every migration read, in order.
+    pub migrations: Vec<Migration>,
+}
