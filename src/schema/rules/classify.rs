@@ -1,0 +1,564 @@
+//! Judging one change: its class and its findings, given what the release created before it.
+use std::collections::HashSet;
+
+use super::catalog::{self, Rule};
+use super::types::{TypeChange, compare};
+use crate::schema::model::{Change, Class, ConstraintKind, Finding, Located, ObjectKind};
+
+/// What earlier migrations of the same release created: changes to these break no old code.
+#[derive(Debug, Default, Clone)]
+pub struct ReleaseContext {
+    tables: HashSet<String>,
+    columns: HashSet<(String, String)>,
+    objects: HashSet<String>,
+}
+
+impl ReleaseContext {
+    fn new_table(&self, table: &str) -> bool {
+        self.tables.contains(table)
+    }
+
+    fn new_column(&self, table: &str, column: &str) -> bool {
+        self.new_table(table)
+            || self
+                .columns
+                .contains(&(table.to_owned(), column.to_owned()))
+    }
+}
+
+/// One change judged.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Judgement {
+    /// The class of the change before any finding (creations are additive, data is neutral).
+    pub base: Class,
+    /// What the rules found.
+    pub findings: Vec<Finding>,
+}
+
+fn finding(rule: &Rule, change: &Located<Change>, message: String) -> Finding {
+    Finding {
+        rule: rule.code,
+        severity: rule.severity,
+        class: rule.class,
+        line: change.at.line,
+        column: change.at.column,
+        message,
+        help: rule.help.to_owned(),
+    }
+}
+
+/// Judge `change`, then record what it creates in `context`.
+pub fn judge(change: &Located<Change>, context: &mut ReleaseContext) -> Judgement {
+    let mut findings = Vec::new();
+    let mut found = |rule: &Rule, message: String| findings.push(finding(rule, change, message));
+    let base = match &change.item {
+        Change::CreateTable { table } => {
+            context.tables.insert(table.clone());
+            Class::Additive
+        }
+        Change::DropTable { table } => {
+            if !context.new_table(table) {
+                found(
+                    &catalog::DROP_TABLE,
+                    format!("DROP TABLE {table}: old code still reads it"),
+                );
+            }
+            Class::Neutral
+        }
+        Change::RenameTable { from, to } => {
+            if context.new_table(from) {
+                context.tables.insert(to.clone());
+            } else {
+                found(
+                    &catalog::RENAME_TABLE,
+                    format!("renaming table {from} to {to}: old code uses {from}"),
+                );
+            }
+            Class::Neutral
+        }
+        Change::AddColumn {
+            table,
+            column,
+            not_null,
+            has_default,
+            volatile_default,
+        } => {
+            if !context.new_table(table) {
+                if *not_null && !has_default {
+                    found(
+                        &catalog::NOT_NULL_WITHOUT_DEFAULT,
+                        format!(
+                            "new column {table}.{column} is NOT NULL without a default: inserts by old code fail"
+                        ),
+                    );
+                }
+                if *volatile_default {
+                    found(
+                        &catalog::VOLATILE_DEFAULT,
+                        format!(
+                            "new column {table}.{column} has a volatile default: the table is rewritten"
+                        ),
+                    );
+                }
+            }
+            context.columns.insert((table.clone(), column.clone()));
+            Class::Additive
+        }
+        Change::DropColumn { table, column } => {
+            if !context.new_column(table, column) {
+                found(
+                    &catalog::DROP_COLUMN,
+                    format!("DROP COLUMN {table}.{column}: old code still reads it"),
+                );
+            }
+            Class::Neutral
+        }
+        Change::RenameColumn { table, from, to } => {
+            if context.new_column(table, from) {
+                context.columns.insert((table.clone(), to.clone()));
+            } else {
+                found(
+                    &catalog::RENAME_COLUMN,
+                    format!("renaming column {table}.{from} to {to}: old code uses {from}"),
+                );
+            }
+            Class::Neutral
+        }
+        Change::AlterColumnType {
+            table,
+            column,
+            from,
+            to,
+        } => {
+            if context.new_table(table) {
+                return Judgement {
+                    base: Class::Neutral,
+                    findings,
+                };
+            }
+            let verdict = from.as_ref().map(|from| compare(from, to));
+            let new_column = context.new_column(table, column);
+            match verdict {
+                _ if new_column => {}
+                Some(TypeChange::CheapWidening | TypeChange::Widening) => {}
+                Some(TypeChange::Incompatible) => found(
+                    &catalog::CHANGE_TYPE,
+                    format!(
+                        "{table}.{column} changes to {} and may not hold what old code writes",
+                        to.name
+                    ),
+                ),
+                None => found(
+                    &catalog::UNKNOWN_TYPE_CHANGE,
+                    format!(
+                        "{table}.{column} changes to {}; the old type is not known here",
+                        to.name
+                    ),
+                ),
+            }
+            if verdict != Some(TypeChange::CheapWidening) {
+                found(
+                    &catalog::TYPE_REWRITE,
+                    format!("changing the type of {table}.{column} rewrites {table}"),
+                );
+            }
+            match verdict {
+                Some(TypeChange::CheapWidening | TypeChange::Widening) => Class::Additive,
+                _ => Class::Neutral,
+            }
+        }
+        Change::SetNotNull { table, column } => {
+            if !context.new_table(table) {
+                found(
+                    &catalog::SET_NOT_NULL,
+                    format!("{table}.{column} becomes NOT NULL: old code may still insert NULL"),
+                );
+            }
+            Class::Neutral
+        }
+        Change::DropNotNull { .. } | Change::SetDefault { .. } => Class::Additive,
+        Change::DropDefault { table, column } => {
+            if !context.new_column(table, column) {
+                found(
+                    &catalog::DROP_DEFAULT,
+                    format!("{table}.{column} loses its default: old code may rely on it"),
+                );
+            }
+            Class::Neutral
+        }
+        Change::AddConstraint {
+            table,
+            kind,
+            not_valid,
+            using_index,
+        } => {
+            if !context.new_table(table) {
+                found(
+                    &catalog::NEW_CONSTRAINT,
+                    format!(
+                        "new {} constraint on {table} rejects writes old code may make",
+                        constraint_name(*kind)
+                    ),
+                );
+                let scans = matches!(kind, ConstraintKind::Check | ConstraintKind::ForeignKey);
+                if scans && !not_valid {
+                    found(
+                        &catalog::CONSTRAINT_VALIDATES,
+                        format!(
+                            "the new {} constraint on {table} scans it under lock",
+                            constraint_name(*kind)
+                        ),
+                    );
+                }
+                let builds_index = matches!(
+                    kind,
+                    ConstraintKind::Unique | ConstraintKind::PrimaryKey | ConstraintKind::Exclusion
+                );
+                if builds_index && !using_index {
+                    found(
+                        &catalog::INDEX_NOT_CONCURRENT,
+                        format!(
+                            "the new {} constraint on {table} builds its index while blocking writes; build it CONCURRENTLY first and add the constraint USING INDEX",
+                            constraint_name(*kind)
+                        ),
+                    );
+                }
+            }
+            Class::Additive
+        }
+        Change::ValidateConstraint { .. } => Class::Neutral,
+        Change::DropConstraint { .. } => Class::Additive,
+        Change::CreateIndex {
+            table,
+            concurrently,
+            ..
+        } => {
+            if !concurrently && !context.new_table(table) {
+                found(
+                    &catalog::INDEX_NOT_CONCURRENT,
+                    format!("CREATE INDEX on {table} without CONCURRENTLY blocks writes to it"),
+                );
+            }
+            Class::Additive
+        }
+        Change::DropIndex { concurrently } => {
+            if !concurrently {
+                found(
+                    &catalog::DROP_INDEX_NOT_CONCURRENT,
+                    "DROP INDEX without CONCURRENTLY takes an exclusive lock".to_owned(),
+                );
+            }
+            Class::Neutral
+        }
+        Change::CreateObject { name, .. } => {
+            context.objects.insert(name.clone());
+            Class::Additive
+        }
+        Change::DropObject { kind, name } => {
+            if !context.objects.contains(name) {
+                found(
+                    &catalog::DROP_OBJECT,
+                    format!(
+                        "DROP {} {name}: old code may still use it",
+                        object_name(*kind)
+                    ),
+                );
+            }
+            Class::Neutral
+        }
+        Change::Truncate { table } => {
+            if !context.new_table(table) {
+                found(
+                    &catalog::TRUNCATE,
+                    format!("TRUNCATE {table}: every row old code reads is gone"),
+                );
+            }
+            Class::Neutral
+        }
+        Change::DataChange { table, whole_table } => {
+            if *whole_table && !context.new_table(table) {
+                found(
+                    &catalog::WHOLE_TABLE_DATA_CHANGE,
+                    format!("UPDATE or DELETE of every row of {table} in one statement"),
+                );
+            }
+            Class::Neutral
+        }
+        Change::Neutral { .. } => Class::Neutral,
+        Change::Code { what } => {
+            found(
+                &catalog::ARBITRARY_CODE,
+                format!("{what}: code in a migration cannot be judged"),
+            );
+            Class::Neutral
+        }
+        Change::Unparsed { reason } => {
+            found(
+                &catalog::UNPARSABLE,
+                format!("cannot read this statement: {reason}"),
+            );
+            Class::Neutral
+        }
+    };
+    Judgement { base, findings }
+}
+
+fn object_name(kind: ObjectKind) -> &'static str {
+    match kind {
+        ObjectKind::View => "VIEW",
+        ObjectKind::Function => "FUNCTION",
+        ObjectKind::Type => "TYPE",
+        ObjectKind::Schema => "SCHEMA",
+        ObjectKind::Sequence => "SEQUENCE",
+        ObjectKind::Trigger => "TRIGGER",
+        ObjectKind::Extension => "EXTENSION",
+        ObjectKind::Other => "object",
+    }
+}
+
+fn constraint_name(kind: ConstraintKind) -> &'static str {
+    match kind {
+        ConstraintKind::Unique => "UNIQUE",
+        ConstraintKind::Check => "CHECK",
+        ConstraintKind::ForeignKey => "FOREIGN KEY",
+        ConstraintKind::PrimaryKey => "PRIMARY KEY",
+        ConstraintKind::Exclusion => "EXCLUDE",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::schema::model::{ColumnType, Position};
+
+    fn at(line: usize, item: Change) -> Located<Change> {
+        Located {
+            at: Position::new(line, 1),
+            item,
+        }
+    }
+
+    fn codes(changes: Vec<Change>) -> Vec<(Class, Vec<&'static str>)> {
+        let mut context = ReleaseContext::default();
+        changes
+            .into_iter()
+            .enumerate()
+            .map(|(i, c)| {
+                let j = judge(&at(i + 1, c), &mut context);
+                let class = j.findings.iter().map(|f| f.class).fold(j.base, Class::max);
+                (class, j.findings.iter().map(|f| f.rule).collect())
+            })
+            .collect()
+    }
+
+    fn t(s: &str) -> String {
+        s.to_owned()
+    }
+
+    fn ty(name: &str, args: &[u64]) -> ColumnType {
+        ColumnType {
+            name: t(name),
+            args: args.to_vec(),
+        }
+    }
+
+    #[test]
+    fn destructive_changes_to_existing_objects() {
+        let verdicts = codes(vec![
+            Change::DropTable { table: t("a") },
+            Change::DropColumn {
+                table: t("a"),
+                column: t("c"),
+            },
+            Change::RenameColumn {
+                table: t("a"),
+                from: t("c"),
+                to: t("d"),
+            },
+            Change::RenameTable {
+                from: t("a"),
+                to: t("b"),
+            },
+            Change::SetNotNull {
+                table: t("a"),
+                column: t("c"),
+            },
+            Change::DropDefault {
+                table: t("a"),
+                column: t("c"),
+            },
+            Change::Truncate { table: t("a") },
+            Change::DropObject {
+                kind: ObjectKind::View,
+                name: t("v"),
+            },
+        ]);
+        let expected = [
+            "SG101", "SG102", "SG104", "SG103", "SG106", "SG109", "SG110", "SG111",
+        ];
+        for ((class, rules), code) in verdicts.iter().zip(expected) {
+            assert_eq!(*class, Class::Destructive, "{code}");
+            assert_eq!(rules, &vec![code]);
+        }
+    }
+
+    #[test]
+    fn objects_created_in_the_release_are_exempt() {
+        let verdicts = codes(vec![
+            Change::CreateTable { table: t("new") },
+            Change::CreateIndex {
+                table: t("new"),
+                unique: false,
+                concurrently: false,
+            },
+            Change::DropColumn {
+                table: t("new"),
+                column: t("c"),
+            },
+            Change::SetNotNull {
+                table: t("new"),
+                column: t("c"),
+            },
+            Change::AddColumn {
+                table: t("old"),
+                column: t("x"),
+                not_null: false,
+                has_default: false,
+                volatile_default: false,
+            },
+            Change::RenameColumn {
+                table: t("old"),
+                from: t("x"),
+                to: t("y"),
+            },
+            Change::DropColumn {
+                table: t("old"),
+                column: t("y"),
+            },
+            Change::DropTable { table: t("new") },
+        ]);
+        assert_eq!(verdicts[0], (Class::Additive, vec![]));
+        assert_eq!(verdicts[1], (Class::Additive, vec![]));
+        for verdict in &verdicts[2..] {
+            assert!(verdict.1.is_empty(), "{verdicts:?}");
+            assert_ne!(verdict.0, Class::Destructive);
+        }
+    }
+
+    #[test]
+    fn add_column_rules() {
+        let add = |not_null, has_default, volatile_default| Change::AddColumn {
+            table: t("users"),
+            column: t("c"),
+            not_null,
+            has_default,
+            volatile_default,
+        };
+        let v = codes(vec![
+            add(false, false, false),
+            add(true, false, false),
+            add(true, true, false),
+            add(false, true, true),
+        ]);
+        assert_eq!(v[0], (Class::Additive, vec![]));
+        assert_eq!(v[1], (Class::Destructive, vec!["SG107"]));
+        assert_eq!(v[2], (Class::Additive, vec![]));
+        assert_eq!(v[3], (Class::Additive, vec!["SG205"]));
+    }
+
+    #[test]
+    fn type_changes() {
+        let alter = |from: Option<ColumnType>, to: ColumnType| Change::AlterColumnType {
+            table: t("a"),
+            column: t("c"),
+            from,
+            to,
+        };
+        let v = codes(vec![
+            alter(Some(ty("varchar", &[50])), ty("varchar", &[100])),
+            alter(Some(ty("integer", &[])), ty("bigint", &[])),
+            alter(Some(ty("varchar", &[100])), ty("varchar", &[50])),
+            alter(None, ty("bigint", &[])),
+        ]);
+        assert_eq!(v[0], (Class::Additive, vec![]));
+        assert_eq!(v[1], (Class::Additive, vec!["SG204"]));
+        assert_eq!(v[2], (Class::Destructive, vec!["SG105", "SG204"]));
+        assert_eq!(v[3], (Class::Destructive, vec!["SG112", "SG204"]));
+    }
+
+    #[test]
+    fn constraints_and_indexes() {
+        let add = |kind, not_valid, using_index| Change::AddConstraint {
+            table: t("a"),
+            kind,
+            not_valid,
+            using_index,
+        };
+        let v = codes(vec![
+            add(ConstraintKind::ForeignKey, false, false),
+            add(ConstraintKind::ForeignKey, true, false),
+            add(ConstraintKind::Unique, false, true),
+            add(ConstraintKind::Unique, false, false),
+            Change::DropConstraint {
+                table: t("a"),
+                kind: Some(ConstraintKind::Check),
+            },
+            Change::DropNotNull {
+                table: t("a"),
+                column: t("c"),
+            },
+            Change::CreateIndex {
+                table: t("a"),
+                unique: false,
+                concurrently: true,
+            },
+            Change::CreateIndex {
+                table: t("a"),
+                unique: false,
+                concurrently: false,
+            },
+            Change::DropIndex {
+                concurrently: false,
+            },
+        ]);
+        assert_eq!(v[0], (Class::Destructive, vec!["SG108", "SG203"]));
+        assert_eq!(
+            v[1],
+            (Class::Destructive, vec!["SG108"]),
+            "NOT VALID still restricts new writes"
+        );
+        assert_eq!(v[2], (Class::Destructive, vec!["SG108"]));
+        assert_eq!(v[3], (Class::Destructive, vec!["SG108", "SG201"]));
+        assert_eq!(v[4], (Class::Additive, vec![]), "relaxation");
+        assert_eq!(v[5], (Class::Additive, vec![]), "relaxation");
+        assert_eq!(v[6], (Class::Additive, vec![]));
+        assert_eq!(v[7], (Class::Additive, vec!["SG201"]));
+        assert_eq!(v[8], (Class::Neutral, vec!["SG202"]));
+    }
+
+    #[test]
+    fn data_code_and_unparsed() {
+        let v = codes(vec![
+            Change::DataChange {
+                table: t("a"),
+                whole_table: true,
+            },
+            Change::DataChange {
+                table: t("a"),
+                whole_table: false,
+            },
+            Change::Neutral { what: t("INSERT") },
+            Change::Code {
+                what: t("RunPython"),
+            },
+            Change::Unparsed {
+                reason: t("syntax error"),
+            },
+        ]);
+        assert_eq!(v[0], (Class::Neutral, vec!["SG206"]));
+        assert_eq!(v[1], (Class::Neutral, vec![]));
+        assert_eq!(v[2], (Class::Neutral, vec![]));
+        assert_eq!(v[3], (Class::Unknown, vec!["SG303"]));
+        assert_eq!(v[4], (Class::Unknown, vec!["SG302"]));
+    }
+}
