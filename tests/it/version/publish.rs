@@ -3,7 +3,7 @@ use predicates::str::contains;
 
 use crate::fixture::TestRepo;
 
-fn ready_to_release() -> TestRepo {
+pub(super) fn ready_to_release() -> TestRepo {
     let repo = TestRepo::new();
     repo.write("VERSION", "1.2.0\n");
     repo.commit("chore: track VERSION");
@@ -15,7 +15,7 @@ fn ready_to_release() -> TestRepo {
     repo
 }
 
-fn remote_ref(repo: &TestRepo, reference: &str) -> Option<String> {
+pub(super) fn remote_ref(repo: &TestRepo, reference: &str) -> Option<String> {
     let out = repo.remote_git(&["for-each-ref", "--format=%(objectname)", reference]);
     (!out.is_empty()).then_some(out)
 }
@@ -165,7 +165,7 @@ fn remote_that_moved_on_stops_the_release_before_anything_is_written() {
 }
 
 /// Hold the remote's lock on `reference` (as a concurrent push would), so that updating it fails.
-fn lock_remote_ref(repo: &TestRepo, reference: &str) -> std::path::PathBuf {
+pub(super) fn lock_remote_ref(repo: &TestRepo, reference: &str) -> std::path::PathBuf {
     let lock = repo.remote().join(format!("{reference}.lock"));
     std::fs::create_dir_all(lock.parent().unwrap()).unwrap();
     std::fs::write(&lock, "").unwrap();
