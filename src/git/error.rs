@@ -103,6 +103,14 @@ pub enum GitError {
         /// The remote's reason.
         message: String,
     },
+    /// Talking to the remote (connecting, authenticating, listing its references) failed.
+    #[error("{action} failed: {message}")]
+    Remote {
+        /// What we were doing.
+        action: String,
+        /// Why it failed, with any credentials in URLs removed.
+        message: String,
+    },
     /// The named remote does not exist.
     #[error("there is no remote named {0}; pass --remote NAME or add it with `git remote add`")]
     NoSuchRemote(String),
@@ -125,6 +133,7 @@ impl GitError {
             Self::RemoteMoved { .. }
                 | Self::RemoteDiverged { .. }
                 | Self::PushRejected { .. }
+                | Self::Remote { .. }
                 | Self::Git { .. }
         )
     }

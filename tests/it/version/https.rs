@@ -188,8 +188,11 @@ fn github_token_is_not_sent_to_a_remote_on_another_host() {
         ],
     )
     .assert_code(3)
-    .assert_stderr_has(&format!("not sending the token to {}", server.url()))
-    .assert_stderr_has("it is not the forge host github.example.com")
+    .assert_stderr_has(&format!(
+        "error: connecting to the remote failed: the token was not sent to {}, which is not the forge host github.example.com",
+        server.host()
+    ))
+    .assert_stderr_has("set the server URL to the remote's server")
     .assert_never_shows(GITHUB_TOKEN);
 
     assert_server_never_got(&server, GITHUB_TOKEN);
@@ -212,8 +215,10 @@ fn gitlab_token_is_not_sent_to_the_same_address_on_another_port() {
         ],
     )
     .assert_code(3)
-    .assert_stderr_has(&format!("not sending the token to {}", server.url()))
-    .assert_stderr_has("it is not the forge host 127.0.0.1:1")
+    .assert_stderr_has(&format!(
+        "error: connecting to the remote failed: the token was not sent to {}, which is not the forge host 127.0.0.1:1",
+        server.host()
+    ))
     .assert_never_shows(GITLAB_TOKEN);
 
     assert_server_never_got(&server, GITLAB_TOKEN);
