@@ -115,13 +115,12 @@ pub enum GitError {
     #[error("there is no remote named {0}; pass --remote NAME or add it with `git remote add`")]
     NoSuchRemote(String),
     /// Any other libgit2 failure, with what we were doing.
-    #[error("{action}: {source}")]
+    #[error("{action}: {cause}")]
     Git {
         /// What we were doing.
         action: String,
         /// libgit2's error.
-        #[source]
-        source: git2::Error,
+        cause: git2::Error,
     },
 }
 
@@ -146,9 +145,9 @@ pub(crate) trait GitContext<T> {
 
 impl<T> GitContext<T> for Result<T, git2::Error> {
     fn doing(self, action: impl FnOnce() -> String) -> Result<T, GitError> {
-        self.map_err(|source| GitError::Git {
+        self.map_err(|cause| GitError::Git {
             action: action(),
-            source,
+            cause,
         })
     }
 }

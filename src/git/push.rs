@@ -61,15 +61,20 @@ pub fn redact_credentials(text: &str) -> String {
 fn git_error(action: &str, source: git2::Error) -> GitError {
     GitError::PushRejected {
         reference: action.to_owned(),
-        message: redact_credentials(source.message()),
+        message: libgit2_message(&source),
     }
+}
+
+/// libgit2's message, credentials redacted, without the dangling `: ` it leaves when the OS gave no detail.
+fn libgit2_message(error: &git2::Error) -> String {
+    redact_credentials(error.message().trim_end_matches([':', ' ']))
 }
 
 /// Talking to the remote failed before anything was pushed.
 fn remote_error(action: &str, source: git2::Error) -> GitError {
     GitError::Remote {
         action: action.to_owned(),
-        message: redact_credentials(source.message()),
+        message: libgit2_message(&source),
     }
 }
 
@@ -181,7 +186,7 @@ impl Repo {
         if let Some((reference, message)) = rejected.into_inner() {
             return Err(GitError::PushRejected {
                 reference,
-                message: redact_credentials(&message),
+                message: redact_credentials(message.trim_end_matches([':', ' '])),
             });
         }
         Ok(())

@@ -177,9 +177,19 @@ fn failed_branch_push_undoes_the_local_release_and_a_rerun_completes() {
     let repo = ready_to_release();
     let blocker = lock_remote_ref(&repo, "refs/heads/main");
     let head = repo.head();
-    repo.version().assert().code(3).stderr(contains(
-        "nothing was pushed and the local release commit and tag were removed",
-    ));
+    let output = repo.version().output().unwrap();
+    assert_eq!(output.status.code(), Some(3));
+    let stderr = String::from_utf8(output.stderr).unwrap();
+    assert!(
+        stderr.contains("nothing was pushed and the local release commit and tag were removed"),
+        "{stderr}"
+    );
+    assert_eq!(
+        stderr.matches("the remote rejected").count(),
+        1,
+        "the cause is said once: {stderr}"
+    );
+    assert!(!stderr.contains(": ;"), "no dangling separator: {stderr}");
     assert_eq!(repo.head(), head);
     assert_eq!(repo.git(&["tag", "-l", "v1.3.0"]), "");
     assert_eq!(repo.read("VERSION"), "1.2.0\n");
