@@ -28,7 +28,7 @@ pub fn write_dotenv(path: &Path, outputs: &Outputs) -> Result<Vec<String>, CiErr
     }
     std::fs::write(path, text).map_err(|source| CiError::Write {
         path: path.to_owned(),
-        source,
+        cause: source,
     })?;
     Ok(skipped)
 }

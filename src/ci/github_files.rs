@@ -41,7 +41,7 @@ fn append(path: &Path, text: &str) -> Result<(), CiError> {
     };
     write().map_err(|source| CiError::Write {
         path: path.to_owned(),
-        source,
+        cause: source,
     })
 }
 

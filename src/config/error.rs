@@ -20,12 +20,12 @@ pub enum ConfigError {
         file: String,
     },
     /// The file exists but could not be read.
-    #[error("{file}: cannot read the config file: {source}")]
+    #[error("{file}: cannot read the config file: {cause}")]
     Read {
         /// The path as given.
         file: String,
         /// The underlying error.
-        source: io::Error,
+        cause: io::Error,
     },
     /// The content is not valid YAML, or a key or value is wrong.
     #[error("{file}:{line}:{column}: {message}")]

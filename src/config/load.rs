@@ -23,7 +23,10 @@ pub fn load(path: &Path, explicit: bool) -> Result<Config, ConfigError> {
                 Ok(Config::default())
             }
         }
-        Err(source) => Err(ConfigError::Read { file, source }),
+        Err(source) => Err(ConfigError::Read {
+            file,
+            cause: source,
+        }),
     }
 }
 

@@ -103,17 +103,24 @@ pub enum GitError {
         /// The remote's reason.
         message: String,
     },
+    /// Talking to the remote (connecting, authenticating, listing its references) failed.
+    #[error("{action} failed: {message}")]
+    Remote {
+        /// What we were doing.
+        action: String,
+        /// Why it failed, with any credentials in URLs removed.
+        message: String,
+    },
     /// The named remote does not exist.
     #[error("there is no remote named {0}; pass --remote NAME or add it with `git remote add`")]
     NoSuchRemote(String),
     /// Any other libgit2 failure, with what we were doing.
-    #[error("{action}: {source}")]
+    #[error("{action}: {cause}")]
     Git {
         /// What we were doing.
         action: String,
         /// libgit2's error.
-        #[source]
-        source: git2::Error,
+        cause: git2::Error,
     },
 }
 
@@ -125,6 +132,7 @@ impl GitError {
             Self::RemoteMoved { .. }
                 | Self::RemoteDiverged { .. }
                 | Self::PushRejected { .. }
+                | Self::Remote { .. }
                 | Self::Git { .. }
         )
     }
@@ -137,9 +145,9 @@ pub(crate) trait GitContext<T> {
 
 impl<T> GitContext<T> for Result<T, git2::Error> {
     fn doing(self, action: impl FnOnce() -> String) -> Result<T, GitError> {
-        self.map_err(|source| GitError::Git {
+        self.map_err(|cause| GitError::Git {
             action: action(),
-            source,
+            cause,
         })
     }
 }

@@ -61,8 +61,29 @@ pub fn redact_credentials(text: &str) -> String {
 fn git_error(action: &str, source: git2::Error) -> GitError {
     GitError::PushRejected {
         reference: action.to_owned(),
-        message: redact_credentials(source.message()),
+        message: libgit2_message(&source),
     }
+}
+
+/// libgit2's message, credentials redacted, without the dangling `: ` it leaves when the OS gave no detail.
+fn libgit2_message(error: &git2::Error) -> String {
+    redact_credentials(error.message().trim_end_matches([':', ' ']))
+}
+
+/// Talking to the remote failed before anything was pushed.
+fn remote_error(action: &str, source: git2::Error) -> GitError {
+    GitError::Remote {
+        action: action.to_owned(),
+        message: libgit2_message(&source),
+    }
+}
+
+/// Why a remote on another host got no credentials: the token is kept for the forge's host.
+fn token_withheld(url: &str, forge_host: &str) -> git2::Error {
+    git2::Error::from_str(&format!(
+        "the token was not sent to {}, which is not the forge host {forge_host} (GITHUB_SERVER_URL, or CI_SERVER_URL on GitLab), and no git credential helper had a password for it; set the server URL to the remote's server, or use a credential helper",
+        url_host(url).unwrap_or("the remote"),
+    ))
 }
 
 impl Repo {
@@ -76,14 +97,22 @@ impl Repo {
                 ));
             }
             if allowed.contains(CredentialType::USER_PASS_PLAINTEXT) {
+                let mut withheld = false;
                 if let Some(token) = &auth.token {
                     if url_host(url).is_some_and(|h| h.eq_ignore_ascii_case(&auth.host)) {
                         return Cred::userpass_plaintext(&auth.username, token.expose_secret());
                     }
                     tracing::warn!("not sending the token to {}: it is not the forge host {}", redact_credentials(url), auth.host);
+                    withheld = true;
                 }
                 if let Ok(config) = self.inner.config() {
-                    return Cred::credential_helper(&config, url, username_from_url);
+                    return Cred::credential_helper(&config, url, username_from_url).map_err(|e| {
+                        if withheld {
+                            token_withheld(url, &auth.host)
+                        } else {
+                            e
+                        }
+                    });
                 }
             }
             if allowed.contains(CredentialType::SSH_KEY) {
@@ -109,10 +138,10 @@ impl Repo {
         let attempts = Cell::new(0);
         let connection = remote
             .connect_auth(Direction::Push, Some(self.callbacks(auth, &attempts)), None)
-            .map_err(|e| git_error("connecting to the remote", e))?;
+            .map_err(|e| remote_error("connecting to the remote", e))?;
         let heads = connection
             .list()
-            .map_err(|e| git_error("listing the remote's references", e))?;
+            .map_err(|e| remote_error("listing the remote's references", e))?;
         let branch_ref = format!("refs/heads/{branch}");
         let tag_ref = format!("refs/tags/{tag}");
         let mut state = RemoteState::default();
@@ -157,7 +186,7 @@ impl Repo {
         if let Some((reference, message)) = rejected.into_inner() {
             return Err(GitError::PushRejected {
                 reference,
-                message: redact_credentials(&message),
+                message: redact_credentials(message.trim_end_matches([':', ' '])),
             });
         }
         Ok(())

@@ -55,7 +55,7 @@ impl Repo {
                 },
                 _ => GitError::Git {
                     action: format!("opening the repository at {}", path.display()),
-                    source: e,
+                    cause: e,
                 },
             })?;
         let root = inner

@@ -50,32 +50,29 @@ pub enum VersionError {
     EmptyCommitMessage,
     /// Pushing the release commit failed; the local release was undone.
     #[error(
-        "{source}; nothing was pushed and the local release commit and tag were removed: run again (after `git pull` if the remote moved on)"
+        "{cause}; nothing was pushed and the local release commit and tag were removed: run again (after `git pull` if the remote moved on)"
     )]
     PushFailed {
         /// The push error.
-        #[source]
-        source: GitError,
+        cause: GitError,
     },
     /// The release commit reached the remote but the tag did not.
     #[error(
-        "the release commit was pushed but tag {tag} was not ({source}); run again to push the tag"
+        "the release commit was pushed but tag {tag} was not ({cause}); run again to push the tag"
     )]
     TagNotPushed {
         /// The tag.
         tag: String,
         /// The push error.
-        #[source]
-        source: GitError,
+        cause: GitError,
     },
     /// The notes file could not be written.
-    #[error("{}: cannot write the release notes: {source}", path.display())]
+    #[error("{}: cannot write the release notes: {cause}", path.display())]
     NotesFile {
         /// The file.
         path: PathBuf,
         /// The I/O error.
-        #[source]
-        source: std::io::Error,
+        cause: std::io::Error,
     },
 }
 

@@ -119,7 +119,7 @@ impl<'a> Publish<'a> {
     ) -> Result<(), VersionError> {
         if let Err(source) = self.push_branch(repo, commit) {
             undo();
-            return Err(VersionError::PushFailed { source });
+            return Err(VersionError::PushFailed { cause: source });
         }
         self.push_tag(repo, tag)
     }
@@ -156,7 +156,7 @@ impl<'a> Publish<'a> {
         )
         .map_err(|source| VersionError::TagNotPushed {
             tag: tag.to_owned(),
-            source,
+            cause: source,
         })
     }
 }

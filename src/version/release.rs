@@ -356,7 +356,7 @@ fn write_notes_file(request: &VersionRequest, notes: &str) -> Result<(), Version
     if let Some(path) = &request.notes_file {
         std::fs::write(path, notes).map_err(|source| VersionError::NotesFile {
             path: path.clone(),
-            source,
+            cause: source,
         })?;
     }
     Ok(())

@@ -1,6 +1,7 @@
 //! `shipgate-version` against real repositories with a bare remote.
 mod bad_input;
 mod bumps;
+mod https;
 mod manifests;
 mod outputs;
 mod publish;

@@ -3,7 +3,7 @@ use predicates::str::contains;
 
 use crate::fixture::TestRepo;
 
-fn ready_to_release() -> TestRepo {
+pub(super) fn ready_to_release() -> TestRepo {
     let repo = TestRepo::new();
     repo.write("VERSION", "1.2.0\n");
     repo.commit("chore: track VERSION");
@@ -15,7 +15,7 @@ fn ready_to_release() -> TestRepo {
     repo
 }
 
-fn remote_ref(repo: &TestRepo, reference: &str) -> Option<String> {
+pub(super) fn remote_ref(repo: &TestRepo, reference: &str) -> Option<String> {
     let out = repo.remote_git(&["for-each-ref", "--format=%(objectname)", reference]);
     (!out.is_empty()).then_some(out)
 }
@@ -165,7 +165,7 @@ fn remote_that_moved_on_stops_the_release_before_anything_is_written() {
 }
 
 /// Hold the remote's lock on `reference` (as a concurrent push would), so that updating it fails.
-fn lock_remote_ref(repo: &TestRepo, reference: &str) -> std::path::PathBuf {
+pub(super) fn lock_remote_ref(repo: &TestRepo, reference: &str) -> std::path::PathBuf {
     let lock = repo.remote().join(format!("{reference}.lock"));
     std::fs::create_dir_all(lock.parent().unwrap()).unwrap();
     std::fs::write(&lock, "").unwrap();
@@ -177,9 +177,19 @@ fn failed_branch_push_undoes_the_local_release_and_a_rerun_completes() {
     let repo = ready_to_release();
     let blocker = lock_remote_ref(&repo, "refs/heads/main");
     let head = repo.head();
-    repo.version().assert().code(3).stderr(contains(
-        "nothing was pushed and the local release commit and tag were removed",
-    ));
+    let output = repo.version().output().unwrap();
+    assert_eq!(output.status.code(), Some(3));
+    let stderr = String::from_utf8(output.stderr).unwrap();
+    assert!(
+        stderr.contains("nothing was pushed and the local release commit and tag were removed"),
+        "{stderr}"
+    );
+    assert_eq!(
+        stderr.matches("the remote rejected").count(),
+        1,
+        "the cause is said once: {stderr}"
+    );
+    assert!(!stderr.contains(": ;"), "no dangling separator: {stderr}");
     assert_eq!(repo.head(), head);
     assert_eq!(repo.git(&["tag", "-l", "v1.3.0"]), "");
     assert_eq!(repo.read("VERSION"), "1.2.0\n");
