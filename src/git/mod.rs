@@ -2,9 +2,11 @@
 mod error;
 mod push;
 mod repo;
+mod tree;
 mod write;
 
 pub use error::GitError;
 pub use push::{PushAuth, RemoteState, redact_credentials};
 pub use repo::{CommitInfo, Repo, TagRef, short};
+pub use tree::FileChange;
 pub use write::{Identity, Person};
