@@ -15,14 +15,25 @@ pub enum Dialect {
 }
 
 /// The `schema:` section.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct SchemaConfig {
     /// The SQL dialect of the migrations.
     pub dialect: Dialect,
     /// Directories (relative to the repository root) holding migrations that run before or
-    /// after the code, as the order decides. Empty: none configured.
+    /// after the code, as the order decides. Empty: detected from common layouts.
     pub paths: Vec<String>,
-    /// Directories holding migrations that always run after the code is deployed.
+    /// Directories holding migrations that always run after the code is deployed
+    /// (default `db/post_migrate`, GitLab's convention).
     pub post_deploy_paths: Vec<String>,
+}
+
+impl Default for SchemaConfig {
+    fn default() -> Self {
+        Self {
+            dialect: Dialect::default(),
+            paths: Vec::new(),
+            post_deploy_paths: vec!["db/post_migrate".to_owned()],
+        }
+    }
 }
