@@ -1,4 +1,5 @@
 //! `shipgate-schema`: classify a release's migrations and decide the order of schema and code.
+pub mod frameworks;
 pub mod model;
 pub mod report;
 pub mod rules;

@@ -1,0 +1,177 @@
+//! Python syntax helpers for the Django and Alembic readers: calls, arguments, strings.
+use tree_sitter::Node;
+
+use super::source::{Source, children};
+
+/// A call as written: `callee(positional, key=value)`.
+pub(crate) struct PyCall<'t> {
+    /// The whole call.
+    pub node: Node<'t>,
+    /// The callee as written: `migrations.AddField`, `op.add_column`.
+    pub callee: String,
+    /// Its last name: `AddField`, `add_column`.
+    pub name: String,
+    /// What comes before the last name: `migrations`, `op` (empty for a bare name).
+    pub receiver: String,
+    /// Positional arguments.
+    pub args: Vec<Node<'t>>,
+    /// Keyword arguments, in order.
+    pub kwargs: Vec<(String, Node<'t>)>,
+}
+
+impl<'t> PyCall<'t> {
+    /// Read a `call` node.
+    pub fn of(src: &Source<'_>, node: Node<'t>) -> Option<Self> {
+        if node.kind() != "call" {
+            return None;
+        }
+        let callee = src
+            .text_of(node.child_by_field_name("function")?)
+            .to_owned();
+        let (receiver, name) = match callee.rsplit_once('.') {
+            Some((r, n)) => (r.to_owned(), n.to_owned()),
+            None => (String::new(), callee.clone()),
+        };
+        let mut call = Self {
+            node,
+            callee,
+            name,
+            receiver,
+            args: Vec::new(),
+            kwargs: Vec::new(),
+        };
+        if let Some(list) = node.child_by_field_name("arguments") {
+            for arg in children(list) {
+                if arg.kind() == "keyword_argument" {
+                    if let (Some(k), Some(v)) = (
+                        arg.child_by_field_name("name"),
+                        arg.child_by_field_name("value"),
+                    ) {
+                        call.kwargs.push((src.text_of(k).to_owned(), v));
+                    }
+                } else {
+                    call.args.push(arg);
+                }
+            }
+        }
+        Some(call)
+    }
+
+    /// The argument at position `pos` or named `kw`.
+    pub fn arg(&self, pos: usize, kw: &str) -> Option<Node<'t>> {
+        self.kwargs
+            .iter()
+            .find(|(k, _)| k == kw)
+            .map(|(_, v)| *v)
+            .or_else(|| self.args.get(pos).copied())
+    }
+
+    /// The keyword argument `kw`.
+    pub fn kw(&self, kw: &str) -> Option<Node<'t>> {
+        self.kwargs.iter().find(|(k, _)| k == kw).map(|(_, v)| *v)
+    }
+
+    /// Whether keyword argument `kw` is `True`.
+    pub fn kw_true(&self, kw: &str) -> bool {
+        self.kw(kw).is_some_and(|v| v.kind() == "true")
+    }
+}
+
+/// A Python string literal's value.
+pub(crate) enum PyString {
+    /// The value and the byte offset of its content's first character.
+    Plain {
+        /// The value, escapes decoded (raw strings as written).
+        text: String,
+        /// Byte offset of the content's first character.
+        start: usize,
+    },
+    /// An f-string with `{...}` fields.
+    Interpolated,
+    /// Not a string literal.
+    NotString,
+}
+
+/// The value of a string literal (`'..'`, `".."`, `"""..."""`, `r".."`, `"a" "b"`).
+pub(crate) fn string(src: &Source<'_>, node: Node<'_>) -> PyString {
+    match node.kind() {
+        "string" => {}
+        "concatenated_string" => {
+            let mut text = String::new();
+            let mut first = None;
+            for part in children(node) {
+                match string(src, part) {
+                    PyString::Plain { text: t, start } => {
+                        text.push_str(&t);
+                        first.get_or_insert(start);
+                    }
+                    other => return other,
+                }
+            }
+            return match first {
+                Some(start) => PyString::Plain { text, start },
+                None => PyString::NotString,
+            };
+        }
+        _ => return PyString::NotString,
+    }
+    let mut text = String::new();
+    let mut start = None;
+    let mut raw = false;
+    let mut cursor = node.walk();
+    for part in node.children(&mut cursor) {
+        match part.kind() {
+            "string_start" => {
+                raw = src.text_of(part).contains(['r', 'R']);
+                start = Some(part.end_byte());
+            }
+            "interpolation" => return PyString::Interpolated,
+            "string_content" if raw => text.push_str(src.text_of(part)),
+            "string_content" => text.push_str(&unescape(src.text_of(part))),
+            _ => {}
+        }
+    }
+    PyString::Plain {
+        text,
+        start: start.unwrap_or_else(|| node.start_byte()),
+    }
+}
+
+/// Decode Python escape sequences (the common ones; others are kept as written).
+fn unescape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut chars = text.chars();
+    while let Some(c) = chars.next() {
+        if c != '\\' {
+            out.push(c);
+            continue;
+        }
+        match chars.next() {
+            Some('n') => out.push('\n'),
+            Some('t') => out.push('\t'),
+            Some('r') => out.push('\r'),
+            Some('\n') => {}
+            Some(c @ ('\\' | '\'' | '"')) => out.push(c),
+            Some(c) => {
+                out.push('\\');
+                out.push(c);
+            }
+            None => out.push('\\'),
+        }
+    }
+    out
+}
+
+/// A string argument's value, or `None` when it is not a plain string literal.
+pub(crate) fn name(src: &Source<'_>, node: Option<Node<'_>>) -> Option<String> {
+    match string(src, node?) {
+        PyString::Plain { text, .. } => Some(text),
+        _ => None,
+    }
+}
+
+/// An integer literal's value.
+pub(crate) fn int(src: &Source<'_>, node: Option<Node<'_>>) -> Option<u64> {
+    node.filter(|n| n.kind() == "integer")
+        .and_then(|n| src.text_of(n).replace('_', "").parse().ok())
+}
