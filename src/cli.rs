@@ -1,20 +1,18 @@
 //! What every binary shares at its edge: common flags, logging, exit codes.
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{Args, ValueEnum};
 use tracing_subscriber::EnvFilter;
 
-/// Flags every shipgate binary takes.
+use crate::config::Config;
+
+/// Flags every shipgate binary takes (each also takes its own `--format`).
 #[derive(Debug, Clone, Args)]
 pub struct CommonArgs {
     /// Configuration file [default: shipgate.yml at the repository root; every key optional]
     #[arg(long, value_name = "PATH", global = true)]
     pub config: Option<PathBuf>,
-
-    /// Result format on stdout (logs always go to stderr)
-    #[arg(long, value_enum, default_value_t = Format::Text, global = true)]
-    pub format: Format,
 
     /// More log detail on stderr (-v debug, -vv trace); SHIPGATE_LOG overrides
     #[arg(short, long, action = clap::ArgAction::Count, global = true, conflicts_with = "quiet")]
@@ -25,7 +23,7 @@ pub struct CommonArgs {
     pub quiet: bool,
 }
 
-/// How results are printed on stdout.
+/// How results are printed on stdout (binaries with more formats declare their own).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum Format {
     /// For people.
@@ -72,4 +70,50 @@ pub fn init_logging(common: &CommonArgs, shipgate_log: Option<String>, no_color:
         .with_target(false)
         .without_time()
         .try_init();
+}
+
+/// An error at a binary's edge, with the exit code it maps to.
+pub struct Failure {
+    /// What went wrong, with context.
+    pub error: anyhow::Error,
+    /// The exit code.
+    pub exit: Exit,
+}
+
+impl Failure {
+    /// A usage or configuration error (exit 2).
+    pub fn usage(error: impl Into<anyhow::Error>) -> Self {
+        Self {
+            error: error.into(),
+            exit: Exit::Usage,
+        }
+    }
+
+    /// An external failure (exit 3).
+    pub fn external(error: impl Into<anyhow::Error>) -> Self {
+        Self {
+            error: error.into(),
+            exit: Exit::External,
+        }
+    }
+
+    /// Print `error: …` with its whole chain on stderr and give the exit code.
+    #[allow(clippy::print_stderr)]
+    pub fn report(self) -> ExitCode {
+        eprintln!("error: {:#}", self.error);
+        self.exit.into()
+    }
+}
+
+/// The configuration: `--config PATH` (which must exist), else `shipgate.yml` at the root of the
+/// repository containing `repo` (optional).
+pub fn load_config(repo: &Path, explicit: Option<&Path>) -> Result<Config, Failure> {
+    let path = match explicit {
+        Some(path) => path.to_path_buf(),
+        None => crate::git::Repo::discover(repo)
+            .map(|r| r.root().to_path_buf())
+            .unwrap_or_else(|_| repo.to_path_buf())
+            .join(crate::config::DEFAULT_PATH),
+    };
+    crate::config::load(&path, explicit.is_some()).map_err(Failure::usage)
 }

@@ -1,13 +1,13 @@
 //! `shipgate-version`: the next semantic version from Conventional Commits; manifests bumped, commit, annotated tag, push.
 #![allow(clippy::print_stdout, clippy::print_stderr)]
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::ExitCode;
 
 use anyhow::Context as _;
 use clap::{Parser, ValueEnum};
 use secrecy::SecretString;
 use shipgate::ci::{CiEnv, Outputs, Platform};
-use shipgate::cli::{CommonArgs, Exit, Format, init_logging};
+use shipgate::cli::{CommonArgs, Exit, Failure, Format, init_logging, load_config};
 use shipgate::config::version::BumpLevel;
 use shipgate::git::{Identity, PushAuth};
 use shipgate::version::{BumpRequest, Outcome, PushTarget, VersionRequest};
@@ -58,6 +58,10 @@ struct Cli {
     #[arg(long, value_name = "FILE")]
     dotenv: Option<PathBuf>,
 
+    /// Result format on stdout (logs always go to stderr)
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    format: Format,
+
     #[command(flatten)]
     common: CommonArgs,
 }
@@ -95,35 +99,12 @@ fn main() -> ExitCode {
     let ci = CiEnv::from_env();
     match release(&cli, &ci) {
         Ok(()) => Exit::Done.into(),
-        Err(failure) => {
-            eprintln!("error: {:#}", failure.error);
-            failure.exit.into()
-        }
-    }
-}
-
-struct Failure {
-    error: anyhow::Error,
-    exit: Exit,
-}
-
-impl Failure {
-    fn usage(error: impl Into<anyhow::Error>) -> Self {
-        Self {
-            error: error.into(),
-            exit: Exit::Usage,
-        }
+        Err(failure) => failure.report(),
     }
 }
 
 fn release(cli: &Cli, ci: &CiEnv) -> Result<(), Failure> {
-    let config_path = cli
-        .common
-        .config
-        .clone()
-        .unwrap_or_else(|| default_config(&cli.repo));
-    let config = shipgate::config::load(&config_path, cli.common.config.is_some())
-        .map_err(Failure::usage)?;
+    let config = load_config(&cli.repo, cli.common.config.as_deref())?;
     let request = VersionRequest {
         repo: cli.repo.clone(),
         config: config.version,
@@ -148,18 +129,7 @@ fn release(cli: &Cli, ci: &CiEnv) -> Result<(), Failure> {
         },
         error: e.into(),
     })?;
-    report(cli, ci, &outcome).map_err(|error| Failure {
-        error,
-        exit: Exit::External,
-    })
-}
-
-/// `shipgate.yml` at the root of the repository containing `repo` (or in `repo` itself outside one).
-fn default_config(repo: &Path) -> PathBuf {
-    shipgate::git::Repo::discover(repo)
-        .map(|r| r.root().to_path_buf())
-        .unwrap_or_else(|_| repo.to_path_buf())
-        .join("shipgate.yml")
+    report(cli, ci, &outcome).map_err(Failure::external)
 }
 
 /// The forge token for HTTPS pushes, and the only host it may be sent to.
@@ -207,7 +177,7 @@ fn report(cli: &Cli, ci: &CiEnv, outcome: &Outcome) -> anyhow::Result<()> {
     if let Some(path) = &ci.github_step_summary {
         shipgate::ci::append_step_summary(path, &outcome.summary())?;
     }
-    match cli.common.format {
+    match cli.format {
         Format::Text => print!("{}", outcome.text()),
         Format::Json => println!(
             "{}",

@@ -32,7 +32,9 @@ pub enum GitError {
         files: String,
     },
     /// A revision given on the command line names nothing.
-    #[error("{0}: no such commit, tag or branch; check the name, and fetch tags in CI (fetch-depth: 0)")]
+    #[error(
+        "{0}: no such commit, tag or branch; check the name, and fetch tags in CI (fetch-depth: 0)"
+    )]
     UnknownRevision(String),
     /// HEAD does not point at a commit yet.
     #[error("the repository has no commit yet; commit something first")]

@@ -29,7 +29,11 @@ impl Repo {
     }
 
     /// Files added or modified from `base` to `head` (deletions are not listed), sorted by path.
-    pub fn changed_files(&self, base: Oid, head: Oid) -> Result<Vec<(PathBuf, FileChange)>, GitError> {
+    pub fn changed_files(
+        &self,
+        base: Oid,
+        head: Oid,
+    ) -> Result<Vec<(PathBuf, FileChange)>, GitError> {
         let tree = |id: Oid| {
             self.inner
                 .find_commit(id)
