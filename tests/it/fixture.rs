@@ -162,7 +162,16 @@ impl TestRepo {
 
     /// `shipgate-version` in the work tree, isolated from the outer environment, with a fixed clock.
     pub fn version(&self) -> assert_cmd::Command {
-        let mut command = Command::cargo_bin("shipgate-version").expect("binary built");
+        self.binary("shipgate-version")
+    }
+
+    /// `shipgate-schema` in the work tree, isolated from the outer environment.
+    pub fn schema(&self) -> assert_cmd::Command {
+        self.binary("shipgate-schema")
+    }
+
+    fn binary(&self, name: &str) -> assert_cmd::Command {
+        let mut command = Command::cargo_bin(name).expect("binary built");
         self.isolate(&mut command);
         let date = self.next_date();
         command

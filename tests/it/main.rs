@@ -3,4 +3,5 @@
 mod fixture;
 mod git_http;
 mod http_server;
+mod schema;
 mod version;
