@@ -79,11 +79,13 @@ mod tests {
             [
                 CodeBlock {
                     lang: "yaml".into(),
+                    info: "yaml".into(),
                     line: 2,
                     text: "a: 1\n".into()
                 },
                 CodeBlock {
                     lang: "yaml".into(),
+                    info: "yaml title".into(),
                     line: 10,
                     text: "b: 2\n".into()
                 },
