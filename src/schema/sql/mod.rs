@@ -17,6 +17,9 @@ mod tests;
 #[cfg(test)]
 mod robustness_tests;
 
+#[cfg(test)]
+mod file_tests;
+
 use sqlparser::dialect::{Dialect as SqlDialect, MySqlDialect, PostgreSqlDialect, SQLiteDialect};
 use sqlparser::keywords::Keyword;
 use sqlparser::parser::{Parser, ParserError};

@@ -233,3 +233,40 @@ proptest! {
         check(&text, Position::new(line, column));
     }
 }
+
+/// A realistic migration: a table, columns, an index, a backfill, a constraint.
+fn migration(i: usize) -> String {
+    format!(
+        "-- migration {i}\n\
+         BEGIN;\n\
+         CREATE TABLE IF NOT EXISTS orders_{i} (\n  id bigserial PRIMARY KEY,\n  \
+         user_id bigint NOT NULL REFERENCES users(id),\n  note text,\n  \
+         created_at timestamptz NOT NULL DEFAULT now()\n);\n\
+         ALTER TABLE users ADD COLUMN flag_{i} boolean NOT NULL DEFAULT false;\n\
+         CREATE INDEX CONCURRENTLY idx_{i} ON orders_{i} (user_id);\n\
+         UPDATE users SET flag_{i} = true WHERE id < {i};\n\
+         ALTER TABLE orders_{i} ADD CONSTRAINT c_{i} CHECK (id > 0) NOT VALID;\n\
+         ALTER TABLE orders_{i} ALTER COLUMN note TYPE varchar(200);\n\
+         COMMENT ON TABLE orders_{i} IS 'orders; {i}';\n\
+         COMMIT;\n"
+    )
+}
+
+/// `cargo test --release --lib schema::sql::robustness_tests::throughput -- --ignored --nocapture`
+#[test]
+#[ignore = "a timing, run by hand in release"]
+fn throughput() {
+    let files: Vec<String> = (0..5_000).map(migration).collect();
+    let started = std::time::Instant::now();
+    let mut changes = 0;
+    for file in &files {
+        changes += read_sql(file, Dialect::Postgres, Position::new(1, 1)).len();
+    }
+    let elapsed = started.elapsed();
+    let per_second = files.len() as f64 / elapsed.as_secs_f64();
+    eprintln!(
+        "{} files, {changes} changes in {elapsed:?}: {per_second:.0} files/s",
+        files.len()
+    );
+    assert_eq!(changes, files.len() * 9);
+}
