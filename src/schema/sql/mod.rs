@@ -1,17 +1,161 @@
 //! SQL migrations read into [`Change`]s with sqlparser.
-//! STUB: the real reader replaces this file; only the signature below is the contract.
+//!
+//! The text is tokenized once and cut at top-level `;` ([`split`]); each statement is parsed on
+//! its own, so one broken statement does not hide the others, and mapped to changes ([`map`],
+//! [`alter`], [`columns`]). Positions are carried over from the tokens into the host file.
+mod alter;
+mod columns;
+mod map;
+mod names;
+mod position;
+mod split;
+mod types;
+
+#[cfg(test)]
+mod tests;
+
+#[cfg(test)]
+mod robustness_tests;
+
+#[cfg(test)]
+mod file_tests;
+
+use sqlparser::dialect::{Dialect as SqlDialect, MySqlDialect, PostgreSqlDialect, SQLiteDialect};
+use sqlparser::keywords::Keyword;
+use sqlparser::parser::{Parser, ParserError};
+use sqlparser::tokenizer::{Location, Token, TokenWithSpan};
+
 use crate::config::schema::Dialect;
 use crate::schema::model::{Change, Located, Position};
+use split::Piece;
 
 /// Read every statement of `text` (SQL in `dialect`) into changes located in the host file:
 /// `origin` is where `text` starts there ((1, 1) for a `.sql` file; the string's start when the
 /// SQL is embedded in Ruby or Python). Never panics: what cannot be parsed is [`Change::Unparsed`].
 pub fn read_sql(text: &str, dialect: Dialect, origin: Position) -> Vec<Located<Change>> {
-    let _ = (text, dialect);
-    vec![Located {
-        at: origin,
-        item: Change::Unparsed {
-            reason: "stub".to_owned(),
-        },
-    }]
+    let dialect: &dyn SqlDialect = match dialect {
+        Dialect::Postgres => &PostgreSqlDialect {},
+        Dialect::Mysql => &MySqlDialect {},
+        Dialect::Sqlite => &SQLiteDialect {},
+    };
+    let mut out = Vec::new();
+    for piece in split::split(text, dialect) {
+        match piece {
+            Piece::Statement(tokens) => statement(tokens, dialect, origin, &mut out),
+            Piece::LexError { at, message } => out.push(Located {
+                at: position::in_host(at, origin),
+                item: Change::Unparsed { reason: message },
+            }),
+        }
+    }
+    out
+}
+
+/// Parse one statement's tokens and push its changes.
+fn statement(
+    mut tokens: Vec<TokenWithSpan>,
+    dialect: &dyn SqlDialect,
+    origin: Position,
+    out: &mut Vec<Located<Change>>,
+) {
+    let start = tokens.first().map_or(Location::new(1, 1), |t| t.span.start);
+    let at = position::in_host(start, origin);
+    let lead = lead(&tokens);
+    if lead == "DO" {
+        out.push(Located {
+            at,
+            item: Change::Code {
+                what: "DO block".to_owned(),
+            },
+        });
+        return;
+    }
+    let drop_index_concurrently = take_drop_index_concurrently(&mut tokens);
+    let hints = map::Hints {
+        drop_index_concurrently,
+        lead: &lead,
+    };
+    match Parser::new(dialect)
+        .with_tokens_with_locations(tokens)
+        .parse_statements()
+    {
+        Ok(statements) => {
+            for statement in &statements {
+                for (location, item) in map::changes(statement, hints) {
+                    let at = location.map_or(at, |l| position::in_host(l, origin));
+                    out.push(Located { at, item });
+                }
+            }
+        }
+        Err(error) => {
+            let (reason, location) = match &error {
+                ParserError::RecursionLimitExceeded => (
+                    "the statement is nested too deeply to read (recursion limit exceeded)",
+                    None,
+                ),
+                ParserError::ParserError(message) | ParserError::TokenizerError(message) => {
+                    position::split_message(message)
+                }
+            };
+            out.push(Located {
+                at: location.map_or(at, |l| position::in_host(l, origin)),
+                item: Change::Unparsed {
+                    reason: reason.to_owned(),
+                },
+            });
+        }
+    }
+}
+
+/// The first two keywords, upper-cased: `ALTER TYPE`, `DO`.
+fn lead(tokens: &[TokenWithSpan]) -> String {
+    let mut words = tokens
+        .iter()
+        .filter(|t| !matches!(t.token, Token::Whitespace(_)))
+        .take(2)
+        .map_while(|t| match &t.token {
+            Token::Word(word)
+                if word.quote_style.is_none() && word.keyword != Keyword::NoKeyword =>
+            {
+                Some(word.value.to_uppercase())
+            }
+            _ => None,
+        });
+    match (words.next(), words.next()) {
+        (Some(first), Some(second)) if first != "DO" => format!("{first} {second}"),
+        (Some(first), _) => first,
+        (None, _) => "this statement".to_owned(),
+    }
+}
+
+/// Remove `CONCURRENTLY` from `DROP INDEX CONCURRENTLY …`, which sqlparser does not read.
+fn take_drop_index_concurrently(tokens: &mut Vec<TokenWithSpan>) -> bool {
+    let words: Vec<(usize, Keyword)> = tokens
+        .iter()
+        .enumerate()
+        .filter(|(_, t)| !matches!(t.token, Token::Whitespace(_)))
+        .take(3)
+        .map(|(i, t)| match &t.token {
+            Token::Word(word) if word.quote_style.is_none() => (i, word.keyword),
+            _ => (i, Keyword::NoKeyword),
+        })
+        .collect();
+    match words.as_slice() {
+        [
+            (_, Keyword::DROP),
+            (_, Keyword::INDEX),
+            (at, Keyword::CONCURRENTLY),
+        ] => {
+            tokens.remove(*at);
+            true
+        }
+        _ => false,
+    }
+}
+
+/// The reason given for a statement that parses but means nothing to shipgate yet.
+fn not_understood(what: &str) -> Change {
+    Change::Unparsed {
+        reason: format!("{what} is not understood by shipgate"),
+    }
 }

@@ -1,0 +1,197 @@
+//! `ALTER TABLE`: one change per operation.
+use sqlparser::ast::{
+    AlterColumnOperation, AlterTable, AlterTableAlgorithm, AlterTableLock, AlterTableOperation,
+    Ident, RenameTableNameKind, Spanned, TableConstraint,
+};
+use sqlparser::tokenizer::Location;
+
+use super::{columns, names, not_understood, types};
+use crate::schema::model::{Change, ConstraintKind};
+
+/// The changes of `alter`, each with its operation's location when sqlparser knows it.
+pub(super) fn alter_table(alter: &AlterTable) -> Vec<(Option<Location>, Change)> {
+    let table = names::object(&alter.name);
+    let online = is_online(&alter.operations);
+    let mut out = Vec::new();
+    for op in &alter.operations {
+        let start = op.span().start;
+        let at = (start.line > 0).then_some(start);
+        for change in operation(&table, op, online) {
+            out.push((at, change));
+        }
+    }
+    out
+}
+
+/// MySQL's `LOCK=NONE` (with `ALGORITHM=INPLACE` / `INSTANT` or none): no lock on writes.
+pub(super) fn is_online(operations: &[AlterTableOperation]) -> bool {
+    let mut lock_none = false;
+    let mut copy = false;
+    for op in operations {
+        match op {
+            AlterTableOperation::Lock { lock, .. } => lock_none = *lock == AlterTableLock::None,
+            AlterTableOperation::Algorithm { algorithm, .. } => {
+                copy = *algorithm == AlterTableAlgorithm::Copy;
+            }
+            _ => {}
+        }
+    }
+    lock_none && !copy
+}
+
+fn operation(table: &str, op: &AlterTableOperation, online: bool) -> Vec<Change> {
+    let table_owned = || table.to_owned();
+    let column = |ident: &Ident| (table.to_owned(), names::ident(ident));
+    match op {
+        AlterTableOperation::AddColumn { column_def, .. } => columns::add_column(table, column_def),
+        AlterTableOperation::AddConstraint {
+            constraint,
+            not_valid,
+        } => vec![add_constraint(table, constraint, *not_valid, online)],
+        AlterTableOperation::DropConstraint { .. } => vec![Change::DropConstraint {
+            table: table_owned(),
+            kind: None,
+        }],
+        AlterTableOperation::DropPrimaryKey { .. } => vec![Change::DropConstraint {
+            table: table_owned(),
+            kind: Some(ConstraintKind::PrimaryKey),
+        }],
+        AlterTableOperation::DropForeignKey { .. } => vec![Change::DropConstraint {
+            table: table_owned(),
+            kind: Some(ConstraintKind::ForeignKey),
+        }],
+        AlterTableOperation::DropIndex { .. } => vec![Change::DropIndex {
+            concurrently: online,
+        }],
+        AlterTableOperation::DropColumn { column_names, .. } => column_names
+            .iter()
+            .map(|name| {
+                let (table, column) = column(name);
+                Change::DropColumn { table, column }
+            })
+            .collect(),
+        AlterTableOperation::RenameColumn {
+            old_column_name,
+            new_column_name,
+        } => vec![Change::RenameColumn {
+            table: table_owned(),
+            from: names::ident(old_column_name),
+            to: names::ident(new_column_name),
+        }],
+        AlterTableOperation::RenameTable { table_name } => {
+            let (RenameTableNameKind::As(to) | RenameTableNameKind::To(to)) = table_name;
+            vec![Change::RenameTable {
+                from: table_owned(),
+                to: names::object(to),
+            }]
+        }
+        AlterTableOperation::ChangeColumn {
+            old_name,
+            new_name,
+            data_type,
+            ..
+        } => {
+            let mut out = Vec::new();
+            let (from, to) = (names::ident(old_name), names::ident(new_name));
+            if from != to {
+                out.push(Change::RenameColumn {
+                    table: table_owned(),
+                    from,
+                    to: to.clone(),
+                });
+            }
+            out.push(Change::AlterColumnType {
+                table: table_owned(),
+                column: to,
+                from: None,
+                to: types::column_type(data_type),
+            });
+            out
+        }
+        AlterTableOperation::ModifyColumn {
+            col_name,
+            data_type,
+            ..
+        } => vec![Change::AlterColumnType {
+            table: table_owned(),
+            column: names::ident(col_name),
+            from: None,
+            to: types::column_type(data_type),
+        }],
+        AlterTableOperation::AlterColumn { column_name, op } => {
+            let (table, column) = column(column_name);
+            vec![alter_column(table, column, op)]
+        }
+        AlterTableOperation::ValidateConstraint { .. } => {
+            vec![Change::ValidateConstraint {
+                table: table_owned(),
+            }]
+        }
+        AlterTableOperation::RenameConstraint { .. } => vec![Change::Neutral {
+            what: "RENAME CONSTRAINT".to_owned(),
+        }],
+        AlterTableOperation::OwnerTo { .. } => vec![Change::Neutral {
+            what: "OWNER TO".to_owned(),
+        }],
+        // Modifiers of the other operations, read by `is_online`.
+        AlterTableOperation::Algorithm { .. } | AlterTableOperation::Lock { .. } => Vec::new(),
+        other => {
+            let text = other.to_string();
+            let what: Vec<&str> = text.split_whitespace().take(2).collect();
+            vec![not_understood(&format!(
+                "ALTER TABLE .. {}",
+                what.join(" ")
+            ))]
+        }
+    }
+}
+
+fn alter_column(table: String, column: String, op: &AlterColumnOperation) -> Change {
+    match op {
+        AlterColumnOperation::SetNotNull => Change::SetNotNull { table, column },
+        AlterColumnOperation::DropNotNull => Change::DropNotNull { table, column },
+        AlterColumnOperation::SetDefault { .. } => Change::SetDefault { table, column },
+        AlterColumnOperation::DropDefault => Change::DropDefault { table, column },
+        AlterColumnOperation::SetDataType { data_type, .. } => Change::AlterColumnType {
+            table,
+            column,
+            from: None,
+            to: types::column_type(data_type),
+        },
+        AlterColumnOperation::AddGenerated { .. } => {
+            not_understood("ALTER COLUMN .. ADD GENERATED")
+        }
+        AlterColumnOperation::GenericOptions { .. } => not_understood("ALTER COLUMN .. OPTIONS"),
+    }
+}
+
+fn add_constraint(
+    table: &str,
+    constraint: &TableConstraint,
+    not_valid: bool,
+    online: bool,
+) -> Change {
+    let (kind, using_index) = match constraint {
+        TableConstraint::Unique(_) => (ConstraintKind::Unique, false),
+        TableConstraint::PrimaryKey(_) => (ConstraintKind::PrimaryKey, false),
+        TableConstraint::ForeignKey(_) => (ConstraintKind::ForeignKey, false),
+        TableConstraint::Check(_) => (ConstraintKind::Check, false),
+        TableConstraint::PrimaryKeyUsingIndex(_) => (ConstraintKind::PrimaryKey, true),
+        TableConstraint::UniqueUsingIndex(_) => (ConstraintKind::Unique, true),
+        TableConstraint::Exclude(_) => (ConstraintKind::Exclusion, false),
+        // MySQL `ADD INDEX` / `ADD FULLTEXT` / `ADD SPATIAL`: an index, not a constraint.
+        TableConstraint::Index(_) | TableConstraint::FulltextOrSpatial(_) => {
+            return Change::CreateIndex {
+                table: table.to_owned(),
+                unique: false,
+                concurrently: online,
+            };
+        }
+    };
+    Change::AddConstraint {
+        table: table.to_owned(),
+        kind,
+        not_valid,
+        using_index,
+    }
+}

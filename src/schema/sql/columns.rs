@@ -1,0 +1,124 @@
+//! `ADD COLUMN`: the column's nullability and default, and the constraints declared inline.
+use sqlparser::ast::{ColumnDef, ColumnOption, Expr};
+use sqlparser::keywords::Keyword;
+use sqlparser::tokenizer::Token;
+
+use super::names;
+use crate::schema::model::{Change, ConstraintKind};
+
+/// Functions whose default differs per row, so adding the column rewrites the table.
+/// `now()` / `CURRENT_TIMESTAMP` are stable within a statement: no rewrite.
+const VOLATILE: &[&str] = &[
+    "random",
+    "clock_timestamp",
+    "gen_random_uuid",
+    "uuid_generate_v1",
+    "uuid_generate_v1mc",
+    "uuid_generate_v4",
+    "timeofday",
+    "nextval",
+];
+
+/// Serial types: a `nextval` default in disguise.
+const SERIAL: &[&str] = &[
+    "serial",
+    "serial4",
+    "bigserial",
+    "serial8",
+    "smallserial",
+    "serial2",
+];
+
+/// The `AddColumn` for `column` of `table`, then an `AddConstraint` per inline constraint.
+pub(super) fn add_column(table: &str, column: &ColumnDef) -> Vec<Change> {
+    let mut not_null = false;
+    let mut has_default = false;
+    let mut volatile_default = false;
+    let mut constraints = Vec::new();
+    let type_name = column.data_type.to_string().to_lowercase();
+    if SERIAL.contains(&type_name.as_str()) {
+        has_default = true;
+        volatile_default = true;
+    }
+    for option in &column.options {
+        match &option.option {
+            ColumnOption::NotNull => not_null = true,
+            ColumnOption::Default(expr) => {
+                has_default = true;
+                volatile_default |= is_volatile(expr);
+            }
+            // Identity and stored generated columns are computed for every existing row.
+            ColumnOption::Generated { .. } | ColumnOption::Identity(_) => {
+                has_default = true;
+                volatile_default = true;
+            }
+            ColumnOption::DialectSpecific(tokens) if is_auto_increment(tokens) => {
+                has_default = true;
+                volatile_default = true;
+            }
+            ColumnOption::PrimaryKey(_) => {
+                not_null = true;
+                constraints.push(ConstraintKind::PrimaryKey);
+            }
+            ColumnOption::Unique(_) => constraints.push(ConstraintKind::Unique),
+            ColumnOption::ForeignKey(_) => constraints.push(ConstraintKind::ForeignKey),
+            ColumnOption::Check(_) => constraints.push(ConstraintKind::Check),
+            _ => {}
+        }
+    }
+    let mut changes = vec![Change::AddColumn {
+        table: table.to_owned(),
+        column: names::ident(&column.name),
+        not_null,
+        has_default,
+        volatile_default,
+    }];
+    changes.extend(constraints.into_iter().map(|kind| Change::AddConstraint {
+        table: table.to_owned(),
+        kind,
+        not_valid: false,
+        using_index: false,
+    }));
+    changes
+}
+
+fn is_auto_increment(tokens: &[Token]) -> bool {
+    tokens.iter().any(|token| {
+        matches!(token, Token::Word(word)
+            if matches!(word.keyword, Keyword::AUTO_INCREMENT | Keyword::AUTOINCREMENT))
+    })
+}
+
+/// Whether `expr` calls a volatile function (by name, schema qualification ignored).
+pub(super) fn is_volatile(expr: &Expr) -> bool {
+    let text = expr.to_string().to_lowercase();
+    VOLATILE.iter().any(|name| calls(&text, name))
+}
+
+/// Whether `text` has `name` as a whole word followed by `(`.
+fn calls(text: &str, name: &str) -> bool {
+    let bytes = text.as_bytes();
+    text.match_indices(name).any(|(at, _)| {
+        let before_ok = at == 0 || !is_word_byte(bytes[at - 1]);
+        let after = text[at + name.len()..].trim_start();
+        before_ok && after.starts_with('(')
+    })
+}
+
+fn is_word_byte(byte: u8) -> bool {
+    byte.is_ascii_alphanumeric() || byte == b'_'
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn volatile_calls_are_whole_words() {
+        assert!(calls("gen_random_uuid()", "gen_random_uuid"));
+        assert!(calls("public.gen_random_uuid ()", "gen_random_uuid"));
+        assert!(calls("nextval('s'::regclass)", "nextval"));
+        assert!(!calls("my_random()", "random"));
+        assert!(!calls("random_value", "random"));
+    }
+}

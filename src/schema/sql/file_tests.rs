@@ -1,0 +1,188 @@
+//! Whole files: positions, statements cut apart, dialects.
+use super::read_sql;
+use crate::config::schema::Dialect;
+use crate::schema::model::{Change, ColumnType, Located, ObjectKind, Position};
+
+fn pg(sql: &str) -> Vec<Change> {
+    items(sql, Dialect::Postgres)
+}
+
+fn items(sql: &str, dialect: Dialect) -> Vec<Change> {
+    read_sql(sql, dialect, Position::new(1, 1))
+        .into_iter()
+        .map(|located| located.item)
+        .collect()
+}
+
+fn s(text: &str) -> String {
+    text.to_owned()
+}
+
+fn neutral(what: &str) -> Change {
+    Change::Neutral { what: s(what) }
+}
+
+#[test]
+fn positions_are_in_the_host_file() {
+    let sql = "CREATE TABLE a (id int);\n  DROP TABLE b;\nALTER TABLE c\n  ADD COLUMN x int,\n  DROP COLUMN y;";
+    let at: Vec<Position> = read_sql(sql, Dialect::Postgres, Position::new(1, 1))
+        .into_iter()
+        .map(|l| l.at)
+        .collect();
+    assert_eq!(
+        at,
+        vec![
+            Position::new(1, 1),
+            Position::new(2, 3),
+            Position::new(4, 14),
+            Position::new(5, 15)
+        ]
+    );
+    // Embedded in a host file: the string starts at line 10, column 12.
+    let at: Vec<Position> = read_sql(sql, Dialect::Postgres, Position::new(10, 12))
+        .into_iter()
+        .map(|l| l.at)
+        .collect();
+    assert_eq!(at[0], Position::new(10, 12));
+    assert_eq!(at[1], Position::new(11, 3));
+}
+
+#[test]
+fn a_broken_statement_does_not_hide_the_others() {
+    let sql = "CREATE TABLE a (id int);\nALTER TABLE a ADD COLUMN;\nDROP TABLE b;";
+    let changes = read_sql(sql, Dialect::Postgres, Position::new(1, 1));
+    assert_eq!(changes.len(), 3, "{changes:?}");
+    assert_eq!(changes[0].item, Change::CreateTable { table: s("a") });
+    assert!(matches!(changes[1].item, Change::Unparsed { .. }));
+    assert_eq!(changes[1].at.line, 2);
+    assert_eq!(
+        changes[2],
+        Located {
+            at: Position::new(3, 1),
+            item: Change::DropTable { table: s("b") }
+        }
+    );
+}
+
+#[test]
+fn semicolons_inside_strings_comments_and_bodies_do_not_split() {
+    let sql = "INSERT INTO t VALUES ('a;b'); -- x; y\n\
+               /* ; */ CREATE FUNCTION f() RETURNS trigger AS $body$ BEGIN x := 1; RETURN NEW; END $body$ LANGUAGE plpgsql;\n\
+               SELECT 1";
+    assert_eq!(
+        pg(sql),
+        vec![
+            neutral("INSERT"),
+            Change::CreateObject {
+                kind: ObjectKind::Function,
+                name: s("f")
+            },
+            neutral("SELECT"),
+        ]
+    );
+}
+
+#[test]
+fn sqlite_trigger_bodies_and_table_rebuilds() {
+    let sql = "CREATE TRIGGER trg AFTER INSERT ON t BEGIN UPDATE t SET a = 1 WHERE id = NEW.id; \
+               SELECT CASE WHEN 1 THEN 2 END; END;\n\
+               CREATE TABLE new_t (id INTEGER PRIMARY KEY AUTOINCREMENT);\n\
+               INSERT INTO new_t SELECT id FROM t;\n\
+               DROP TABLE t;\n\
+               ALTER TABLE new_t RENAME TO t;";
+    let changes = items(sql, Dialect::Sqlite);
+    assert_eq!(changes.len(), 5, "{changes:?}");
+    assert_eq!(
+        changes[4],
+        Change::RenameTable {
+            from: s("new_t"),
+            to: s("t")
+        }
+    );
+    assert_eq!(changes[3], Change::DropTable { table: s("t") });
+}
+
+#[test]
+fn mysql_modify_change_and_online_indexes() {
+    let my = |sql: &str| items(sql, Dialect::Mysql);
+    assert_eq!(
+        my("ALTER TABLE t MODIFY COLUMN name VARCHAR(200) NOT NULL"),
+        vec![Change::AlterColumnType {
+            table: s("t"),
+            column: s("name"),
+            from: None,
+            to: ColumnType {
+                name: s("varchar"),
+                args: vec![200]
+            },
+        }]
+    );
+    assert_eq!(
+        my("ALTER TABLE t CHANGE COLUMN old_name new_name INT(11)"),
+        vec![
+            Change::RenameColumn {
+                table: s("t"),
+                from: s("old_name"),
+                to: s("new_name")
+            },
+            Change::AlterColumnType {
+                table: s("t"),
+                column: s("new_name"),
+                from: None,
+                to: ColumnType {
+                    name: s("integer"),
+                    args: vec![]
+                },
+            },
+        ]
+    );
+    assert_eq!(
+        my("CREATE INDEX i ON t (a) ALGORITHM=INPLACE LOCK=NONE"),
+        vec![Change::CreateIndex {
+            table: s("t"),
+            unique: false,
+            concurrently: true
+        }]
+    );
+    assert_eq!(
+        my("CREATE INDEX i ON t (a)"),
+        vec![Change::CreateIndex {
+            table: s("t"),
+            unique: false,
+            concurrently: false
+        }]
+    );
+    assert_eq!(
+        my("ALTER TABLE t ADD INDEX i (a), ALGORITHM=INPLACE, LOCK=NONE"),
+        vec![Change::CreateIndex {
+            table: s("t"),
+            unique: false,
+            concurrently: true
+        }]
+    );
+    assert_eq!(
+        my("RENAME TABLE a TO b"),
+        vec![Change::RenameTable {
+            from: s("a"),
+            to: s("b")
+        }]
+    );
+    assert_eq!(my("SELECT `x` FROM `T`"), vec![neutral("SELECT")]);
+}
+
+#[test]
+fn dialects_differ() {
+    // Backticks quote identifiers in MySQL, not in PostgreSQL.
+    assert_eq!(
+        items("DROP TABLE `Users`", Dialect::Mysql),
+        vec![Change::DropTable { table: s("Users") }]
+    );
+    assert!(matches!(
+        pg("DROP TABLE `Users`")[0],
+        Change::Unparsed { .. }
+    ));
+    // Dollar quotes are PostgreSQL's.
+    assert_eq!(pg("SELECT $$a;b$$").len(), 1);
+    // `#` starts a comment in MySQL only.
+    assert_eq!(items("# comment\nDROP TABLE a", Dialect::Mysql).len(), 1);
+}
