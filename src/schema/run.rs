@@ -140,8 +140,7 @@ fn from_git(request: &SchemaRequest) -> Result<(Vec<Found>, bool), SchemaError> 
     };
     let mut found = Vec::new();
     for (path, change) in changes.into_iter().filter(|(p, _)| in_scope(p)) {
-        if framework_of(&path, true, None).is_none() && !path.extension().is_some_and(|e| e == "py")
-        {
+        if framework_of(&path, true, None).is_none() {
             continue;
         }
         let bytes = repo.read_at(head, &path)?;

@@ -20,7 +20,12 @@ fn released() -> TestRepo {
 }
 
 fn report(repo: &TestRepo, args: &[&str]) -> (i32, Value) {
-    let output = repo.schema().args(["--format", "json"]).args(args).output().unwrap();
+    let output = repo
+        .schema()
+        .args(["--format", "json"])
+        .args(args)
+        .output()
+        .unwrap();
     let json = serde_json::from_slice(&output.stdout)
         .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&output.stderr)));
     (output.status.code().unwrap(), json)
@@ -34,8 +39,15 @@ fn additive_release_goes_schema_first() {
     let (code, json) = report(&repo, &[]);
     assert_eq!(code, 0);
     assert_eq!(json["order"], "schema-first");
-    assert_eq!(json["pre_deploy"], serde_json::json!(["db/migrate/20260101000000_add_email.rb"]));
-    assert_eq!(json["migrations"].as_array().unwrap().len(), 1, "the released migration is not read again");
+    assert_eq!(
+        json["pre_deploy"],
+        serde_json::json!(["db/migrate/20260101000000_add_email.rb"])
+    );
+    assert_eq!(
+        json["migrations"].as_array().unwrap().len(),
+        1,
+        "the released migration is not read again"
+    );
 }
 
 #[test]
@@ -63,12 +75,19 @@ fn mixed_release_is_blocked_unless_the_destructive_part_is_post_deploy() {
         .stdout(contains("expand in this release and contract in the next"));
 
     std::fs::create_dir_all(repo.path().join("db/post_migrate")).unwrap();
-    repo.git(&["mv", "db/migrate/20260102000000_drop_name.rb", "db/post_migrate/20260102000000_drop_name.rb"]);
+    repo.git(&[
+        "mv",
+        "db/migrate/20260102000000_drop_name.rb",
+        "db/post_migrate/20260102000000_drop_name.rb",
+    ]);
     repo.commit("fix: drop name after the deploy");
     let (code, json) = report(&repo, &[]);
     assert_eq!(code, 0);
     assert_eq!(json["order"], "schema-first");
-    assert_eq!(json["post_deploy"], serde_json::json!(["db/post_migrate/20260102000000_drop_name.rb"]));
+    assert_eq!(
+        json["post_deploy"],
+        serde_json::json!(["db/post_migrate/20260102000000_drop_name.rb"])
+    );
 }
 
 #[test]
@@ -96,7 +115,10 @@ fn suppressed_finding_changes_the_order_and_an_unused_ignore_is_reported() {
     );
     repo.write(
         "db/migrate/20260103000000_add_email.rb",
-        &ADD_EMAIL.replace("  def change\n", "  def change\n    # shipgate:ignore SG101 nothing is dropped here\n"),
+        &ADD_EMAIL.replace(
+            "  def change\n",
+            "  def change\n    # shipgate:ignore SG101 nothing is dropped here\n",
+        ),
     );
     repo.commit("feat: tidy");
     let (code, json) = report(&repo, &[]);
@@ -163,17 +185,33 @@ fn explicit_paths_are_read_as_given() {
         .assert()
         .success()
         .stdout(contains("\"order\": \"code-first\""));
-    repo.schema().arg("missing.sql").assert().code(2).stderr(contains("missing.sql: no such file"));
+    repo.schema()
+        .arg("missing.sql")
+        .assert()
+        .code(2)
+        .stderr(contains("missing.sql: no such file"));
     repo.write("notes.txt", "hello");
-    repo.schema().arg("notes.txt").assert().code(2).stderr(contains("not a migration"));
+    repo.schema()
+        .arg("notes.txt")
+        .assert()
+        .code(2)
+        .stderr(contains("not a migration"));
 }
 
 #[test]
 fn binary_and_non_utf8_files_are_findings_not_crashes() {
     let repo = released();
     std::fs::create_dir_all(repo.path().join("db/migrate")).unwrap();
-    std::fs::write(repo.path().join("db/migrate/20260101000000_blob.rb"), b"\x00\x01\x02binary").unwrap();
-    std::fs::write(repo.path().join("db/migrate/20260101000001_latin1.rb"), b"# caf\xe9\n").unwrap();
+    std::fs::write(
+        repo.path().join("db/migrate/20260101000000_blob.rb"),
+        b"\x00\x01\x02binary",
+    )
+    .unwrap();
+    std::fs::write(
+        repo.path().join("db/migrate/20260101000001_latin1.rb"),
+        b"# caf\xe9\n",
+    )
+    .unwrap();
     repo.commit("chore: oops");
     let (code, json) = report(&repo, &[]);
     assert_eq!(code, 1);
@@ -193,13 +231,32 @@ fn every_format_renders() {
     let repo = released();
     repo.write("db/migrate/20260102000000_drop_name.rb", DROP_NAME);
     repo.commit("feat!: drop name");
-    repo.schema().args(["--format", "github"]).assert().success().stdout(contains("::warning file=db/migrate/20260102000000_drop_name.rb,line=3"));
+    repo.schema()
+        .args(["--format", "github"])
+        .assert()
+        .success()
+        .stdout(contains(
+            "::warning file=db/migrate/20260102000000_drop_name.rb,line=3",
+        ));
     let sarif = repo.root().join("report.sarif");
-    repo.schema().args(["--format", "sarif", "--output"]).arg(&sarif).assert().success().stdout("");
+    repo.schema()
+        .args(["--format", "sarif", "--output"])
+        .arg(&sarif)
+        .assert()
+        .success()
+        .stdout("");
     let sarif: Value = serde_json::from_str(&std::fs::read_to_string(&sarif).unwrap()).unwrap();
     assert_eq!(sarif["version"], "2.1.0");
     assert_eq!(sarif["runs"][0]["results"][0]["ruleId"], "SG102");
     let gitlab = repo.schema().args(["--format", "gitlab"]).output().unwrap();
     let gitlab: Value = serde_json::from_slice(&gitlab.stdout).unwrap();
     assert_eq!(gitlab[0]["location"]["lines"]["begin"], 3);
+}
+
+#[test]
+fn help_explains_orders_rules_and_exit_codes() {
+    let repo = TestRepo::new();
+    let output = repo.schema().arg("--help").output().unwrap();
+    assert!(output.status.success());
+    insta::assert_snapshot!(String::from_utf8(output.stdout).unwrap());
 }

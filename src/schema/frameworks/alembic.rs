@@ -644,8 +644,22 @@ def downgrade() -> None:
                     to: ty("bigint", vec![]),
                 },
             ),
-            at(30, 17, Change::Unparsed { reason: c("stub") }), // origin of embedded SQL
-            at(31, 27, Change::Unparsed { reason: c("stub") }), // origin of embedded SQL
+            at(
+                30,
+                17,
+                Change::DataChange {
+                    table: "users".into(),
+                    whole_table: true,
+                },
+            ), // embedded SQL, read at its place
+            at(
+                32,
+                9,
+                Change::DataChange {
+                    table: "sessions".into(),
+                    whole_table: true,
+                },
+            ), // embedded SQL, read at its place
             at(34, 5, Change::Neutral { what: c("INSERT") }),
             at(
                 36,

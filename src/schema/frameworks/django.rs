@@ -409,16 +409,6 @@ class Migration(migrations.Migration):
         }
     }
 
-    fn stub(line: usize, column: usize) -> Located<Change> {
-        at(
-            line,
-            column,
-            Change::Unparsed {
-                reason: "stub".to_owned(),
-            },
-        )
-    }
-
     #[test]
     fn reads_every_operation() {
         let t = || "shop_order".to_owned();
@@ -538,9 +528,28 @@ class Migration(migrations.Migration):
                     kind: None,
                 },
             ),
-            stub(27, 28), // origin of embedded SQL
-            stub(28, 36), // origin of embedded SQL
-            stub(28, 50), // origin of embedded SQL
+            at(
+                27,
+                28,
+                Change::DataChange {
+                    table: "shop_order".into(),
+                    whole_table: true,
+                },
+            ), // embedded SQL, read at its place
+            at(
+                28,
+                36,
+                Change::Neutral {
+                    what: "SELECT".into(),
+                },
+            ), // embedded SQL
+            at(
+                28,
+                50,
+                Change::Neutral {
+                    what: "SELECT".into(),
+                },
+            ), // embedded SQL
             at(
                 29,
                 9,

@@ -578,16 +578,6 @@ end
         }
     }
 
-    fn stub(line: usize, column: usize) -> Located<Change> {
-        at(
-            line,
-            column,
-            Change::Unparsed {
-                reason: "stub".to_owned(),
-            },
-        )
-    }
-
     fn add(table: &str, column: &str, not_null: bool, has_default: bool, volatile: bool) -> Change {
         Change::AddColumn {
             table: table.into(),
@@ -790,8 +780,22 @@ end
             ),
             at(37, 7, add("orders", "shop_id", false, false, false)),
             at(37, 7, index("orders", false, false)),
-            stub(39, 14), // origin of embedded SQL
-            stub(41, 1),  // origin of embedded SQL (heredoc: its first line, indentation kept)
+            at(
+                39,
+                14,
+                Change::DataChange {
+                    table: "users".into(),
+                    whole_table: true,
+                },
+            ), // embedded SQL, read at its place
+            at(
+                41,
+                7,
+                Change::DataChange {
+                    table: "sessions".into(),
+                    whole_table: true,
+                },
+            ), // embedded SQL, read at its place
             at(
                 43,
                 22,
@@ -800,7 +804,13 @@ end
                     column: "unsafe".into(),
                 },
             ),
-            stub(45, 25), // origin of embedded SQL
+            at(
+                45,
+                25,
+                Change::Neutral {
+                    what: "SELECT".into(),
+                },
+            ), // embedded SQL
             at(
                 48,
                 5,
