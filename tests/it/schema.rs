@@ -260,3 +260,17 @@ fn help_explains_orders_rules_and_exit_codes() {
     assert!(output.status.success());
     insta::assert_snapshot!(String::from_utf8(output.stdout).unwrap());
 }
+
+#[test]
+fn a_gigantic_file_is_a_finding_and_is_not_parsed() {
+    let repo = TestRepo::new();
+    let statement = "INSERT INTO t VALUES (1);\n";
+    let size = shipgate::schema::MAX_FILE_BYTES / statement.len() + 1;
+    repo.write("big.sql", &statement.repeat(size));
+    repo.schema()
+        .args(["big.sql"])
+        .assert()
+        .code(1)
+        .stdout(contains("SG305"))
+        .stdout(contains("over the 8388608-byte limit"));
+}
