@@ -3,7 +3,7 @@ use git2::Oid;
 
 use super::error::VersionError;
 use super::release::PushTarget;
-use crate::git::{GitError, Repo, short};
+use crate::git::{GitError, RemoteState, Repo, short};
 
 /// A push that the remote's state allows, prepared before anything is written locally.
 pub struct Publish<'a> {
@@ -28,6 +28,18 @@ fn branch_to_push(
     ci.map(str::to_owned).ok_or(GitError::DetachedHead)
 }
 
+/// The branch to push and what the remote has of it and of `tag`.
+fn remote_view(
+    repo: &Repo,
+    target: &PushTarget,
+    (explicit, ci): (Option<&str>, Option<&str>),
+    tag: &str,
+) -> Result<(String, RemoteState), GitError> {
+    let branch = branch_to_push(repo, explicit, ci)?;
+    let state = repo.remote_state(&target.remote, &branch, tag, &target.auth)?;
+    Ok((branch, state))
+}
+
 impl<'a> Publish<'a> {
     /// For a new release on `head`: the remote must not have the tag, and its branch must be `head` or behind it.
     pub fn prepare(
@@ -37,8 +49,7 @@ impl<'a> Publish<'a> {
         tag: &str,
         head: Oid,
     ) -> Result<Self, VersionError> {
-        let branch = branch_to_push(repo, branch.0, branch.1)?;
-        let state = repo.remote_state(&target.remote, &branch, tag, &target.auth)?;
+        let (branch, state) = remote_view(repo, target, branch, tag)?;
         if let Some(remote_tag) = state.tag {
             return Err(GitError::RemoteTagElsewhere {
                 tag: tag.to_owned(),
@@ -74,8 +85,7 @@ impl<'a> Publish<'a> {
         tag: &str,
         head: Oid,
     ) -> Result<Self, VersionError> {
-        let branch = branch_to_push(repo, branch.0, branch.1)?;
-        let state = repo.remote_state(&target.remote, &branch, tag, &target.auth)?;
+        let (branch, state) = remote_view(repo, target, branch, tag)?;
         let push_tag = match state.tag {
             None => true,
             Some(remote_tag) if Some(remote_tag) == repo.tag_object(tag) => false,
