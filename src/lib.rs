@@ -4,4 +4,6 @@ pub mod cli;
 pub mod config;
 pub mod git;
 pub mod schema;
+#[cfg(test)]
+mod schema_checks;
 pub mod version;

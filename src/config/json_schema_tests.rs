@@ -47,29 +47,7 @@ fn schema_is_draft_2020_12_with_our_id() {
 /// Every object in the schema is closed and every property is described.
 #[test]
 fn schema_objects_are_closed_and_properties_described() {
-    fn walk(node: &Json, at: &str) {
-        let Json::Object(map) = node else { return };
-        if let Some(Json::Object(props)) = map.get("properties") {
-            assert_eq!(
-                map.get("additionalProperties"),
-                Some(&Json::Bool(false)),
-                "{at}"
-            );
-            for (name, prop) in props {
-                assert!(
-                    prop.get("description").is_some(),
-                    "{at}/{name} has no description"
-                );
-            }
-        }
-        for (key, child) in map {
-            match child {
-                Json::Array(items) => items.iter().for_each(|i| walk(i, &format!("{at}/{key}"))),
-                _ => walk(child, &format!("{at}/{key}")),
-            }
-        }
-    }
-    walk(&serde_json::from_str(SCHEMA).unwrap(), "#");
+    crate::schema_checks::assert_closed_and_described(&serde_json::from_str(SCHEMA).unwrap());
 }
 
 #[test]

@@ -44,29 +44,7 @@ fn report_schema_is_draft_2020_12_closed_and_described() {
         "https://json-schema.org/draft/2020-12/schema"
     );
     assert!(jsonschema::meta::is_valid(&schema));
-    fn walk(node: &Json, at: &str) {
-        let Json::Object(map) = node else { return };
-        if let Some(Json::Object(props)) = map.get("properties") {
-            assert_eq!(
-                map.get("additionalProperties"),
-                Some(&Json::Bool(false)),
-                "{at}"
-            );
-            for (name, prop) in props {
-                assert!(
-                    prop.get("description").is_some(),
-                    "{at}/{name} lacks a description"
-                );
-            }
-        }
-        for (key, child) in map {
-            match child {
-                Json::Array(items) => items.iter().for_each(|i| walk(i, &format!("{at}/{key}"))),
-                _ => walk(child, &format!("{at}/{key}")),
-            }
-        }
-    }
-    walk(&schema, "#");
+    crate::schema_checks::assert_closed_and_described(&schema);
 }
 
 #[test]
