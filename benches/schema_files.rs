@@ -4,8 +4,10 @@
 //! Run: `cargo bench --bench schema_files` (pinned to one core when `taskset` exists).
 #![allow(clippy::unwrap_used, clippy::print_stdout, missing_docs)]
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
+use std::process::Command;
+
+mod timing;
+use timing::{median, ms, pinned, time};
 
 const FILES: usize = 1_000;
 
@@ -19,15 +21,20 @@ fn main() {
     let binary = PathBuf::from(env!("CARGO_BIN_EXE_shipgate-schema"));
     println!(
         "{FILES} PostgreSQL migrations of 6-9 statements each (medians; pinned to one core: {})",
-        taskset()
+        pinned()
     );
-    let startup = median(30, || time(&binary, &["--version"], &dir));
+    let startup = median(30, || time(&binary, &dir, &["--version"], 0));
     println!(
         "startup: shipgate-schema --version          {:>9.2} ms",
         ms(startup)
     );
     let ours = median(7, || {
-        time(&binary, &["--format", "json", dir.to_str().unwrap()], &dir)
+        time(
+            &binary,
+            &dir,
+            &["--format", "json", dir.to_str().unwrap()],
+            1,
+        )
     });
     println!(
         "shipgate-schema --format json, {FILES} files  {:>9.2} ms  = {:>8.0} files/s",
@@ -44,7 +51,7 @@ fn main() {
             .collect();
         let mut args = vec!["--reporter", "json"];
         args.extend(files.iter().map(String::as_str));
-        let theirs = median(7, || time(Path::new("squawk"), &args, &dir));
+        let theirs = median(7, || time(Path::new("squawk"), &dir, &args, 1));
         println!(
             "squawk --reporter json, {FILES} files         {:>9.2} ms  = {:>8.0} files/s",
             ms(theirs),
@@ -62,42 +69,4 @@ fn migration(n: usize) -> String {
          ALTER TABLE accounts ADD CONSTRAINT chk_{n} CHECK (c{n} > 0) NOT VALID;\nALTER TABLE accounts VALIDATE CONSTRAINT chk_{n};\n\
          UPDATE accounts SET c{n} = 1 WHERE id < {n};\nCOMMENT ON COLUMN accounts.c{n} IS 'counter {n}; see ''docs''';\nCOMMIT;\n"
     )
-}
-
-fn taskset() -> bool {
-    Command::new("taskset").arg("--version").output().is_ok()
-}
-
-fn time(program: &Path, args: &[&str], dir: &Path) -> Duration {
-    let mut command = if taskset() {
-        let mut c = Command::new("taskset");
-        c.args(["-c", "0"]).arg(program);
-        c
-    } else {
-        Command::new(program)
-    };
-    command
-        .args(args)
-        .current_dir(dir)
-        .stdout(Stdio::null())
-        .stderr(Stdio::null());
-    let start = Instant::now();
-    let status = command.status().unwrap();
-    let elapsed = start.elapsed();
-    assert!(
-        status.code().is_some_and(|c| c <= 1),
-        "{program:?} failed: {status}"
-    );
-    elapsed
-}
-
-fn median(runs: usize, measure: impl Fn() -> Duration) -> Duration {
-    measure();
-    let mut samples: Vec<Duration> = (0..runs).map(|_| measure()).collect();
-    samples.sort();
-    samples[runs / 2]
-}
-
-fn ms(d: Duration) -> f64 {
-    d.as_secs_f64() * 1e3
 }

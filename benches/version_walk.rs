@@ -7,7 +7,15 @@
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
+use std::time::Duration;
+
+mod timing;
+use timing::{median, ms, pinned};
+
+/// Every command measured here must succeed.
+fn time(program: &Path, dir: &Path, args: &[&str]) -> Duration {
+    timing::time(program, dir, args, 0)
+}
 
 const COMMITS: usize = 100_000;
 const TAGS: usize = 2_000;
@@ -24,19 +32,19 @@ fn main() {
     println!(
         "synthetic repository: {COMMITS} commits, {TAGS} tags, last tag {LAST_TAG_DEPTH} commits back"
     );
-    println!("(medians; pinned to one core: {})", taskset_available());
+    println!("(medians; pinned to one core: {})", pinned());
     report(
         "startup: shipgate-version --version",
         50,
-        || run(&binary, &repo, &["--version"]),
+        || time(&binary, &repo, &["--version"]),
         None,
     );
     report(
         "(a) --dry-run, last tag 1,000 commits back",
         15,
-        || run(&binary, &repo, &["--dry-run", "--format", "json"]),
+        || time(&binary, &repo, &["--dry-run", "--format", "json"]),
         Some(("git log over the same range", &|| {
-            run(
+            time(
                 Path::new("git"),
                 &repo,
                 &["log", "--format=%H %s%n%b", &format!("{last_tag}..HEAD")],
@@ -47,7 +55,7 @@ fn main() {
         "(b) --dry-run, no release tag at all",
         5,
         || {
-            run(
+            time(
                 &binary,
                 &repo,
                 &[
@@ -60,43 +68,9 @@ fn main() {
             )
         },
         Some(("git log over all history", &|| {
-            run(Path::new("git"), &repo, &["log", "--format=%H %s%n%b"])
+            time(Path::new("git"), &repo, &["log", "--format=%H %s%n%b"])
         })),
     );
-}
-
-fn taskset_available() -> bool {
-    Command::new("taskset").arg("--version").output().is_ok()
-}
-
-/// Run a command (on core 0 when possible), fail loudly if it fails, return its wall time.
-fn run(program: &Path, dir: &Path, args: &[&str]) -> Duration {
-    let mut command = if taskset_available() {
-        let mut c = Command::new("taskset");
-        c.args(["-c", "0"]).arg(program);
-        c
-    } else {
-        Command::new(program)
-    };
-    command
-        .args(args)
-        .current_dir(dir)
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped());
-    let start = Instant::now();
-    let output = command.output().unwrap();
-    let elapsed = start.elapsed();
-    assert!(
-        output.status.success(),
-        "{program:?} {args:?}: {}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    elapsed
-}
-
-fn median(mut samples: Vec<Duration>) -> Duration {
-    samples.sort();
-    samples[samples.len() / 2]
 }
 
 fn report(
@@ -105,13 +79,10 @@ fn report(
     measure: impl Fn() -> Duration,
     baseline: Option<(&str, &dyn Fn() -> Duration)>,
 ) {
-    measure(); // warm the page cache
-    let ours = median((0..runs).map(|_| measure()).collect());
-    print!("{name:<46} {:>9.2} ms", ours.as_secs_f64() * 1e3);
+    let ours = median(runs, measure);
+    print!("{name:<46} {:>9.2} ms", ms(ours));
     if let Some((label, baseline)) = baseline {
-        baseline();
-        let theirs = median((0..runs).map(|_| baseline()).collect());
-        print!("   | {label}: {:>8.2} ms", theirs.as_secs_f64() * 1e3);
+        print!("   | {label}: {:>8.2} ms", ms(median(runs, baseline)));
     }
     println!();
 }
