@@ -21,15 +21,8 @@ pub fn read_alembic(text: &str, dialect: Dialect) -> Vec<Located<Change>> {
             dialect,
             out: Vec::new(),
         };
-        for def in children(tree.root_node()) {
-            let def = if def.kind() == "decorated_definition" {
-                def.child_by_field_name("definition").unwrap_or(def)
-            } else {
-                def
-            };
-            let is_upgrade = def.kind() == "function_definition"
-                && def.child_by_field_name("name").map(|n| src.text_of(n)) == Some("upgrade");
-            if let (true, Some(body)) = (is_upgrade, def.child_by_field_name("body")) {
+        for upgrade in python::top_level(&src, tree.root_node(), "function_definition", "upgrade") {
+            if let Some(body) = upgrade.child_by_field_name("body") {
                 reader.block(body, None);
             }
         }

@@ -22,17 +22,8 @@ pub fn read_django(text: &str, dialect: Dialect, app_label: Option<&str>) -> Vec
             app_label,
             out: Vec::new(),
         };
-        for class in children(tree.root_node()) {
-            let class = if class.kind() == "decorated_definition" {
-                class.child_by_field_name("definition").unwrap_or(class)
-            } else {
-                class
-            };
-            let is_migration = class.kind() == "class_definition"
-                && class.child_by_field_name("name").map(|n| src.text_of(n)) == Some("Migration");
-            if is_migration {
-                reader.class(class);
-            }
+        for class in python::top_level(&src, tree.root_node(), "class_definition", "Migration") {
+            reader.class(class);
         }
         out.append(&mut reader.out);
     }

@@ -163,6 +163,30 @@ fn unescape(text: &str) -> String {
 }
 
 /// A string argument's value, or `None` when it is not a plain string literal.
+/// The top-level definitions of `kind` (`function_definition`, `class_definition`) named `wanted`,
+/// decorated or not.
+pub(crate) fn top_level<'t>(
+    src: &Source<'_>,
+    root: Node<'t>,
+    kind: &str,
+    wanted: &str,
+) -> Vec<Node<'t>> {
+    children(root)
+        .into_iter()
+        .map(|def| {
+            if def.kind() == "decorated_definition" {
+                def.child_by_field_name("definition").unwrap_or(def)
+            } else {
+                def
+            }
+        })
+        .filter(|def| {
+            def.kind() == kind
+                && def.child_by_field_name("name").map(|n| src.text_of(n)) == Some(wanted)
+        })
+        .collect()
+}
+
 pub(crate) fn name(src: &Source<'_>, node: Option<Node<'_>>) -> Option<String> {
     match string(src, node?) {
         PyString::Plain { text, .. } => Some(text),
