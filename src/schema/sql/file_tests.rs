@@ -1,26 +1,8 @@
 //! Whole files: positions, statements cut apart, dialects.
 use super::read_sql;
+use super::test_support::{items, neutral, pg, s};
 use crate::config::schema::Dialect;
 use crate::schema::model::{Change, ColumnType, Located, ObjectKind, Position};
-
-fn pg(sql: &str) -> Vec<Change> {
-    items(sql, Dialect::Postgres)
-}
-
-fn items(sql: &str, dialect: Dialect) -> Vec<Change> {
-    read_sql(sql, dialect, Position::new(1, 1))
-        .into_iter()
-        .map(|located| located.item)
-        .collect()
-}
-
-fn s(text: &str) -> String {
-    text.to_owned()
-}
-
-fn neutral(what: &str) -> Change {
-    Change::Neutral { what: s(what) }
-}
 
 #[test]
 fn positions_are_in_the_host_file() {

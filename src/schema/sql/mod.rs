@@ -20,6 +20,9 @@ mod robustness_tests;
 #[cfg(test)]
 mod file_tests;
 
+#[cfg(test)]
+mod test_support;
+
 use sqlparser::dialect::{Dialect as SqlDialect, MySqlDialect, PostgreSqlDialect, SQLiteDialect};
 use sqlparser::keywords::Keyword;
 use sqlparser::parser::{Parser, ParserError};

@@ -1,31 +1,11 @@
 //! What each statement becomes, and where.
-use super::read_sql;
-use crate::config::schema::Dialect;
-use crate::schema::model::{Change, ColumnType, ConstraintKind, ObjectKind, Position};
-
-fn pg(sql: &str) -> Vec<Change> {
-    items(sql, Dialect::Postgres)
-}
-
-fn items(sql: &str, dialect: Dialect) -> Vec<Change> {
-    read_sql(sql, dialect, Position::new(1, 1))
-        .into_iter()
-        .map(|located| located.item)
-        .collect()
-}
+use super::test_support::{neutral, pg, s};
+use crate::schema::model::{Change, ColumnType, ConstraintKind, ObjectKind};
 
 fn one(sql: &str) -> Change {
     let mut changes = pg(sql);
     assert_eq!(changes.len(), 1, "{sql}: {changes:?}");
     changes.remove(0)
-}
-
-fn s(text: &str) -> String {
-    text.to_owned()
-}
-
-fn neutral(what: &str) -> Change {
-    Change::Neutral { what: s(what) }
 }
 
 fn is_unparsed(change: &Change, containing: &str) -> bool {
