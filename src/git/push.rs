@@ -1,7 +1,9 @@
 //! Talking to the remote: what it has, and pushing the release branch and tag.
 use std::cell::{Cell, RefCell};
 
-use git2::{Cred, CredentialType, Direction, Oid, PushOptions, RemoteCallbacks};
+use git2::{
+    AutotagOption, Cred, CredentialType, Direction, FetchOptions, Oid, PushOptions, RemoteCallbacks,
+};
 use secrecy::{ExposeSecret, SecretString};
 
 use super::error::GitError;
@@ -153,6 +155,22 @@ impl Repo {
             }
         }
         Ok(state)
+    }
+
+    /// Fetch exactly `refspec` (`+src:dst`) from `remote`: no tags follow.
+    pub fn fetch(&self, remote: &str, refspec: &str, auth: &PushAuth) -> Result<(), GitError> {
+        let mut handle = self
+            .inner
+            .find_remote(remote)
+            .map_err(|_| GitError::NoSuchRemote(remote.to_owned()))?;
+        let attempts = Cell::new(0);
+        let mut options = FetchOptions::new();
+        options
+            .remote_callbacks(self.callbacks(auth, &attempts))
+            .download_tags(AutotagOption::None);
+        handle
+            .fetch(&[refspec], Some(&mut options), None)
+            .map_err(|e| remote_error("fetching from the remote", e))
     }
 
     /// Push `local` (a ref or object id) to `remote_ref`; a rejection is an error.

@@ -225,6 +225,20 @@ impl Repo {
         Ok(commit.parent_ids().next())
     }
 
+    /// Whether `candidate` is the release commit an earlier run made on `base`: its first parent is
+    /// `base` and its subject is `subject`.
+    pub fn is_release_commit(
+        &self,
+        candidate: Oid,
+        base: Oid,
+        subject: &str,
+    ) -> Result<bool, GitError> {
+        if !self.has_object(candidate) {
+            return Ok(false);
+        }
+        Ok(self.first_parent(candidate)? == Some(base) && self.subject(candidate)? == subject)
+    }
+
     /// The subject line of a commit.
     pub fn subject(&self, id: Oid) -> Result<String, GitError> {
         let commit = self

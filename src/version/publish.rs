@@ -5,6 +5,20 @@ use super::error::VersionError;
 use super::release::PushTarget;
 use crate::git::{GitError, RemoteState, Repo, short};
 
+/// What the remote's state says a new release should do.
+pub enum Prepared<'a> {
+    /// Write the release locally, then push it.
+    Push(Publish<'a>),
+    /// The remote branch already holds this release's commit (an earlier run pushed it): tag that
+    /// commit, or fetch the remote's tag when it has one, and push what is missing.
+    Adopt {
+        /// The release commit.
+        commit: Oid,
+        /// The remote has a tag of the release's name (on that commit, or the run stops).
+        tag_on_remote: bool,
+    },
+}
+
 /// A push that the remote's state allows, prepared before anything is written locally.
 pub struct Publish<'a> {
     target: &'a PushTarget,
@@ -41,26 +55,36 @@ fn remote_view(
 }
 
 impl<'a> Publish<'a> {
-    /// For a new release on `head`: the remote must not have the tag, and its branch must be `head` or behind it.
+    /// For a new release on `head`: the remote must not have the tag, and its branch must be
+    /// `head` or behind it — unless its tip is the release commit an earlier run made on `head`
+    /// (subject `release_subject`), whose release this run then completes ([`Prepared::Adopt`]).
     pub fn prepare(
         repo: &Repo,
         target: &'a PushTarget,
         branch: (Option<&str>, Option<&str>),
         tag: &str,
         head: Oid,
-    ) -> Result<Self, VersionError> {
+        release_subject: &str,
+    ) -> Result<Prepared<'a>, VersionError> {
         let (branch, state) = remote_view(repo, target, branch, tag)?;
-        if let Some(remote_tag) = state.tag {
-            return Err(GitError::RemoteTagElsewhere {
-                tag: tag.to_owned(),
-                remote: short(remote_tag),
-            }
-            .into());
-        }
         if let Some(remote) = state.branch {
             let behind =
                 remote == head || (repo.has_object(remote) && repo.is_ancestor(remote, head)?);
             if !behind {
+                if !repo.has_object(remote) {
+                    let refspec = format!(
+                        "+refs/heads/{branch}:refs/remotes/{}/{branch}",
+                        target.remote
+                    );
+                    repo.fetch(&target.remote, &refspec, &target.auth)?;
+                }
+                if repo.is_release_commit(remote, head, release_subject)? {
+                    tracing::info!(commit = %short(remote), "the remote branch holds this release's commit from an earlier run");
+                    return Ok(Prepared::Adopt {
+                        commit: remote,
+                        tag_on_remote: state.tag.is_some(),
+                    });
+                }
                 return Err(GitError::RemoteMoved {
                     branch,
                     remote: short(remote),
@@ -69,12 +93,19 @@ impl<'a> Publish<'a> {
                 .into());
             }
         }
-        Ok(Self {
+        if let Some(remote_tag) = state.tag {
+            return Err(GitError::RemoteTagElsewhere {
+                tag: tag.to_owned(),
+                remote: short(remote_tag),
+            }
+            .into());
+        }
+        Ok(Prepared::Push(Self {
             target,
             branch,
             push_branch: true,
             push_tag: true,
-        })
+        }))
     }
 
     /// For a release an earlier run made on `head`: push whatever the remote still lacks.

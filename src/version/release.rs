@@ -10,7 +10,7 @@ use super::error::VersionError;
 use super::manifest::{self, FileEdit};
 use super::notes;
 use super::outcome::Outcome;
-use super::publish::Publish;
+use super::publish::{Prepared, Publish};
 use super::tags::{ReleaseTag, ReleaseTags, valid_prerelease_id};
 use crate::config::version::{BumpLevel, VersionConfig};
 use crate::git::{Identity, PushAuth, Repo, short};
@@ -102,7 +102,18 @@ pub fn run(request: &VersionRequest) -> Result<Outcome, VersionError> {
         version = tags.next_prerelease(&version, id);
     }
     let tag = format!("{}{version}", config.tag_prefix);
+    let message = commit_message(config, &version, &tag);
+    let subject = message.lines().next().unwrap_or_default();
     if let Some(existing) = repo.tag_target(&tag)? {
+        if repo.is_release_commit(existing, head, subject)? {
+            tracing::info!(commit = %short(existing), "{tag} names this release's commit from an earlier run");
+            let done = ReleaseTag {
+                version,
+                name: tag,
+                commit: existing,
+            };
+            return resume(request, &repo, &tags, &done, existing);
+        }
         return Err(crate::git::GitError::TagElsewhere {
             tag,
             existing: short(existing),
@@ -127,16 +138,38 @@ pub fn run(request: &VersionRequest) -> Result<Outcome, VersionError> {
     )?;
     let edits: Vec<FileEdit> = edits.into_iter().filter(|e| e.before != e.after).collect();
     let publish = match &request.push {
-        Some(target) => Some(Publish::prepare(
-            &repo,
-            target,
-            branches(request),
-            &tag,
-            head,
-        )?),
         None => None,
+        Some(target) => {
+            match Publish::prepare(&repo, target, branches(request), &tag, head, subject)? {
+                Prepared::Push(publish) => Some(publish),
+                Prepared::Adopt {
+                    commit,
+                    tag_on_remote,
+                } => {
+                    if tag_on_remote {
+                        let refspec = format!("+refs/tags/{tag}:refs/tags/{tag}");
+                        repo.fetch(&target.remote, &refspec, &target.auth)?;
+                        if repo.tag_target(&tag)? != Some(commit) {
+                            let remote = repo.tag_object(&tag).map(short).unwrap_or_default();
+                            repo.undo_release(&tag, None)?;
+                            return Err(
+                                crate::git::GitError::RemoteTagElsewhere { tag, remote }.into()
+                            );
+                        }
+                    } else {
+                        let text = tag_message(&tag, &outcome.notes);
+                        repo.create_tag(&tag, commit, &text, &request.identity, request.sign)?;
+                    }
+                    let done = ReleaseTag {
+                        version,
+                        name: tag,
+                        commit,
+                    };
+                    return resume(request, &repo, &tags, &done, commit);
+                }
+            }
+        }
     };
-    let message = commit_message(config, &version, &tag);
     let release_commit =
         write_release(&repo, request, &edits, &message, &tag, &outcome.notes, head)?;
     outcome.commit = Some(release_commit.to_string());

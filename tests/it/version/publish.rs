@@ -303,3 +303,132 @@ fn signed_tags_use_the_git_signing_setup() {
         "{tag}"
     );
 }
+
+/// Put the work tree back where a CI re-run starts: `main` at the commit the release was made on.
+fn back_to_the_pre_release_commit(repo: &TestRepo) {
+    repo.git(&["reset", "-q", "--hard", "HEAD~1"]);
+}
+
+/// Forget every local trace of the release (tag, remote-tracking ref, objects), as a fresh
+/// checkout of the pre-release commit that fetched nothing newer would.
+fn forget_the_release(repo: &TestRepo, tag: &str) {
+    repo.git(&["tag", "-d", tag]);
+    repo.git(&["update-ref", "-d", "refs/remotes/origin/main"]);
+    repo.git(&["reflog", "expire", "--expire=now", "--all"]);
+    repo.git(&["gc", "-q", "--prune=now"]);
+}
+
+fn json_run(repo: &TestRepo) -> serde_json::Value {
+    let output = repo.version().args(["--format", "json"]).output().unwrap();
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    serde_json::from_slice(&output.stdout).unwrap()
+}
+
+#[test]
+fn ci_rerun_from_the_pre_release_commit_reports_the_earlier_release() {
+    let repo = ready_to_release();
+    let first = json_run(&repo);
+    let release = repo.head();
+    let remote_before = repo.remote_git(&["show-ref"]);
+    back_to_the_pre_release_commit(&repo);
+
+    let again = json_run(&repo);
+    for key in [
+        "released",
+        "version",
+        "tag",
+        "previous_version",
+        "previous_tag",
+        "bump",
+        "notes",
+        "commit",
+    ] {
+        assert_eq!(first[key], again[key], "{key}");
+    }
+    assert_eq!(again["commit"], release.as_str());
+    assert_eq!(again["already_released"], true);
+    assert_eq!(
+        repo.remote_git(&["show-ref"]),
+        remote_before,
+        "nothing new pushed"
+    );
+    assert_eq!(repo.git(&["tag", "-l", "v1.3*"]), "v1.3.0", "no second tag");
+}
+
+#[test]
+fn ci_rerun_after_a_failed_tag_push_adopts_the_pushed_commit_and_pushes_the_tag() {
+    let repo = ready_to_release();
+    let blocker = lock_remote_ref(&repo, "refs/tags/v1.3.0");
+    repo.version().assert().code(3);
+    let release = remote_ref(&repo, "refs/heads/main").unwrap();
+    std::fs::remove_file(&blocker).unwrap();
+    back_to_the_pre_release_commit(&repo);
+    forget_the_release(&repo, "v1.3.0");
+
+    let again = json_run(&repo);
+    assert_eq!(again["version"], "1.3.0");
+    assert_eq!(again["commit"], release.as_str());
+    assert_eq!(again["already_released"], true);
+    assert_eq!(again["pushed"], true);
+    assert_eq!(
+        remote_ref(&repo, "refs/heads/main"),
+        Some(release.clone()),
+        "the branch is not pushed again"
+    );
+    assert_eq!(repo.remote_git(&["rev-parse", "v1.3.0^{commit}"]), release);
+    let message = repo.remote_git(&["tag", "-l", "--format=%(contents)", "v1.3.0"]);
+    assert!(message.starts_with("v1.3.0\n\n### Features\n"), "{message}");
+}
+
+#[test]
+fn ci_rerun_when_the_remote_has_both_fetches_the_tag_instead_of_making_another() {
+    let repo = ready_to_release();
+    repo.version().assert().success();
+    let remote_tag = remote_ref(&repo, "refs/tags/v1.3.0").unwrap();
+    back_to_the_pre_release_commit(&repo);
+    forget_the_release(&repo, "v1.3.0");
+
+    let again = json_run(&repo);
+    assert_eq!(again["already_released"], true);
+    assert_eq!(
+        repo.git(&["rev-parse", "refs/tags/v1.3.0"]),
+        remote_tag,
+        "the remote's own tag object"
+    );
+    assert_eq!(remote_ref(&repo, "refs/tags/v1.3.0"), Some(remote_tag));
+}
+
+#[test]
+fn a_remote_commit_with_the_release_subject_on_another_base_is_not_adopted() {
+    let repo = ready_to_release();
+    let other = repo.root().join("other");
+    repo.git(&[
+        "clone",
+        "-q",
+        repo.remote().to_str().unwrap(),
+        other.to_str().unwrap(),
+    ]);
+    let git_other = |args: &[&str]| {
+        let mut full = vec!["-C", other.to_str().unwrap()];
+        full.extend_from_slice(args);
+        repo.git(&full)
+    };
+    git_other(&["commit", "-q", "--allow-empty", "-m", "fix: someone else"]);
+    git_other(&[
+        "commit",
+        "-q",
+        "--allow-empty",
+        "-m",
+        "chore(release): v1.3.0",
+    ]);
+    git_other(&["push", "-q", "origin", "main"]);
+    repo.version()
+        .assert()
+        .code(3)
+        .stderr(contains("the remote branch main moved on"));
+    assert_eq!(repo.git(&["tag", "-l", "v1.3.0"]), "");
+}
