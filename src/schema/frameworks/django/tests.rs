@@ -1,0 +1,237 @@
+//! Tests of the Django reader.
+use super::*;
+use crate::schema::model::{ColumnType, Position};
+
+const MIGRATION: &str = r#"from django.contrib.postgres.operations import AddIndexConcurrently
+from django.db import migrations, models
+
+
+class Migration(migrations.Migration):
+    dependencies = [("shop", "0001_initial")]
+
+    operations = [
+        migrations.CreateModel(
+            name="Order",
+            fields=[("id", models.BigAutoField(primary_key=True))],
+        ),
+        migrations.DeleteModel(name="Cart"),
+        migrations.AddField(model_name="order", name="note", field=models.TextField(null=True)),
+        migrations.AddField("order", "total", models.IntegerField(default=0)),
+        migrations.AddField(model_name="order", name="code", field=models.CharField(max_length=8, null=False)),
+        migrations.RemoveField(model_name="order", name="legacy"),
+        migrations.AlterField(model_name="order", name="code", field=models.CharField(max_length=50)),
+        migrations.RenameField(model_name="order", old_name="total", new_name="amount"),
+        migrations.RenameModel(old_name="Basket", new_name="Bag"),
+        migrations.AddIndex(model_name="order", index=models.Index(fields=["code"], name="ix")),
+        AddIndexConcurrently(model_name="order", index=models.Index(fields=["note"], name="ix2")),
+        migrations.RemoveIndex(model_name="order", name="ix"),
+        migrations.AddConstraint(model_name="order", constraint=models.UniqueConstraint(fields=["code"], name="uq")),
+        migrations.AddConstraint(model_name="order", constraint=models.CheckConstraint(check=models.Q(amount__gte=0), name="ck")),
+        migrations.RemoveConstraint(model_name="order", name="uq"),
+        migrations.RunSQL("UPDATE shop_order SET amount = 0", reverse_sql="SELECT 1"),
+        migrations.RunSQL(sql=[r'''SELECT 1''', "SELECT 2"]),
+        migrations.RunPython(forwards, migrations.RunPython.noop),
+    ]
+"#;
+
+fn at(line: usize, column: usize, item: Change) -> Located<Change> {
+    Located {
+        at: Position::new(line, column),
+        item,
+    }
+}
+
+#[test]
+fn reads_every_operation() {
+    let t = || "shop_order".to_owned();
+    let add = |line, column: &str, not_null, has_default| {
+        at(
+            line,
+            9,
+            Change::AddColumn {
+                table: t(),
+                column: column.into(),
+                not_null,
+                has_default,
+                volatile_default: false,
+            },
+        )
+    };
+    let expected = vec![
+        at(9, 9, Change::CreateTable { table: t() }),
+        at(
+            13,
+            9,
+            Change::DropTable {
+                table: "shop_cart".into(),
+            },
+        ),
+        add(14, "note", false, false),
+        add(15, "total", true, true),
+        add(16, "code", true, false),
+        at(
+            17,
+            9,
+            Change::DropColumn {
+                table: t(),
+                column: "legacy".into(),
+            },
+        ),
+        at(
+            18,
+            9,
+            Change::AlterColumnType {
+                table: t(),
+                column: "code".into(),
+                from: None,
+                to: ColumnType {
+                    name: "varchar".into(),
+                    args: vec![50],
+                },
+            },
+        ),
+        at(
+            19,
+            9,
+            Change::RenameColumn {
+                table: t(),
+                from: "total".into(),
+                to: "amount".into(),
+            },
+        ),
+        at(
+            20,
+            9,
+            Change::RenameTable {
+                from: "shop_basket".into(),
+                to: "shop_bag".into(),
+            },
+        ),
+        at(
+            21,
+            9,
+            Change::CreateIndex {
+                table: t(),
+                unique: false,
+                concurrently: false,
+            },
+        ),
+        at(
+            22,
+            9,
+            Change::CreateIndex {
+                table: t(),
+                unique: false,
+                concurrently: true,
+            },
+        ),
+        at(
+            23,
+            9,
+            Change::DropIndex {
+                concurrently: false,
+            },
+        ),
+        at(
+            24,
+            9,
+            Change::AddConstraint {
+                table: t(),
+                kind: ConstraintKind::Unique,
+                not_valid: false,
+                using_index: false,
+            },
+        ),
+        at(
+            25,
+            9,
+            Change::AddConstraint {
+                table: t(),
+                kind: ConstraintKind::Check,
+                not_valid: false,
+                using_index: false,
+            },
+        ),
+        at(
+            26,
+            9,
+            Change::DropConstraint {
+                table: t(),
+                kind: None,
+            },
+        ),
+        at(
+            27,
+            28,
+            Change::DataChange {
+                table: "shop_order".into(),
+                whole_table: true,
+            },
+        ), // embedded SQL, read at its place
+        at(
+            28,
+            36,
+            Change::Neutral {
+                what: "SELECT".into(),
+            },
+        ), // embedded SQL
+        at(
+            28,
+            50,
+            Change::Neutral {
+                what: "SELECT".into(),
+            },
+        ), // embedded SQL
+        at(
+            29,
+            9,
+            Change::Code {
+                what: "RunPython".into(),
+            },
+        ),
+    ];
+    assert_eq!(
+        read_django(MIGRATION, Dialect::Postgres, Some("shop")),
+        expected
+    );
+}
+
+#[test]
+fn without_an_app_label_tables_are_the_model_names() {
+    let text = "class Migration(migrations.Migration):\n    operations = [migrations.DeleteModel('Cart'), migrations.RunSQL(f'DROP {x}')]\n";
+    assert_eq!(
+        read_django(text, Dialect::Postgres, None),
+        vec![
+            at(
+                2,
+                19,
+                Change::DropTable {
+                    table: "cart".into()
+                }
+            ),
+            at(
+                2,
+                69,
+                Change::Code {
+                    what: "interpolated SQL".into()
+                }
+            ),
+        ]
+    );
+}
+
+#[test]
+fn syntax_errors_and_empty_files() {
+    assert_eq!(read_django("", Dialect::Postgres, None), vec![]);
+    let changes = read_django(
+        "class Migration(:\n    operations = [\n",
+        Dialect::Postgres,
+        None,
+    );
+    assert!(!changes.is_empty());
+    assert!(
+        changes
+            .iter()
+            .all(|c| matches!(c.item, Change::Unparsed { .. }))
+    );
+}

@@ -1,0 +1,204 @@
+//! Rails migrations (`db/migrate/*.rb`): the `change` / `up` methods' schema statements.
+use std::collections::HashMap;
+
+use tree_sitter::Node;
+
+use super::ruby::{self, Call, RubyString};
+use super::source::{Source, children, in_file_order};
+use super::types;
+use crate::config::schema::Dialect;
+use crate::schema::model::{Change, ConstraintKind, Located, ObjectKind};
+use crate::schema::sql::read_sql;
+
+mod table;
+
+/// Read a Rails migration: the statements of `def change` / `def up` (and `def self.up`), never
+/// `down`. Calls outside the migration DSL become [`Change::Code`]; syntax errors
+/// [`Change::Unparsed`]. SQL given to `execute` is read with [`read_sql`] in `dialect`.
+pub fn read_rails(text: &str, dialect: Dialect) -> Vec<Located<Change>> {
+    let src = Source::parse(text, tree_sitter_ruby::LANGUAGE.into());
+    let mut out = src.syntax_errors();
+    if let Some(tree) = &src.tree {
+        let root = tree.root_node();
+        let mut reader = Rails {
+            src: &src,
+            dialect,
+            heredocs: ruby::heredocs(root),
+            out: Vec::new(),
+        };
+        reader.find_methods(root);
+        out.append(&mut reader.out);
+    }
+    in_file_order(out)
+}
+
+struct Rails<'s, 'a> {
+    src: &'s Source<'a>,
+    dialect: Dialect,
+    heredocs: HashMap<usize, Node<'s>>,
+    out: Vec<Located<Change>>,
+}
+
+impl<'s> Rails<'s, '_> {
+    fn find_methods(&mut self, node: Node<'s>) {
+        for child in children(node) {
+            match child.kind() {
+                "method" | "singleton_method" => {
+                    let name = child
+                        .child_by_field_name("name")
+                        .map(|n| self.src.text_of(n));
+                    if matches!(name, Some("change" | "up")) {
+                        let body = child
+                            .child_by_field_name("body")
+                            .map(children)
+                            .unwrap_or_default();
+                        self.statements(&body);
+                    }
+                }
+                _ => self.find_methods(child),
+            }
+        }
+    }
+
+    fn push(&mut self, node: Node<'_>, change: Change) {
+        let located = self.src.at(node, change);
+        self.out.push(located);
+    }
+
+    fn code(&mut self, node: Node<'_>, what: impl Into<String>) {
+        self.push(node, Change::Code { what: what.into() });
+    }
+
+    fn statements(&mut self, nodes: &[Node<'s>]) {
+        for &node in nodes {
+            self.statement(node, None);
+        }
+    }
+
+    /// One statement; `reversible` is the `dir` parameter of an enclosing `reversible` block.
+    fn statement(&mut self, node: Node<'s>, reversible: Option<&str>) {
+        match node.kind() {
+            "heredoc_body" | "empty_statement" => {}
+            "call" | "identifier" => match Call::of(self.src, node) {
+                Some(call) => self.call(&call, reversible),
+                None => self.code(node, node.kind()),
+            },
+            kind => self.code(node, kind),
+        }
+    }
+
+    fn name(&self, node: Option<&Node<'_>>) -> Option<String> {
+        node.and_then(|n| ruby::name(self.src, *n))
+    }
+
+    fn int(&self, node: Option<Node<'_>>) -> Option<u64> {
+        node.filter(|n| n.kind() == "integer")
+            .and_then(|n| self.src.text_of(n).replace('_', "").parse().ok())
+    }
+
+    fn call(&mut self, call: &Call<'s>, reversible: Option<&str>) {
+        if let Some(receiver) = call.receiver {
+            let receiver = self.src.text_of(receiver);
+            if Some(receiver) == reversible && call.method == "up" {
+                let (body, _) = call.block_statements();
+                self.statements(&body);
+            } else if Some(receiver) != reversible || call.method != "down" {
+                self.code(call.node, format!("{receiver}.{}", call.method));
+            }
+            return;
+        }
+        let table = self.name(call.args.first());
+        let n = call.node;
+        match (call.method.as_str(), table) {
+            ("say", _) => {}
+            ("safety_assured" | "say_with_time" | "up_only", _) => {
+                let (body, _) = call.block_statements();
+                self.statements(&body);
+            }
+            ("reversible", _) => {
+                let (body, param) = call.block_statements();
+                let param = param.map(|p| self.src.text_of(p).to_owned());
+                for node in body {
+                    self.statement(node, param.as_deref());
+                }
+            }
+            ("execute", _) => self.execute(call),
+            ("create_table", Some(table)) => {
+                let force = call.kw("force").is_some_and(|v| v.kind() != "false");
+                if force {
+                    self.push(
+                        n,
+                        Change::DropTable {
+                            table: table.clone(),
+                        },
+                    );
+                }
+                self.push(n, Change::CreateTable { table });
+            }
+            ("drop_table", Some(table)) => self.push(n, Change::DropTable { table }),
+            ("rename_table", Some(from)) => match self.name(call.args.get(1)) {
+                Some(to) => self.push(n, Change::RenameTable { from, to }),
+                None => self.code(n, "rename_table"),
+            },
+            ("change_table", Some(table)) => self.change_table(call, &table),
+            ("enable_extension" | "create_enum", Some(name)) => {
+                let kind = if call.method == "create_enum" {
+                    ObjectKind::Type
+                } else {
+                    ObjectKind::Extension
+                };
+                self.push(n, Change::CreateObject { kind, name });
+            }
+            ("disable_extension" | "drop_enum", Some(name)) => {
+                let kind = if call.method == "drop_enum" {
+                    ObjectKind::Type
+                } else {
+                    ObjectKind::Extension
+                };
+                self.push(n, Change::DropObject { kind, name });
+            }
+            (method, Some(table)) => {
+                let rest = Call {
+                    node: n,
+                    receiver: None,
+                    method: method.to_owned(),
+                    args: call.args.iter().skip(1).copied().collect(),
+                    kwargs: call.kwargs.clone(),
+                    block: call.block,
+                };
+                if !self.table_call(&rest, &table, false) {
+                    self.code(n, method);
+                }
+            }
+            (method, None) => self.code(n, method),
+        }
+    }
+
+    fn execute(&mut self, call: &Call<'_>) {
+        let Some(arg) = call.args.first().copied() else {
+            self.code(call.node, "execute");
+            return;
+        };
+        let value = match arg.kind() {
+            "string" => ruby::string(self.src, arg),
+            "heredoc_beginning" => match self.heredocs.get(&arg.start_byte()) {
+                Some(body) => ruby::heredoc(self.src, *body),
+                None => RubyString::Interpolated,
+            },
+            _ => {
+                self.code(call.node, "execute with computed SQL");
+                return;
+            }
+        };
+        match value {
+            RubyString::Plain { text, start } => {
+                let origin = self.src.position_of_byte(start);
+                self.out.extend(read_sql(&text, self.dialect, origin));
+            }
+            RubyString::Interpolated => self.code(call.node, "interpolated SQL"),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests;
