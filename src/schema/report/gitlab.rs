@@ -85,7 +85,7 @@ mod tests {
         // Pinned: a change here re-opens every finding in every merge request.
         assert_eq!(
             print,
-            "9d55dae16727c5415997136759556727d7881813d9d918a209563d7848097b73"
+            "eb5f18fde7eb36205644546a782bb57ab2608582febf5576c0e060344d7e3607"
         );
         let doc: serde_json::Value = serde_json::from_str(&render(&report)).unwrap();
         let mut prints: Vec<_> = doc

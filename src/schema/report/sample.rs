@@ -61,7 +61,7 @@ pub fn blocked() -> Report {
                 post_deploy: true,
                 findings: vec![
                     finding(
-                        "SG101",
+                        "SG102",
                         Severity::Error,
                         Class::Destructive,
                         (3, 5),
@@ -70,7 +70,7 @@ pub fn blocked() -> Report {
                          migration under the post-deploy paths",
                     ),
                     finding(
-                        "SG105",
+                        "SG106",
                         Severity::Warning,
                         Class::Destructive,
                         (4, 5),
@@ -95,7 +95,7 @@ pub fn blocked() -> Report {
                         "apply before the new code",
                     ),
                     finding(
-                        "SG101",
+                        "SG102",
                         Severity::Error,
                         Class::Destructive,
                         (17, 9),

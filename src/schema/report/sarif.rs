@@ -3,7 +3,7 @@ use serde::Serialize;
 
 use super::json::pretty;
 use super::{findings, path_str};
-use crate::schema::model::{Report, Severity};
+use crate::schema::model::{Finding, Report, Severity};
 
 const SCHEMA: &str =
     "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json";
@@ -43,8 +43,50 @@ struct Driver<'a> {
 #[serde(rename_all = "camelCase")]
 struct Rule<'a> {
     id: &'a str,
-    short_description: Text<'a>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    name: Option<&'static str>,
+    short_description: OwnedText,
     help: Text<'a>,
+}
+
+#[derive(Serialize)]
+struct OwnedText {
+    text: String,
+}
+
+/// The SARIF description of rule `code`: from the rule catalogue, or (for a code it does not
+/// know) from the finding itself.
+fn describe<'a>(code: &'a str, finding: &'a Finding) -> Rule<'a> {
+    match crate::schema::rules::catalog::by_code(code) {
+        Some(rule) => Rule {
+            id: code,
+            name: Some(rule.name),
+            short_description: OwnedText {
+                text: sentence(rule.name),
+            },
+            help: Text { text: rule.help },
+        },
+        None => Rule {
+            id: code,
+            name: None,
+            short_description: OwnedText {
+                text: finding.message.clone(),
+            },
+            help: Text {
+                text: &finding.help,
+            },
+        },
+    }
+}
+
+/// `drop-column` → `Drop column`.
+fn sentence(name: &str) -> String {
+    let words = name.replace('-', " ");
+    let mut chars = words.chars();
+    chars
+        .next()
+        .map(|first| first.to_uppercase().chain(chars).collect())
+        .unwrap_or_default()
 }
 
 #[derive(Serialize)]
@@ -88,7 +130,7 @@ struct Region {
 }
 
 /// Renders `report` as a SARIF 2.1.0 log with one run of `shipgate-schema` at `tool_version`.
-/// Each rule that fired is described once, from its first finding's message and help; each
+/// Each rule that fired is described once, from the rule catalogue; each
 /// finding is a result at a relative, percent-encoded URI, with columns in code points.
 pub fn render(report: &Report, tool_version: &str) -> String {
     let mut rules: Vec<Rule<'_>> = Vec::new();
@@ -97,11 +139,7 @@ pub fn render(report: &Report, tool_version: &str) -> String {
         let rule_index = match rules.iter().position(|r| r.id == f.rule) {
             Some(index) => index,
             None => {
-                rules.push(Rule {
-                    id: f.rule,
-                    short_description: Text { text: &f.message },
-                    help: Text { text: &f.help },
-                });
+                rules.push(describe(f.rule, f));
                 rules.len() - 1
             }
         };
@@ -182,10 +220,30 @@ mod tests {
             .iter()
             .map(|r| r["id"].as_str().unwrap())
             .collect();
-        assert_eq!(ids, ["SG001", "SG101", "SG105"]);
+        assert_eq!(ids, ["SG001", "SG102", "SG106"]);
         let last = &run["results"][4];
-        assert_eq!(last["ruleId"], "SG101");
+        assert_eq!(last["ruleId"], "SG102");
         assert_eq!(last["ruleIndex"], 1);
         assert_eq!(last["level"], "error");
+    }
+
+    #[test]
+    fn rules_are_described_from_the_catalogue_or_else_from_their_finding() {
+        use crate::schema::rules::catalog;
+        let doc: serde_json::Value =
+            serde_json::from_str(&render(&sample::blocked(), "1.2.3")).unwrap();
+        let rules = &doc["runs"][0]["tool"]["driver"]["rules"];
+        assert_eq!(rules[1]["name"], catalog::DROP_COLUMN.name);
+        assert_eq!(rules[1]["shortDescription"]["text"], "Drop column");
+        assert_eq!(rules[1]["help"]["text"], catalog::DROP_COLUMN.help);
+        assert_eq!(rules[2]["shortDescription"]["text"], "Set not null");
+        assert!(
+            rules[0].get("name").is_none(),
+            "SG001 is not in the catalogue"
+        );
+        assert_eq!(
+            rules[0]["shortDescription"]["text"],
+            "adds nullable column users.email: old code ignores it"
+        );
     }
 }

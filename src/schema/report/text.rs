@@ -113,7 +113,7 @@ mod tests {
         assert!(!plain.contains('\x1b'));
         let coloured = render(&sample::blocked(), true);
         assert!(coloured.starts_with("\x1b[1morder:\x1b[0m \x1b[1;31mblocked\x1b[0m\n"));
-        assert!(coloured.contains("\x1b[1;31merror[SG101]\x1b[0m"));
+        assert!(coloured.contains("\x1b[1;31merror[SG102]\x1b[0m"));
     }
 
     #[test]
