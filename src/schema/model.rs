@@ -265,6 +265,20 @@ pub enum Change {
         /// Its name.
         name: String,
     },
+    /// `ALTER TYPE .. ADD VALUE`: an enum type gains a value.
+    AddEnumValue {
+        /// The type.
+        name: String,
+    },
+    /// A type or an enum value renamed (`ALTER TYPE .. RENAME [VALUE]`, Rails `rename_enum`).
+    RenameObject {
+        /// What kind.
+        kind: ObjectKind,
+        /// Old name (`type.value` for an enum value).
+        from: String,
+        /// New name.
+        to: String,
+    },
     /// `TRUNCATE`.
     Truncate {
         /// The table.

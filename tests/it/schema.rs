@@ -274,3 +274,33 @@ fn a_gigantic_file_is_a_finding_and_is_not_parsed() {
         .stdout(contains("SG305"))
         .stdout(contains("over the 8388608-byte limit"));
 }
+
+#[test]
+fn adding_an_enum_value_goes_schema_first_and_renaming_one_code_first() {
+    let repo = released();
+    repo.write(
+        "db/migrations/V2__mood.sql",
+        "ALTER TYPE mood ADD VALUE 'happy';\n",
+    );
+    repo.commit("feat: happy");
+    let (code, json) = report(&repo, &[]);
+    assert_eq!(
+        (code, json["order"].as_str()),
+        (0, Some("schema-first")),
+        "{json}"
+    );
+
+    repo.git(&["tag", "v1.1.0"]);
+    repo.write(
+        "db/migrations/V3__rename.sql",
+        "ALTER TYPE mood RENAME VALUE 'sad' TO 'blue';\n",
+    );
+    repo.commit("feat!: blue");
+    let (code, json) = report(&repo, &[]);
+    assert_eq!(
+        (code, json["order"].as_str()),
+        (0, Some("code-first")),
+        "{json}"
+    );
+    assert_eq!(json["migrations"][0]["findings"][0]["rule"], "SG113");
+}

@@ -58,6 +58,8 @@ rules! {
         "old code may still use this view, function, type, sequence or schema: deploy code that no longer does first, then drop it";
     UNKNOWN_TYPE_CHANGE = "SG112", "type-change", Destructive, Warning,
         "the old type is not known, so this may narrow it: if it only widens (varchar(50) → varchar(100), integer → bigint), suppress with a reason";
+    RENAME_OBJECT = "SG113", "rename-object", Destructive, Warning,
+        "old code uses the old name (of the type, or of the enum value it reads and writes): add the new one beside the old, move the code, then drop the old one in a later release";
     INDEX_NOT_CONCURRENT = "SG201", "create-index-locks", Additive, Warning,
         "building an index without CONCURRENTLY blocks writes to the table: CREATE INDEX CONCURRENTLY (Rails algorithm: :concurrently, Django AddIndexConcurrently, Alembic postgresql_concurrently=True) outside a transaction";
     DROP_INDEX_NOT_CONCURRENT = "SG202", "drop-index-locks", Neutral, Warning,

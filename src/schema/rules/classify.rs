@@ -266,6 +266,19 @@ pub fn judge(change: &Located<Change>, context: &mut ReleaseContext) -> Judgemen
             }
             Class::Neutral
         }
+        Change::AddEnumValue { .. } => Class::Additive,
+        Change::RenameObject { kind, from, to } => {
+            if !context.objects.contains(from) {
+                found(
+                    &catalog::RENAME_OBJECT,
+                    format!(
+                        "renaming {} {from} to {to}: old code uses {from}",
+                        object_name(*kind)
+                    ),
+                );
+            }
+            Class::Neutral
+        }
         Change::Truncate { table } => {
             if !context.new_table(table) {
                 found(
@@ -534,6 +547,34 @@ mod tests {
         assert_eq!(v[6], (Class::Additive, vec![]));
         assert_eq!(v[7], (Class::Additive, vec!["SG201"]));
         assert_eq!(v[8], (Class::Neutral, vec!["SG202"]));
+    }
+
+    #[test]
+    fn enum_values_added_are_additive_and_renames_destructive() {
+        let v = codes(vec![
+            Change::AddEnumValue { name: t("mood") },
+            Change::RenameObject {
+                kind: ObjectKind::Type,
+                from: t("mood.sad"),
+                to: t("mood.blue"),
+            },
+            Change::CreateObject {
+                kind: ObjectKind::Type,
+                name: t("fresh"),
+            },
+            Change::RenameObject {
+                kind: ObjectKind::Type,
+                from: t("fresh"),
+                to: t("new"),
+            },
+        ]);
+        assert_eq!(v[0], (Class::Additive, vec![]));
+        assert_eq!(v[1], (Class::Destructive, vec!["SG113"]));
+        assert_eq!(
+            v[3],
+            (Class::Neutral, vec![]),
+            "a type created in this release"
+        );
     }
 
     #[test]

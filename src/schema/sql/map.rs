@@ -1,5 +1,7 @@
 //! A parsed statement → the changes it makes.
-use sqlparser::ast::{FromTable, ObjectName, ObjectType, SchemaName, Statement};
+use sqlparser::ast::{
+    AlterTypeOperation, FromTable, ObjectName, ObjectType, SchemaName, Statement,
+};
 use sqlparser::tokenizer::Location;
 
 use super::{alter, names, not_understood};
@@ -74,6 +76,22 @@ fn plain(statement: &Statement, hints: Hints<'_>) -> Vec<Change> {
             vec![Change::DataChange {
                 table,
                 whole_table: delete.selection.is_none(),
+            }]
+        }
+        Statement::AlterType(alter) => {
+            let name = names::object(&alter.name);
+            vec![match &alter.operation {
+                AlterTypeOperation::AddValue(_) => Change::AddEnumValue { name },
+                AlterTypeOperation::RenameValue(value) => Change::RenameObject {
+                    kind: ObjectKind::Type,
+                    from: format!("{name}.{}", names::ident(&value.from)),
+                    to: format!("{name}.{}", names::ident(&value.to)),
+                },
+                AlterTypeOperation::Rename(rename) => Change::RenameObject {
+                    kind: ObjectKind::Type,
+                    to: names::ident(&rename.new_name),
+                    from: name,
+                },
             }]
         }
         Statement::Call(function) => vec![Change::Code {

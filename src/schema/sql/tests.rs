@@ -404,10 +404,34 @@ fn neutral_statements() {
 }
 
 #[test]
+fn enum_types_gain_and_rename_values() {
+    assert_eq!(
+        one("ALTER TYPE mood ADD VALUE 'happy' AFTER 'ok'"),
+        Change::AddEnumValue { name: s("mood") }
+    );
+    assert_eq!(
+        one("ALTER TYPE public.mood RENAME VALUE 'sad' TO 'blue'"),
+        Change::RenameObject {
+            kind: ObjectKind::Type,
+            from: s("public.mood.sad"),
+            to: s("public.mood.blue")
+        }
+    );
+    assert_eq!(
+        one("ALTER TYPE mood RENAME TO feeling"),
+        Change::RenameObject {
+            kind: ObjectKind::Type,
+            from: s("mood"),
+            to: s("feeling")
+        }
+    );
+}
+
+#[test]
 fn parsed_but_not_understood_and_code() {
     assert!(is_unparsed(
-        &one("ALTER TYPE mood ADD VALUE 'happy'"),
-        "ALTER TYPE is not understood by shipgate"
+        &one("ALTER OPERATOR + (int, int) OWNER TO admin"),
+        "ALTER OPERATOR is not understood by shipgate"
     ));
     assert_eq!(
         one("DO $$ BEGIN PERFORM 1; END $$"),

@@ -157,6 +157,38 @@ impl<'s> Rails<'s, '_> {
                 };
                 self.push(n, Change::DropObject { kind, name });
             }
+            ("add_enum_value", Some(name)) => self.push(n, Change::AddEnumValue { name }),
+            ("rename_enum_value", Some(name)) => {
+                let from = self.name(call.kw("from").as_ref());
+                let to = self.name(call.kw("to").as_ref());
+                match (from, to) {
+                    (Some(from), Some(to)) => self.push(
+                        n,
+                        Change::RenameObject {
+                            kind: ObjectKind::Type,
+                            from: format!("{name}.{from}"),
+                            to: format!("{name}.{to}"),
+                        },
+                    ),
+                    _ => self.code(n, "rename_enum_value"),
+                }
+            }
+            ("rename_enum", Some(from)) => {
+                let to = self
+                    .name(call.kw("to").as_ref())
+                    .or_else(|| self.name(call.args.get(1)));
+                match to {
+                    Some(to) => self.push(
+                        n,
+                        Change::RenameObject {
+                            kind: ObjectKind::Type,
+                            from,
+                            to,
+                        },
+                    ),
+                    None => self.code(n, "rename_enum"),
+                }
+            }
             (method, Some(table)) => {
                 let rest = Call {
                     node: n,

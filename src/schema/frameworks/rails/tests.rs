@@ -363,3 +363,28 @@ fn empty_files_have_no_changes() {
     assert_eq!(read_rails("", Dialect::Postgres), vec![]);
     assert_eq!(read_rails("# nothing\n", Dialect::Mysql), vec![]);
 }
+
+#[test]
+fn enum_values_and_renames() {
+    let text = "class Moods < ActiveRecord::Migration[7.1]\n  def change\n    add_enum_value :mood, \"happy\"\n    rename_enum_value :mood, from: \"sad\", to: \"blue\"\n    rename_enum :mood, to: :feeling\n    rename_enum :status, :state\n  end\nend\n";
+    let rename = |from: &str, to: &str| Change::RenameObject {
+        kind: ObjectKind::Type,
+        from: from.into(),
+        to: to.into(),
+    };
+    assert_eq!(
+        read_rails(text, Dialect::Postgres),
+        vec![
+            at(
+                3,
+                5,
+                Change::AddEnumValue {
+                    name: "mood".into()
+                }
+            ),
+            at(4, 5, rename("mood.sad", "mood.blue")),
+            at(5, 5, rename("mood", "feeling")),
+            at(6, 5, rename("status", "state")),
+        ]
+    );
+}
