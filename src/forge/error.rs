@@ -1,0 +1,64 @@
+//! Errors of the forge layer.
+
+/// Why a forge call failed (after retries).
+#[derive(Debug, thiserror::Error)]
+pub enum ForgeError {
+    /// The token is missing, invalid, or lacks a permission; the message names what it lacks.
+    #[error("{what}: the token was refused ({status}); {needs}")]
+    Unauthorized {
+        /// What we were doing.
+        what: String,
+        /// HTTP status (401, 403).
+        status: u16,
+        /// What the token needs, e.g. `a GitHub token with issues: write`.
+        needs: String,
+    },
+    /// The object (or the repository) does not exist, or the token cannot see it.
+    #[error(
+        "{what}: not found (404); check the repository name and that the token can see it ({needs})"
+    )]
+    NotFound {
+        /// What we were doing.
+        what: String,
+        /// What the token needs to see it.
+        needs: String,
+    },
+    /// The forge kept failing (5xx, rate limits, time-outs) until the retry budget ran out.
+    #[error("{what}: the forge did not answer successfully after {attempts} attempts: {last}")]
+    Unavailable {
+        /// What we were doing.
+        what: String,
+        /// How many attempts were made.
+        attempts: u32,
+        /// The last failure.
+        last: String,
+    },
+    /// The forge answered something we did not expect (including the response body).
+    #[error("{what}: unexpected answer ({status}): {body}")]
+    Unexpected {
+        /// What we were doing.
+        what: String,
+        /// HTTP status, 0 when there was none.
+        status: u16,
+        /// The response body, cut to a readable length.
+        body: String,
+    },
+    /// The configuration of the forge is incomplete (no repository, no token, bad URL).
+    #[error("{0}")]
+    Setup(String),
+    /// A local-forge file could not be read or written.
+    #[error("{path}: {cause}")]
+    Local {
+        /// The file.
+        path: std::path::PathBuf,
+        /// What went wrong.
+        cause: String,
+    },
+}
+
+impl ForgeError {
+    /// Whether the failure came from outside (exit 3) rather than from setup (exit 2).
+    pub fn is_external(&self) -> bool {
+        !matches!(self, Self::Setup(_))
+    }
+}

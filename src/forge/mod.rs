@@ -1,0 +1,72 @@
+//! The forges shipgate talks to (GitHub, GitLab, a local directory) behind one trait.
+//!
+//! Every implementation retries transient failures itself (see [`retry`]) and never repeats a
+//! create blindly: callers look objects up by their marker before creating them.
+mod error;
+pub mod model;
+
+pub use error::ForgeError;
+pub use model::*;
+
+/// Result of a forge call.
+pub type ForgeResult<T> = Result<T, ForgeError>;
+
+/// What shipgate needs from a forge. Issue numbers are the ones people see (GitLab `iid`).
+#[allow(async_fn_in_trait)]
+pub trait Forge {
+    /// Which forge this is.
+    fn kind(&self) -> ForgeKind;
+    /// The login shipgate acts as: its own issues and comments are recognised by it.
+    async fn own_login(&self) -> ForgeResult<String>;
+    /// Open issues whose body contains `marker`, oldest first (every page).
+    async fn find_open_issues(&self, marker: &str) -> ForgeResult<Vec<Issue>>;
+    /// One issue.
+    async fn issue(&self, number: u64) -> ForgeResult<Issue>;
+    /// Open an issue.
+    async fn create_issue(&self, new: &NewIssue) -> ForgeResult<Issue>;
+    /// Replace an issue's body.
+    async fn update_issue_body(&self, number: u64, body: &str) -> ForgeResult<Issue>;
+    /// Close an issue.
+    async fn close_issue(&self, number: u64) -> ForgeResult<()>;
+    /// Every comment of an issue, oldest first (every page).
+    async fn comments(&self, number: u64) -> ForgeResult<Vec<Comment>>;
+    /// Comment on an issue.
+    async fn create_comment(&self, number: u64, body: &str) -> ForgeResult<Comment>;
+    /// React to a comment of issue `number` (idempotent: an existing reaction is kept).
+    async fn add_reaction(
+        &self,
+        number: u64,
+        comment_id: u64,
+        reaction: Reaction,
+    ) -> ForgeResult<()>;
+    /// Reactions left on a comment by `login`.
+    async fn reactions_by(
+        &self,
+        number: u64,
+        comment_id: u64,
+        login: &str,
+    ) -> ForgeResult<Vec<Reaction>>;
+    /// What `login` may do in the repository.
+    async fn permission(&self, login: &str) -> ForgeResult<Permission>;
+    /// Deployments of `environment`, newest first (every page).
+    async fn deployments(&self, environment: &str) -> ForgeResult<Vec<Deployment>>;
+    /// Record a deployment.
+    async fn create_deployment(&self, new: &NewDeployment) -> ForgeResult<Deployment>;
+    /// Record a deployment's state; `url` links to the logs or the environment.
+    async fn set_deployment_state(
+        &self,
+        deployment: &Deployment,
+        state: DeploymentState,
+        url: Option<&str>,
+    ) -> ForgeResult<()>;
+    /// GitLab deploy freeze periods (empty elsewhere).
+    async fn freeze_periods(&self) -> ForgeResult<Vec<FreezePeriod>>;
+    /// Start the deploy pipeline at `git_ref` with `inputs` (GitHub: workflow_dispatch of
+    /// `workflow`; GitLab: a pipeline with the inputs as variables).
+    async fn start_pipeline(
+        &self,
+        workflow: &str,
+        git_ref: &str,
+        inputs: &[(String, String)],
+    ) -> ForgeResult<()>;
+}

@@ -1,0 +1,179 @@
+//! What the forges exchange with shipgate: issues, comments, permissions, deployments.
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+
+/// Which forge.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ForgeKind {
+    /// GitHub or GitHub Enterprise (octocrab).
+    Github,
+    /// GitLab.com or self-managed GitLab (the gitlab crate).
+    Gitlab,
+    /// A directory of Markdown and JSON files, for trying the flow with no server.
+    Local,
+}
+
+/// Whether an issue is open.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum IssueState {
+    /// Open.
+    Open,
+    /// Closed.
+    Closed,
+}
+
+/// An issue as the forge holds it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Issue {
+    /// The number people see (`#12`; GitLab's `iid`).
+    pub number: u64,
+    /// Title.
+    pub title: String,
+    /// Body (Markdown).
+    pub body: String,
+    /// Open or closed.
+    pub state: IssueState,
+    /// Login of the user who opened it.
+    pub author: String,
+    /// Web address.
+    pub url: String,
+    /// Labels.
+    pub labels: Vec<String>,
+}
+
+/// What a new issue holds.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct NewIssue {
+    /// Title.
+    pub title: String,
+    /// Body (Markdown).
+    pub body: String,
+    /// Labels to set.
+    pub labels: Vec<String>,
+    /// Logins to assign.
+    pub assignees: Vec<String>,
+}
+
+/// A comment (GitLab: a note) on an issue.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Comment {
+    /// The forge's id.
+    pub id: u64,
+    /// Body (Markdown).
+    pub body: String,
+    /// Login of its author.
+    pub author: String,
+    /// Whether the author is a bot (GitHub `type: Bot`, GitLab `bot: true`).
+    pub author_is_bot: bool,
+    /// RFC 3339 creation time.
+    pub created_at: String,
+    /// RFC 3339 time of the last edit (equal to `created_at` when never edited).
+    pub updated_at: String,
+    /// A system note (GitLab), not written by a person.
+    pub system: bool,
+}
+
+/// Reactions shipgate leaves on comments it acts on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Reaction {
+    /// 👀 seen, being handled.
+    Eyes,
+    /// 🚀 accepted.
+    Rocket,
+    /// 👎 refused.
+    ThumbsDown,
+}
+
+/// What a user may do in the repository, highest last.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Permission {
+    /// Not a collaborator.
+    None,
+    /// GitHub read / GitLab Reporter.
+    Read,
+    /// GitHub triage.
+    Triage,
+    /// GitHub write / GitLab Developer.
+    Write,
+    /// GitHub maintain / GitLab Maintainer.
+    Maintain,
+    /// GitHub admin / GitLab Owner.
+    Admin,
+}
+
+/// A deployment's state.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DeploymentState {
+    /// Waiting to start.
+    Queued,
+    /// Running.
+    InProgress,
+    /// Done, and it worked.
+    Success,
+    /// Done, and it failed.
+    Failure,
+}
+
+impl fmt::Display for DeploymentState {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Self::Queued => "queued",
+            Self::InProgress => "in_progress",
+            Self::Success => "success",
+            Self::Failure => "failure",
+        })
+    }
+}
+
+/// A deployment record on the forge (GitHub deployment + its latest status; GitLab deployment).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Deployment {
+    /// The forge's id.
+    pub id: u64,
+    /// Environment name.
+    pub environment: String,
+    /// The git ref deployed (the release tag).
+    pub git_ref: String,
+    /// The commit deployed.
+    pub sha: String,
+    /// Latest state, if any status was recorded.
+    pub state: Option<DeploymentState>,
+    /// Who created it.
+    pub creator: String,
+    /// RFC 3339 creation time.
+    pub created_at: String,
+    /// The CI run that made it (shipgate's idempotency key, kept in the payload/description).
+    pub ci_run: Option<String>,
+}
+
+/// A deployment to record.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewDeployment {
+    /// Environment name.
+    pub environment: String,
+    /// The release tag.
+    pub git_ref: String,
+    /// The commit.
+    pub sha: String,
+    /// The CI run, so that re-running the same job finds its deployment instead of making another.
+    pub ci_run: String,
+    /// A short description.
+    pub description: String,
+}
+
+/// A GitLab deploy freeze period (cron syntax, as GitLab stores it).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FreezePeriod {
+    /// Cron expression of the start.
+    pub freeze_start: String,
+    /// Cron expression of the end.
+    pub freeze_end: String,
+    /// IANA time zone of both.
+    pub cron_timezone: String,
+}
