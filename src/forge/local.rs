@@ -1,0 +1,585 @@
+//! The local forge: a directory of Markdown and JSON files, so the whole flow can be tried and
+//! demoed with no server.
+//!
+//! Layout under the root (default `.shipgate/forge/`):
+//! `issues/<n>/issue.json` and `issues/<n>/body.md`; `issues/<n>/comments/<id>.json` and
+//! `<id>.md`; `deployments.json`; `permissions.json` (login → permission; the acting user is
+//! admin unless listed); `pipelines.jsonl`, one line per pipeline started.
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
+
+use super::{
+    Comment, Deployment, DeploymentState, Forge, ForgeError, ForgeKind, ForgeResult, FreezePeriod,
+    Issue, IssueState, NewDeployment, NewIssue, Permission, Reaction,
+};
+
+/// How long a writer waits for another writer's lock before giving up.
+const LOCK_WAIT: Duration = Duration::from_secs(10);
+
+/// A forge kept in a directory.
+#[derive(Debug, Clone)]
+pub struct LocalForge {
+    root: PathBuf,
+    login: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+struct IssueMeta {
+    number: u64,
+    title: String,
+    state: IssueState,
+    author: String,
+    labels: Vec<String>,
+    assignees: Vec<String>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+struct CommentMeta {
+    id: u64,
+    author: String,
+    created_at: String,
+    updated_at: String,
+    reactions: Vec<(String, Reaction)>,
+}
+
+fn local_error(path: &Path, cause: impl ToString) -> ForgeError {
+    ForgeError::Local {
+        path: path.to_path_buf(),
+        cause: cause.to_string(),
+    }
+}
+
+fn now() -> String {
+    jiff::Timestamp::now().to_string()
+}
+
+/// Held while a writer reads, changes and writes files; removed on drop.
+struct Lock {
+    path: PathBuf,
+}
+
+impl Lock {
+    fn take(root: &Path) -> ForgeResult<Self> {
+        std::fs::create_dir_all(root).map_err(|e| local_error(root, e))?;
+        let path = root.join(".lock");
+        let start = Instant::now();
+        loop {
+            match std::fs::OpenOptions::new()
+                .write(true)
+                .create_new(true)
+                .open(&path)
+            {
+                Ok(_) => return Ok(Self { path }),
+                Err(e)
+                    if e.kind() == std::io::ErrorKind::AlreadyExists
+                        && start.elapsed() < LOCK_WAIT =>
+                {
+                    std::thread::sleep(Duration::from_millis(5));
+                }
+                Err(e) => {
+                    return Err(local_error(
+                        &path,
+                        format!(
+                            "{e}; another shipgate is writing, or an old lock was left: remove it if no shipgate runs"
+                        ),
+                    ));
+                }
+            }
+        }
+    }
+}
+
+impl Drop for Lock {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_file(&self.path);
+    }
+}
+
+impl LocalForge {
+    /// A forge in `root`, acting as `login`.
+    pub fn new(root: impl Into<PathBuf>, login: impl Into<String>) -> Self {
+        Self {
+            root: root.into(),
+            login: login.into(),
+        }
+    }
+
+    fn issue_dir(&self, number: u64) -> PathBuf {
+        self.root.join("issues").join(number.to_string())
+    }
+
+    fn read_json<T: DeserializeOwned>(path: &Path) -> ForgeResult<Option<T>> {
+        match std::fs::read_to_string(path) {
+            Ok(text) => serde_json::from_str(&text)
+                .map(Some)
+                .map_err(|e| local_error(path, format!("{e}; fix or remove the file"))),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+            Err(e) => Err(local_error(path, e)),
+        }
+    }
+
+    fn read_text(path: &Path) -> ForgeResult<String> {
+        std::fs::read_to_string(path).map_err(|e| local_error(path, e))
+    }
+
+    /// Write through a temp file and a rename, so a reader never sees half a file.
+    fn write(path: &Path, contents: &[u8]) -> ForgeResult<()> {
+        if let Some(dir) = path.parent() {
+            std::fs::create_dir_all(dir).map_err(|e| local_error(dir, e))?;
+        }
+        let temp = path.with_extension("tmp");
+        std::fs::write(&temp, contents).map_err(|e| local_error(&temp, e))?;
+        std::fs::rename(&temp, path).map_err(|e| local_error(path, e))
+    }
+
+    fn write_json<T: Serialize>(path: &Path, value: &T) -> ForgeResult<()> {
+        let text = serde_json::to_string_pretty(value).map_err(|e| local_error(path, e))?;
+        Self::write(path, text.as_bytes())
+    }
+
+    fn numbers(dir: &Path) -> ForgeResult<Vec<u64>> {
+        let entries = match std::fs::read_dir(dir) {
+            Ok(entries) => entries,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
+            Err(e) => return Err(local_error(dir, e)),
+        };
+        let mut numbers: Vec<u64> = entries
+            .filter_map(|e| {
+                e.ok()?
+                    .file_name()
+                    .to_str()?
+                    .split('.')
+                    .next()?
+                    .parse()
+                    .ok()
+            })
+            .collect();
+        numbers.sort_unstable();
+        numbers.dedup();
+        Ok(numbers)
+    }
+
+    fn load_issue(&self, number: u64) -> ForgeResult<Issue> {
+        let dir = self.issue_dir(number);
+        let meta: IssueMeta =
+            Self::read_json(&dir.join("issue.json"))?.ok_or_else(|| ForgeError::NotFound {
+                what: format!("issue #{number}"),
+                needs: format!("an issue in {}", self.root.display()),
+            })?;
+        Ok(Issue {
+            number,
+            title: meta.title,
+            body: Self::read_text(&dir.join("body.md"))?,
+            state: meta.state,
+            author: meta.author,
+            url: dir.join("body.md").display().to_string(),
+            labels: meta.labels,
+        })
+    }
+
+    fn comment_meta(&self, number: u64, id: u64) -> ForgeResult<(PathBuf, CommentMeta)> {
+        let path = self
+            .issue_dir(number)
+            .join("comments")
+            .join(format!("{id}.json"));
+        let meta = Self::read_json(&path)?.ok_or_else(|| ForgeError::NotFound {
+            what: format!("comment {id} of issue #{number}"),
+            needs: "an existing comment".to_owned(),
+        })?;
+        Ok((path, meta))
+    }
+
+    fn deployments_file(&self) -> PathBuf {
+        self.root.join("deployments.json")
+    }
+}
+
+impl Forge for LocalForge {
+    fn kind(&self) -> ForgeKind {
+        ForgeKind::Local
+    }
+
+    async fn own_login(&self) -> ForgeResult<String> {
+        Ok(self.login.clone())
+    }
+
+    async fn find_open_issues(&self, marker: &str) -> ForgeResult<Vec<Issue>> {
+        let mut found = Vec::new();
+        for number in Self::numbers(&self.root.join("issues"))? {
+            let issue = self.load_issue(number)?;
+            if issue.state == IssueState::Open && issue.body.contains(marker) {
+                found.push(issue);
+            }
+        }
+        Ok(found)
+    }
+
+    async fn issue(&self, number: u64) -> ForgeResult<Issue> {
+        self.load_issue(number)
+    }
+
+    async fn create_issue(&self, new: &NewIssue) -> ForgeResult<Issue> {
+        let _lock = Lock::take(&self.root)?;
+        let number = Self::numbers(&self.root.join("issues"))?
+            .last()
+            .copied()
+            .unwrap_or(0)
+            + 1;
+        let dir = self.issue_dir(number);
+        Self::write(&dir.join("body.md"), new.body.as_bytes())?;
+        Self::write_json(
+            &dir.join("issue.json"),
+            &IssueMeta {
+                number,
+                title: new.title.clone(),
+                state: IssueState::Open,
+                author: self.login.clone(),
+                labels: new.labels.clone(),
+                assignees: new.assignees.clone(),
+            },
+        )?;
+        self.load_issue(number)
+    }
+
+    async fn update_issue_body(&self, number: u64, body: &str) -> ForgeResult<Issue> {
+        let _lock = Lock::take(&self.root)?;
+        self.load_issue(number)?;
+        Self::write(&self.issue_dir(number).join("body.md"), body.as_bytes())?;
+        self.load_issue(number)
+    }
+
+    async fn close_issue(&self, number: u64) -> ForgeResult<()> {
+        let _lock = Lock::take(&self.root)?;
+        let path = self.issue_dir(number).join("issue.json");
+        let mut meta: IssueMeta = Self::read_json(&path)?.ok_or_else(|| ForgeError::NotFound {
+            what: format!("issue #{number}"),
+            needs: format!("an issue in {}", self.root.display()),
+        })?;
+        meta.state = IssueState::Closed;
+        Self::write_json(&path, &meta)
+    }
+
+    async fn comments(&self, number: u64) -> ForgeResult<Vec<Comment>> {
+        let dir = self.issue_dir(number).join("comments");
+        let mut comments = Vec::new();
+        for id in Self::numbers(&dir)? {
+            let (_, meta) = self.comment_meta(number, id)?;
+            comments.push(Comment {
+                id,
+                body: Self::read_text(&dir.join(format!("{id}.md")))?,
+                author_is_bot: meta.author == self.login,
+                author: meta.author,
+                created_at: meta.created_at,
+                updated_at: meta.updated_at,
+                system: false,
+            });
+        }
+        Ok(comments)
+    }
+
+    async fn create_comment(&self, number: u64, body: &str) -> ForgeResult<Comment> {
+        let _lock = Lock::take(&self.root)?;
+        self.load_issue(number)?;
+        let dir = self.issue_dir(number).join("comments");
+        let id = Self::numbers(&dir)?.last().copied().unwrap_or(0) + 1;
+        let when = now();
+        Self::write(&dir.join(format!("{id}.md")), body.as_bytes())?;
+        let meta = CommentMeta {
+            id,
+            author: self.login.clone(),
+            created_at: when.clone(),
+            updated_at: when.clone(),
+            reactions: Vec::new(),
+        };
+        Self::write_json(&dir.join(format!("{id}.json")), &meta)?;
+        Ok(Comment {
+            id,
+            body: body.to_owned(),
+            author: self.login.clone(),
+            author_is_bot: true,
+            created_at: when.clone(),
+            updated_at: when,
+            system: false,
+        })
+    }
+
+    async fn add_reaction(
+        &self,
+        number: u64,
+        comment_id: u64,
+        reaction: Reaction,
+    ) -> ForgeResult<()> {
+        let _lock = Lock::take(&self.root)?;
+        let (path, mut meta) = self.comment_meta(number, comment_id)?;
+        let entry = (self.login.clone(), reaction);
+        if !meta.reactions.contains(&entry) {
+            meta.reactions.push(entry);
+            Self::write_json(&path, &meta)?;
+        }
+        Ok(())
+    }
+
+    async fn reactions_by(
+        &self,
+        number: u64,
+        comment_id: u64,
+        login: &str,
+    ) -> ForgeResult<Vec<Reaction>> {
+        let (_, meta) = self.comment_meta(number, comment_id)?;
+        Ok(meta
+            .reactions
+            .into_iter()
+            .filter(|(who, _)| who == login)
+            .map(|(_, reaction)| reaction)
+            .collect())
+    }
+
+    async fn permission(&self, login: &str) -> ForgeResult<Permission> {
+        let listed: Option<std::collections::BTreeMap<String, Permission>> =
+            Self::read_json(&self.root.join("permissions.json"))?;
+        Ok(match listed.and_then(|m| m.get(login).copied()) {
+            Some(permission) => permission,
+            None if login == self.login => Permission::Admin,
+            None => Permission::None,
+        })
+    }
+
+    async fn deployments(&self, environment: &str) -> ForgeResult<Vec<Deployment>> {
+        let all: Vec<Deployment> = Self::read_json(&self.deployments_file())?.unwrap_or_default();
+        Ok(all
+            .into_iter()
+            .rev()
+            .filter(|d| d.environment == environment)
+            .collect())
+    }
+
+    async fn create_deployment(&self, new: &NewDeployment) -> ForgeResult<Deployment> {
+        let _lock = Lock::take(&self.root)?;
+        let path = self.deployments_file();
+        let mut all: Vec<Deployment> = Self::read_json(&path)?.unwrap_or_default();
+        let deployment = Deployment {
+            id: all.iter().map(|d| d.id).max().unwrap_or(0) + 1,
+            environment: new.environment.clone(),
+            git_ref: new.git_ref.clone(),
+            sha: new.sha.clone(),
+            state: None,
+            creator: self.login.clone(),
+            created_at: now(),
+            ci_run: Some(new.ci_run.clone()),
+        };
+        all.push(deployment.clone());
+        Self::write_json(&path, &all)?;
+        Ok(deployment)
+    }
+
+    async fn set_deployment_state(
+        &self,
+        deployment: &Deployment,
+        state: DeploymentState,
+        _url: Option<&str>,
+    ) -> ForgeResult<()> {
+        let _lock = Lock::take(&self.root)?;
+        let path = self.deployments_file();
+        let mut all: Vec<Deployment> = Self::read_json(&path)?.unwrap_or_default();
+        let Some(stored) = all.iter_mut().find(|d| d.id == deployment.id) else {
+            return Err(ForgeError::NotFound {
+                what: format!("deployment {}", deployment.id),
+                needs: format!("a deployment in {}", path.display()),
+            });
+        };
+        stored.state = Some(state);
+        Self::write_json(&path, &all)
+    }
+
+    async fn freeze_periods(&self) -> ForgeResult<Vec<FreezePeriod>> {
+        Ok(Vec::new())
+    }
+
+    async fn start_pipeline(
+        &self,
+        workflow: &str,
+        git_ref: &str,
+        inputs: &[(String, String)],
+    ) -> ForgeResult<()> {
+        let _lock = Lock::take(&self.root)?;
+        let path = self.root.join("pipelines.jsonl");
+        let line = serde_json::json!({ "workflow": workflow, "ref": git_ref, "inputs": inputs, "at": now() });
+        let mut text = std::fs::read_to_string(&path).unwrap_or_default();
+        text.push_str(&line.to_string());
+        text.push('\n');
+        Self::write(&path, text.as_bytes())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn block<T>(future: impl std::future::Future<Output = T>) -> T {
+        tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap()
+            .block_on(future)
+    }
+
+    fn forge() -> (tempfile::TempDir, LocalForge) {
+        let dir = tempfile::tempdir().unwrap();
+        let forge = LocalForge::new(dir.path().join("forge"), "ada");
+        (dir, forge)
+    }
+
+    fn new_issue(body: &str) -> NewIssue {
+        NewIssue {
+            title: "Deploy v1.0.0".into(),
+            body: body.into(),
+            labels: vec!["deploy".into()],
+            assignees: vec![],
+        }
+    }
+
+    #[test]
+    fn issues_are_numbered_found_by_marker_updated_and_closed() {
+        let (_dir, forge) = forge();
+        block(async {
+            let first = forge
+                .create_issue(&new_issue("<!-- m1 --> hello"))
+                .await
+                .unwrap();
+            let second = forge.create_issue(&new_issue("<!-- m2 -->")).await.unwrap();
+            assert_eq!((first.number, second.number), (1, 2));
+            assert_eq!(first.author, "ada");
+            let found = forge.find_open_issues("<!-- m1 -->").await.unwrap();
+            assert_eq!(found.iter().map(|i| i.number).collect::<Vec<_>>(), [1]);
+            let updated = forge
+                .update_issue_body(1, "<!-- m1 --> changed")
+                .await
+                .unwrap();
+            assert_eq!(updated.body, "<!-- m1 --> changed");
+            forge.close_issue(1).await.unwrap();
+            assert!(
+                forge
+                    .find_open_issues("<!-- m1 -->")
+                    .await
+                    .unwrap()
+                    .is_empty()
+            );
+            assert_eq!(forge.issue(1).await.unwrap().state, IssueState::Closed);
+            assert!(matches!(
+                forge.issue(9).await,
+                Err(ForgeError::NotFound { .. })
+            ));
+        });
+    }
+
+    #[test]
+    fn comments_and_idempotent_reactions() {
+        let (_dir, forge) = forge();
+        block(async {
+            forge.create_issue(&new_issue("x")).await.unwrap();
+            let comment = forge
+                .create_comment(1, "/promote production")
+                .await
+                .unwrap();
+            forge
+                .add_reaction(1, comment.id, Reaction::Eyes)
+                .await
+                .unwrap();
+            forge
+                .add_reaction(1, comment.id, Reaction::Eyes)
+                .await
+                .unwrap();
+            forge
+                .add_reaction(1, comment.id, Reaction::Rocket)
+                .await
+                .unwrap();
+            assert_eq!(
+                forge.reactions_by(1, comment.id, "ada").await.unwrap(),
+                [Reaction::Eyes, Reaction::Rocket]
+            );
+            assert!(
+                forge
+                    .reactions_by(1, comment.id, "bob")
+                    .await
+                    .unwrap()
+                    .is_empty()
+            );
+            let comments = forge.comments(1).await.unwrap();
+            assert_eq!(comments.len(), 1);
+            assert_eq!(comments[0].body, "/promote production");
+        });
+    }
+
+    #[test]
+    fn permissions_default_to_admin_for_the_acting_user_and_none_for_others() {
+        let (dir, forge) = forge();
+        block(async {
+            assert_eq!(forge.permission("ada").await.unwrap(), Permission::Admin);
+            assert_eq!(forge.permission("bob").await.unwrap(), Permission::None);
+            std::fs::create_dir_all(dir.path().join("forge")).unwrap();
+            std::fs::write(
+                dir.path().join("forge/permissions.json"),
+                r#"{"bob": "maintain", "ada": "write"}"#,
+            )
+            .unwrap();
+            assert_eq!(forge.permission("bob").await.unwrap(), Permission::Maintain);
+            assert_eq!(forge.permission("ada").await.unwrap(), Permission::Write);
+        });
+    }
+
+    #[test]
+    fn concurrent_writers_lose_nothing() {
+        let (dir, _) = forge();
+        let root = dir.path().join("forge");
+        let writers: Vec<_> = (0..4)
+            .map(|w| {
+                let forge = LocalForge::new(&root, format!("w{w}"));
+                std::thread::spawn(move || {
+                    block(async {
+                        for i in 0..15 {
+                            let new = NewDeployment {
+                                environment: "stage".into(),
+                                git_ref: "v1.0.0".into(),
+                                sha: "abc".into(),
+                                ci_run: format!("{w}-{i}"),
+                                description: String::new(),
+                            };
+                            let d = forge.create_deployment(&new).await.unwrap();
+                            forge
+                                .set_deployment_state(&d, DeploymentState::Success, None)
+                                .await
+                                .unwrap();
+                        }
+                    })
+                })
+            })
+            .collect();
+        for writer in writers {
+            writer.join().unwrap();
+        }
+        let forge = LocalForge::new(&root, "ada");
+        let all = block(forge.deployments("stage")).unwrap();
+        assert_eq!(all.len(), 60);
+        let mut ids: Vec<u64> = all.iter().map(|d| d.id).collect();
+        ids.sort_unstable();
+        ids.dedup();
+        assert_eq!(ids.len(), 60, "ids are unique");
+        assert!(
+            all.iter()
+                .all(|d| d.state == Some(DeploymentState::Success))
+        );
+        assert!(!root.join(".lock").exists());
+    }
+
+    #[test]
+    fn a_corrupt_file_is_an_error_naming_it() {
+        let (dir, forge) = forge();
+        std::fs::create_dir_all(dir.path().join("forge")).unwrap();
+        std::fs::write(dir.path().join("forge/deployments.json"), "{not json").unwrap();
+        let err = block(forge.deployments("stage")).unwrap_err();
+        assert!(err.to_string().contains("deployments.json"), "{err}");
+    }
+}
