@@ -418,7 +418,7 @@ impl Forge for LocalForge {
 mod tests {
     use super::*;
 
-    fn block<T>(future: impl std::future::Future<Output = T>) -> T {
+    fn block<T>(future: impl Future<Output = T>) -> T {
         tokio::runtime::Builder::new_current_thread()
             .enable_all()
             .build()
