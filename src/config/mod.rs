@@ -8,6 +8,7 @@ use serde::{Deserialize, Deserializer, Serialize};
 mod calendar;
 mod clock;
 mod error;
+pub mod issue;
 mod load;
 mod locate;
 pub mod promote;
@@ -27,6 +28,7 @@ mod load_tests;
 pub use calendar::{Date, LocalDateTime};
 pub use clock::{DailyHours, Minutes, TimeZoneName};
 pub use error::ConfigError;
+pub use issue::{ForgeConfig, IssueConfig};
 pub use load::{DEFAULT_PATH, load, parse};
 pub use promote::PromoteConfig;
 pub use schema::SchemaConfig;
@@ -51,6 +53,12 @@ pub struct Config {
     /// `windows:` — when deployments are allowed.
     #[serde(deserialize_with = "null_as_default")]
     pub windows: WindowsConfig,
+    /// `issue:` — what the deployment issue holds.
+    #[serde(deserialize_with = "null_as_default")]
+    pub issue: IssueConfig,
+    /// `forge:` — how shipgate recognises itself; where the local forge lives.
+    #[serde(deserialize_with = "null_as_default")]
+    pub forge: ForgeConfig,
 }
 
 impl Default for Config {
@@ -61,6 +69,8 @@ impl Default for Config {
             environments: vec!["stage".to_owned(), "production".to_owned()],
             promote: PromoteConfig::default(),
             windows: WindowsConfig::default(),
+            issue: IssueConfig::default(),
+            forge: ForgeConfig::default(),
         }
     }
 }
