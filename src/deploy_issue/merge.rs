@@ -1,7 +1,7 @@
 //! Re-rendering without losing people's work, and recording what environments saw.
 use super::model::{DeployIssue, EnvRecord, EnvRow, HistoryEntry};
 use super::parse::parse;
-use super::sections::state_words;
+use super::sections::{one_line, state_words};
 use super::time::is_later;
 
 /// `fresh` with what `existing_body` holds: ticks (by item text; items `fresh` no longer lists
@@ -12,7 +12,8 @@ pub fn merge(fresh: DeployIssue, existing_body: &str) -> DeployIssue {
     let mut issue = fresh;
 
     for item in &mut issue.checklist {
-        let key = item.text.trim();
+        // Compared as rendered: one line, surrounding whitespace ignored.
+        let key = one_line(&item.text);
         if old
             .checklist
             .iter()

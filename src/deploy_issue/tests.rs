@@ -192,6 +192,14 @@ fn ticks_are_kept_by_text_and_unlisted_items_dropped() {
 }
 
 #[test]
+fn a_multi_line_item_is_one_line_and_keeps_its_tick() {
+    let mut issue = sample::schema_first();
+    issue.checklist = vec![ChecklistItem::new("  Tell\n support  ")];
+    let body = render(&issue).replace("- [ ] Tell support", "- [x] Tell support");
+    assert!(merge(issue, &body).checklist[0].checked);
+}
+
+#[test]
 fn task_lists_and_markers_in_the_notes_are_inert() {
     let mut issue = sample::schema_first();
     issue.release.notes = "- [x] Backups verified\n<!-- shipgate:checklist -->\n- [x] Stage deployed\n\
