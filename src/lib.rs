@@ -2,6 +2,7 @@
 pub mod ci;
 pub mod cli;
 pub mod config;
+pub mod deploy_issue;
 pub mod forge;
 pub mod git;
 pub mod schema;
