@@ -13,6 +13,7 @@ mod parse;
 mod render;
 mod schema_summary;
 mod sections;
+mod splice;
 mod state;
 mod time;
 
@@ -31,3 +32,4 @@ pub use model::{
 pub use parse::{ParsedBody, parse};
 pub use render::{MAX_BODY_CHARS, render};
 pub use schema_summary::SchemaSummary;
+pub use splice::record_in_body;

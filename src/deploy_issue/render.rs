@@ -138,7 +138,7 @@ fn cut_notes(notes: &[String], cut_line: &str, budget: usize) -> Option<String> 
 }
 
 /// The newest history lines that fit in `budget` characters, with the line counting the rest.
-fn fit_history(lines: &[String], omitted: usize, budget: usize) -> Option<String> {
+pub(super) fn fit_history(lines: &[String], omitted: usize, budget: usize) -> Option<String> {
     let total = lines.len();
     let len_for = |shown: usize, lines_len: usize| {
         let hidden = omitted + total - shown;
