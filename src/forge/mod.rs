@@ -4,6 +4,7 @@
 //! create blindly: callers look objects up by their marker before creating them.
 mod error;
 pub mod model;
+pub mod retry;
 
 pub use error::ForgeError;
 pub use model::*;
