@@ -3,6 +3,7 @@
 //! Every implementation retries transient failures itself (see [`retry`]) and never repeats a
 //! create blindly: callers look objects up by their marker before creating them.
 mod error;
+pub mod github;
 pub mod model;
 pub mod retry;
 
