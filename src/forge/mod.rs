@@ -3,8 +3,10 @@
 //! Every implementation retries transient failures itself (see [`retry`]) and never repeats a
 //! create blindly: callers look objects up by their marker before creating them.
 mod error;
+pub mod github;
 pub mod local;
 pub mod model;
+pub mod retry;
 
 pub use error::ForgeError;
 pub use model::*;

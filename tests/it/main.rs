@@ -1,6 +1,8 @@
 //! Integration tests: the built binaries against real repositories (and, later, fake forges).
 #![allow(clippy::unwrap_used, clippy::expect_used)]
+mod fake_github;
 mod fixture;
+mod forge_github;
 mod git_http;
 mod http_server;
 mod schema;

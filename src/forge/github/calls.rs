@@ -1,0 +1,305 @@
+//! [`Forge`] for [`GithubForge`]: which endpoint each method calls.
+use serde_json::json;
+
+use super::http::{Call, Method, encode, refused};
+use super::wire::{
+    GhComment, GhDeployment, GhIssue, GhPermission, GhReaction, GhStatus, User, reaction_content,
+    reaction_from, state_from,
+};
+use super::{ACTIONS_BOT, GithubForge, PER_PAGE};
+use crate::forge::retry::CallKind::{self, Create, Idempotent};
+use crate::forge::{
+    Comment, Deployment, DeploymentState, Forge, ForgeError, ForgeKind, ForgeResult, FreezePeriod,
+    Issue, NewDeployment, NewIssue, Permission, Reaction,
+};
+
+const NO_BODY: Option<&()> = None;
+
+impl GithubForge {
+    fn call<'a>(&self, what: &'a str, needs: &'a str, kind: CallKind) -> Call<'a> {
+        Call { what, needs, kind }
+    }
+}
+
+impl Forge for GithubForge {
+    fn kind(&self) -> ForgeKind {
+        ForgeKind::Github
+    }
+
+    /// The configured login, else `GET /user`, else (403, a workflow's `GITHUB_TOKEN`)
+    /// `github-actions[bot]`. Remembered after the first answer.
+    async fn own_login(&self) -> ForgeResult<String> {
+        if let Some(login) = self.login.get() {
+            return Ok(login.clone());
+        }
+        let call = self.call(
+            "asking GitHub who the token belongs to",
+            "a user token",
+            Idempotent,
+        );
+        let login = match self
+            .http
+            .json::<User, ()>(call, Method::Get, "/user", NO_BODY)
+            .await
+        {
+            Ok(user) => user.login,
+            Err(ForgeError::Unauthorized { status: 403, .. }) => ACTIONS_BOT.to_owned(),
+            Err(e) => return Err(e),
+        };
+        Ok(self.login.get_or_init(|| login).clone())
+    }
+
+    async fn find_open_issues(&self, marker: &str) -> ForgeResult<Vec<Issue>> {
+        let what = format!("listing the open issues of {}", self.slug());
+        let call = self.call(&what, "issues: read", Idempotent);
+        let path = self.repo_path(&format!(
+            "/issues?state=open&sort=created&direction=asc&per_page={PER_PAGE}"
+        ));
+        let items: Vec<GhIssue> = self.http.all(call, &path).await?;
+        Ok(items
+            .into_iter()
+            .filter(|i| i.pull_request.is_none())
+            .filter(|i| i.body.as_deref().is_some_and(|b| b.contains(marker)))
+            .map(Issue::from)
+            .collect())
+    }
+
+    async fn issue(&self, number: u64) -> ForgeResult<Issue> {
+        let what = format!("reading issue #{number} of {}", self.slug());
+        let call = self.call(&what, "issues: read", Idempotent);
+        let path = self.repo_path(&format!("/issues/{number}"));
+        let issue: GhIssue = self.http.json(call, Method::Get, &path, NO_BODY).await?;
+        Ok(issue.into())
+    }
+
+    async fn create_issue(&self, new: &NewIssue) -> ForgeResult<Issue> {
+        let what = format!("opening the issue `{}` in {}", new.title, self.slug());
+        let call = self.call(&what, "issues: write", Create);
+        let body = json!({
+            "title": new.title,
+            "body": new.body,
+            "labels": new.labels,
+            "assignees": new.assignees,
+        });
+        let path = self.repo_path("/issues");
+        let issue: GhIssue = self
+            .http
+            .json(call, Method::Post, &path, Some(&body))
+            .await?;
+        Ok(issue.into())
+    }
+
+    async fn update_issue_body(&self, number: u64, body: &str) -> ForgeResult<Issue> {
+        let what = format!("updating issue #{number} of {}", self.slug());
+        let call = self.call(&what, "issues: write", Idempotent);
+        let path = self.repo_path(&format!("/issues/{number}"));
+        let patch = json!({ "body": body });
+        let issue: GhIssue = self
+            .http
+            .json(call, Method::Patch, &path, Some(&patch))
+            .await?;
+        Ok(issue.into())
+    }
+
+    async fn close_issue(&self, number: u64) -> ForgeResult<()> {
+        let what = format!("closing issue #{number} of {}", self.slug());
+        let call = self.call(&what, "issues: write", Idempotent);
+        let path = self.repo_path(&format!("/issues/{number}"));
+        let patch = json!({ "state": "closed", "state_reason": "completed" });
+        self.http
+            .send(call, Method::Patch, &path, Some(&patch))
+            .await?;
+        Ok(())
+    }
+
+    async fn comments(&self, number: u64) -> ForgeResult<Vec<Comment>> {
+        let what = format!("listing the comments of issue #{number} of {}", self.slug());
+        let call = self.call(&what, "issues: read", Idempotent);
+        let path = self.repo_path(&format!("/issues/{number}/comments?per_page={PER_PAGE}"));
+        let items: Vec<GhComment> = self.http.all(call, &path).await?;
+        Ok(items.into_iter().map(Comment::from).collect())
+    }
+
+    async fn create_comment(&self, number: u64, body: &str) -> ForgeResult<Comment> {
+        let what = format!("commenting on issue #{number} of {}", self.slug());
+        let call = self.call(&what, "issues: write", Create);
+        let path = self.repo_path(&format!("/issues/{number}/comments"));
+        let comment: GhComment = self
+            .http
+            .json(call, Method::Post, &path, Some(&json!({ "body": body })))
+            .await?;
+        Ok(comment.into())
+    }
+
+    /// GitHub answers 200 with the existing reaction when it is there already: idempotent.
+    async fn add_reaction(
+        &self,
+        number: u64,
+        comment_id: u64,
+        reaction: Reaction,
+    ) -> ForgeResult<()> {
+        let what = format!(
+            "reacting to comment {comment_id} on issue #{number} of {}",
+            self.slug()
+        );
+        let call = self.call(&what, "issues: write", Idempotent);
+        let path = self.repo_path(&format!("/issues/comments/{comment_id}/reactions"));
+        let body = json!({ "content": reaction_content(reaction) });
+        self.http
+            .send(call, Method::Post, &path, Some(&body))
+            .await?;
+        Ok(())
+    }
+
+    async fn reactions_by(
+        &self,
+        number: u64,
+        comment_id: u64,
+        login: &str,
+    ) -> ForgeResult<Vec<Reaction>> {
+        let what = format!(
+            "listing the reactions to comment {comment_id} on issue #{number} of {}",
+            self.slug()
+        );
+        let call = self.call(&what, "issues: read", Idempotent);
+        let path = self.repo_path(&format!(
+            "/issues/comments/{comment_id}/reactions?per_page={PER_PAGE}"
+        ));
+        let items: Vec<GhReaction> = self.http.all(call, &path).await?;
+        Ok(items
+            .into_iter()
+            .filter(|r| {
+                r.user
+                    .as_ref()
+                    .is_some_and(|u| u.login.eq_ignore_ascii_case(login))
+            })
+            .filter_map(|r| reaction_from(&r.content))
+            .collect())
+    }
+
+    async fn permission(&self, login: &str) -> ForgeResult<Permission> {
+        let what = format!("reading the permission of {login} on {}", self.slug());
+        let call = self.call(&what, "metadata: read", Idempotent);
+        let path = self.repo_path(&format!("/collaborators/{}/permission", encode(login)));
+        let answer: GhPermission = self.http.json(call, Method::Get, &path, NO_BODY).await?;
+        Ok(answer.level())
+    }
+
+    /// The deployments (newest first, every page), then each one's statuses (first page,
+    /// newest first): the latest status that is not `inactive` gives the state.
+    async fn deployments(&self, environment: &str) -> ForgeResult<Vec<Deployment>> {
+        let what = format!("listing the {environment} deployments of {}", self.slug());
+        let call = self.call(&what, "deployments: read", Idempotent);
+        let path = self.repo_path(&format!(
+            "/deployments?environment={}&per_page={PER_PAGE}",
+            encode(environment)
+        ));
+        let items: Vec<GhDeployment> = self.http.all(call, &path).await?;
+        let mut out = Vec::with_capacity(items.len());
+        for d in items {
+            let what = format!(
+                "reading the statuses of deployment {} of {}",
+                d.id,
+                self.slug()
+            );
+            let call = self.call(&what, "deployments: read", Idempotent);
+            let path = self.repo_path(&format!(
+                "/deployments/{}/statuses?per_page={PER_PAGE}",
+                d.id
+            ));
+            let statuses: Vec<GhStatus> = self.http.json(call, Method::Get, &path, NO_BODY).await?;
+            let state = statuses.iter().find_map(|s| state_from(&s.state));
+            out.push(d.into_model(state));
+        }
+        Ok(out)
+    }
+
+    /// `ci_run` and the commit go in the payload; no merge, no required contexts.
+    async fn create_deployment(&self, new: &NewDeployment) -> ForgeResult<Deployment> {
+        let what = format!(
+            "recording a {} deployment of {} in {}",
+            new.environment,
+            new.git_ref,
+            self.slug()
+        );
+        let call = self.call(&what, "deployments: write", Create);
+        let body = json!({
+            "ref": new.git_ref,
+            "environment": new.environment,
+            "description": new.description,
+            "auto_merge": false,
+            "required_contexts": [],
+            "payload": { "ci_run": new.ci_run, "sha": new.sha },
+        });
+        let path = self.repo_path("/deployments");
+        let answer = self
+            .http
+            .send(call, Method::Post, &path, Some(&body))
+            .await?;
+        // 202 (a merge of the default branch happened instead) carries no deployment.
+        match serde_json::from_str::<GhDeployment>(&answer.body) {
+            Ok(d) => Ok(d.into_model(None)),
+            Err(_) => Err(refused(call, 202, &answer.body)),
+        }
+    }
+
+    /// A success links the environment (`environment_url`), any other state the logs (`log_url`).
+    async fn set_deployment_state(
+        &self,
+        deployment: &Deployment,
+        state: DeploymentState,
+        url: Option<&str>,
+    ) -> ForgeResult<()> {
+        let what = format!(
+            "setting deployment {} of {} to {state}",
+            deployment.id,
+            self.slug()
+        );
+        // A repeated status changes nothing that matters: retried like a read.
+        let call = self.call(&what, "deployments: write", Idempotent);
+        let mut body = json!({ "state": state.to_string() });
+        if let Some(url) = url {
+            let key = if state == DeploymentState::Success {
+                "environment_url"
+            } else {
+                "log_url"
+            };
+            body[key] = json!(url);
+        }
+        let path = self.repo_path(&format!("/deployments/{}/statuses", deployment.id));
+        self.http
+            .send(call, Method::Post, &path, Some(&body))
+            .await?;
+        Ok(())
+    }
+
+    async fn freeze_periods(&self) -> ForgeResult<Vec<FreezePeriod>> {
+        Ok(Vec::new())
+    }
+
+    /// `workflow_dispatch` (204); never repeated after a 5xx or a time-out, which may have
+    /// started the run.
+    async fn start_pipeline(
+        &self,
+        workflow: &str,
+        git_ref: &str,
+        inputs: &[(String, String)],
+    ) -> ForgeResult<()> {
+        let what = format!(
+            "starting workflow {workflow} at {git_ref} in {}",
+            self.slug()
+        );
+        let call = self.call(&what, "actions: write", Create);
+        let inputs: serde_json::Map<String, serde_json::Value> =
+            inputs.iter().map(|(k, v)| (k.clone(), json!(v))).collect();
+        let body = json!({ "ref": git_ref, "inputs": inputs });
+        let path = self.repo_path(&format!(
+            "/actions/workflows/{}/dispatches",
+            encode(workflow)
+        ));
+        self.http
+            .send(call, Method::Post, &path, Some(&body))
+            .await?;
+        Ok(())
+    }
+}

@@ -1,0 +1,122 @@
+//! GitHub (and GitHub Enterprise Server) through octocrab.
+//!
+//! Every call goes through octocrab's raw requests with our own serde structs, so that our
+//! retry policy sees statuses, `Retry-After` and `Link` headers; octocrab's retry layer is
+//! not compiled in. Open issues are found by listing (consistent) rather than by the search
+//! API (eventually consistent: an issue created a moment ago may not be found, and opened twice).
+mod calls;
+mod http;
+mod wire;
+
+use std::fmt;
+use std::sync::OnceLock;
+
+use octocrab::Octocrab;
+use secrecy::SecretString;
+
+use self::http::{Http, encode};
+use super::retry::RetryPolicy;
+use super::{ForgeError, ForgeResult};
+
+/// The login a workflow's `GITHUB_TOKEN` acts as (it cannot call `GET /user`).
+pub const ACTIONS_BOT: &str = "github-actions[bot]";
+
+/// Largest page GitHub serves.
+const PER_PAGE: u32 = 100;
+
+/// A GitHub repository, reached with a token.
+pub struct GithubForge {
+    http: Http,
+    owner: String,
+    repo: String,
+    login: OnceLock<String>,
+}
+
+impl fmt::Debug for GithubForge {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("GithubForge")
+            .field("api", &self.http.base)
+            .field("repository", &format_args!("{}/{}", self.owner, self.repo))
+            .field("login", &self.login.get())
+            .field("retry", &self.http.retry)
+            .finish_non_exhaustive()
+    }
+}
+
+impl GithubForge {
+    /// A forge for `repository` (`owner/repo`) at `api_url` (`GITHUB_API_URL`, e.g.
+    /// `https://api.github.com`), acting with `token`. `login` names the account the token acts
+    /// as when it is known (a GitHub App's bot); otherwise [`Forge::own_login`] asks `GET /user`.
+    pub fn new(
+        api_url: &str,
+        repository: &str,
+        token: SecretString,
+        login: Option<String>,
+    ) -> ForgeResult<Self> {
+        let base = api_url.trim_end_matches('/').to_owned();
+        let (owner, repo) = repository
+            .split_once('/')
+            .filter(|(o, r)| !o.is_empty() && !r.is_empty() && !r.contains('/'))
+            .ok_or_else(|| {
+                ForgeError::Setup(format!(
+                    "`{repository}` is not a GitHub repository: give it as owner/repo (GITHUB_REPOSITORY)"
+                ))
+            })?;
+        let setup = |e: octocrab::Error| {
+            ForgeError::Setup(format!("cannot use the GitHub API at `{base}`: {e}"))
+        };
+        let octocrab = Octocrab::builder()
+            .base_uri(base.as_str())
+            .map_err(setup)?
+            .add_header(
+                ::http::HeaderName::from_static("x-github-api-version"),
+                "2022-11-28".to_owned(),
+            )
+            .personal_token(token)
+            .build()
+            .map_err(setup)?;
+        let login = login.filter(|l| !l.trim().is_empty());
+        Ok(Self::assemble(octocrab, base, owner, repo, login))
+    }
+
+    fn assemble(
+        octocrab: Octocrab,
+        base: String,
+        owner: &str,
+        repo: &str,
+        login: Option<String>,
+    ) -> Self {
+        let cell = OnceLock::new();
+        if let Some(login) = login {
+            let _ = cell.set(login);
+        }
+        Self {
+            http: Http {
+                octocrab,
+                base,
+                retry: RetryPolicy::default(),
+            },
+            owner: owner.to_owned(),
+            repo: repo.to_owned(),
+            login: cell,
+        }
+    }
+
+    /// The same forge with another retry policy.
+    pub fn with_retry(mut self, retry: RetryPolicy) -> Self {
+        self.http.retry = retry;
+        self
+    }
+
+    fn repo_path(&self, rest: &str) -> String {
+        format!(
+            "/repos/{}/{}{rest}",
+            encode(&self.owner),
+            encode(&self.repo)
+        )
+    }
+
+    fn slug(&self) -> String {
+        format!("{}/{}", self.owner, self.repo)
+    }
+}

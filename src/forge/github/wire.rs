@@ -1,0 +1,268 @@
+//! The parts of GitHub's JSON answers shipgate reads, and their translation into the model.
+use serde::Deserialize;
+
+use crate::forge::{Comment, Deployment, DeploymentState, Issue, IssueState, Permission, Reaction};
+
+/// A user as GitHub embeds it.
+#[derive(Debug, Deserialize)]
+pub(super) struct User {
+    pub login: String,
+    #[serde(rename = "type", default)]
+    pub kind: String,
+}
+
+#[derive(Debug, Deserialize)]
+pub(super) struct Label {
+    pub name: String,
+}
+
+/// An issue (or, with `pull_request`, a pull request) from the issues endpoints.
+#[derive(Debug, Deserialize)]
+pub(super) struct GhIssue {
+    pub number: u64,
+    pub title: String,
+    #[serde(default)]
+    pub body: Option<String>,
+    pub state: String,
+    pub user: Option<User>,
+    #[serde(default)]
+    pub html_url: String,
+    #[serde(default)]
+    pub labels: Vec<Label>,
+    #[serde(default)]
+    pub pull_request: Option<serde_json::Value>,
+}
+
+impl From<GhIssue> for Issue {
+    fn from(i: GhIssue) -> Self {
+        Issue {
+            number: i.number,
+            title: i.title,
+            body: i.body.unwrap_or_default(),
+            state: if i.state == "closed" {
+                IssueState::Closed
+            } else {
+                IssueState::Open
+            },
+            author: i.user.map(|u| u.login).unwrap_or_default(),
+            url: i.html_url,
+            labels: i.labels.into_iter().map(|l| l.name).collect(),
+        }
+    }
+}
+
+#[derive(Debug, Deserialize)]
+pub(super) struct GhComment {
+    pub id: u64,
+    #[serde(default)]
+    pub body: Option<String>,
+    pub user: Option<User>,
+    pub created_at: String,
+    #[serde(default)]
+    pub updated_at: Option<String>,
+}
+
+impl From<GhComment> for Comment {
+    fn from(c: GhComment) -> Self {
+        let (author, author_is_bot) = c
+            .user
+            .map(|u| (u.login, u.kind == "Bot"))
+            .unwrap_or_default();
+        Comment {
+            id: c.id,
+            body: c.body.unwrap_or_default(),
+            author,
+            author_is_bot,
+            updated_at: c.updated_at.unwrap_or_else(|| c.created_at.clone()),
+            created_at: c.created_at,
+            system: false,
+        }
+    }
+}
+
+#[derive(Debug, Deserialize)]
+pub(super) struct GhReaction {
+    pub content: String,
+    pub user: Option<User>,
+}
+
+/// GitHub's name of a reaction.
+pub(super) fn reaction_content(r: Reaction) -> &'static str {
+    match r {
+        Reaction::Eyes => "eyes",
+        Reaction::Rocket => "rocket",
+        Reaction::ThumbsDown => "-1",
+    }
+}
+
+/// The reaction GitHub names `content`, if shipgate uses it.
+pub(super) fn reaction_from(content: &str) -> Option<Reaction> {
+    [Reaction::Eyes, Reaction::Rocket, Reaction::ThumbsDown]
+        .into_iter()
+        .find(|r| reaction_content(*r) == content)
+}
+
+/// `GET /repos/{o}/{r}/collaborators/{u}/permission`.
+#[derive(Debug, Deserialize)]
+pub(super) struct GhPermission {
+    #[serde(default)]
+    pub role_name: Option<String>,
+    #[serde(default)]
+    pub permission: Option<String>,
+    #[serde(default)]
+    pub user: Option<PermissionUser>,
+}
+
+#[derive(Debug, Deserialize)]
+pub(super) struct PermissionUser {
+    #[serde(default)]
+    pub permissions: Option<Flags>,
+}
+
+/// `user.permissions` of the permission endpoint.
+#[derive(Debug, Default, Deserialize)]
+pub(super) struct Flags {
+    #[serde(default)]
+    admin: bool,
+    #[serde(default)]
+    maintain: bool,
+    #[serde(default)]
+    push: bool,
+    #[serde(default)]
+    triage: bool,
+    #[serde(default)]
+    pull: bool,
+}
+
+fn role(name: &str) -> Option<Permission> {
+    Some(match name {
+        "admin" => Permission::Admin,
+        "maintain" => Permission::Maintain,
+        "write" | "push" => Permission::Write,
+        "triage" => Permission::Triage,
+        "read" | "pull" => Permission::Read,
+        "none" => Permission::None,
+        _ => return None,
+    })
+}
+
+impl GhPermission {
+    /// `role_name` when it is a base role; else the highest of `user.permissions`; else the
+    /// plain `permission` (which reports maintain as write and triage as read).
+    pub fn level(&self) -> Permission {
+        if let Some(p) = self.role_name.as_deref().and_then(role) {
+            return p;
+        }
+        if let Some(f) = self.user.as_ref().and_then(|u| u.permissions.as_ref()) {
+            return [
+                (f.admin, Permission::Admin),
+                (f.maintain, Permission::Maintain),
+                (f.push, Permission::Write),
+                (f.triage, Permission::Triage),
+                (f.pull, Permission::Read),
+            ]
+            .into_iter()
+            .find_map(|(has, p)| has.then_some(p))
+            .unwrap_or(Permission::None);
+        }
+        self.permission
+            .as_deref()
+            .and_then(role)
+            .unwrap_or(Permission::None)
+    }
+}
+
+#[derive(Debug, Deserialize)]
+pub(super) struct GhDeployment {
+    pub id: u64,
+    #[serde(default)]
+    pub environment: String,
+    #[serde(rename = "ref", default)]
+    pub git_ref: String,
+    #[serde(default)]
+    pub sha: String,
+    pub creator: Option<User>,
+    #[serde(default)]
+    pub created_at: String,
+    #[serde(default)]
+    pub payload: serde_json::Value,
+}
+
+impl GhDeployment {
+    /// The model, with the state of the latest status given.
+    pub fn into_model(self, state: Option<DeploymentState>) -> Deployment {
+        // The payload is an object, or (as some clients send it) a JSON string of one.
+        let payload = match &self.payload {
+            serde_json::Value::String(s) => serde_json::from_str(s).unwrap_or_default(),
+            other => other.clone(),
+        };
+        Deployment {
+            id: self.id,
+            environment: self.environment,
+            git_ref: self.git_ref,
+            sha: self.sha,
+            state,
+            creator: self.creator.map(|u| u.login).unwrap_or_default(),
+            created_at: self.created_at,
+            ci_run: payload
+                .get("ci_run")
+                .and_then(|v| v.as_str())
+                .map(str::to_owned),
+        }
+    }
+}
+
+#[derive(Debug, Deserialize)]
+pub(super) struct GhStatus {
+    pub state: String,
+}
+
+/// The model's state for a GitHub status; `inactive` (set on superseded deployments) and
+/// unknown values give none.
+pub(super) fn state_from(state: &str) -> Option<DeploymentState> {
+    Some(match state {
+        "queued" | "pending" => DeploymentState::Queued,
+        "in_progress" => DeploymentState::InProgress,
+        "success" => DeploymentState::Success,
+        "failure" | "error" => DeploymentState::Failure,
+        _ => return None,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn level(json: &str) -> Permission {
+        serde_json::from_str::<GhPermission>(json).unwrap().level()
+    }
+
+    #[test]
+    fn permission_reads_role_name_then_flags_then_permission() {
+        assert_eq!(
+            level(r#"{"permission":"write","role_name":"maintain"}"#),
+            Permission::Maintain
+        );
+        assert_eq!(
+            level(r#"{"permission":"read","role_name":"triage"}"#),
+            Permission::Triage
+        );
+        let custom = r#"{"permission":"write","role_name":"deployer","user":{"login":"a",
+            "permissions":{"admin":false,"maintain":true,"push":true,"triage":true,"pull":true}}}"#;
+        assert_eq!(level(custom), Permission::Maintain);
+        assert_eq!(level(r#"{"permission":"admin"}"#), Permission::Admin);
+        assert_eq!(
+            level(r#"{"permission":"none","role_name":"none"}"#),
+            Permission::None
+        );
+    }
+
+    #[test]
+    fn deployment_payload_as_object_or_string() {
+        let d: GhDeployment =
+            serde_json::from_str(r#"{"id":1,"payload":"{\"ci_run\":\"42\"}"}"#).unwrap();
+        assert_eq!(d.into_model(None).ci_run.as_deref(), Some("42"));
+        let d: GhDeployment = serde_json::from_str(r#"{"id":1,"payload":{}}"#).unwrap();
+        assert_eq!(d.into_model(None).ci_run, None);
+    }
+}
