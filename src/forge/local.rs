@@ -52,8 +52,11 @@ fn local_error(path: &Path, cause: impl ToString) -> ForgeError {
     }
 }
 
+/// Now, to the second, in UTC (RFC 3339).
 fn now() -> String {
-    jiff::Timestamp::now().to_string()
+    jiff::Timestamp::now()
+        .strftime("%Y-%m-%dT%H:%M:%SZ")
+        .to_string()
 }
 
 /// Held while a writer reads, changes and writes files; removed on drop.
@@ -356,6 +359,15 @@ impl Forge for LocalForge {
             .collect())
     }
 
+    async fn release_deployments(&self, git_ref: &str) -> ForgeResult<Vec<Deployment>> {
+        let all: Vec<Deployment> = Self::read_json(&self.deployments_file())?.unwrap_or_default();
+        Ok(all
+            .into_iter()
+            .rev()
+            .filter(|d| d.git_ref == git_ref)
+            .collect())
+    }
+
     async fn create_deployment(&self, new: &NewDeployment) -> ForgeResult<Deployment> {
         let _lock = Lock::take(&self.root)?;
         let path = self.deployments_file();
@@ -369,6 +381,9 @@ impl Forge for LocalForge {
             creator: self.login.clone(),
             created_at: now(),
             ci_run: Some(new.ci_run.clone()),
+            state_url: None,
+            state_at: None,
+            state_by: None,
         };
         all.push(deployment.clone());
         Self::write_json(&path, &all)?;
@@ -379,7 +394,7 @@ impl Forge for LocalForge {
         &self,
         deployment: &Deployment,
         state: DeploymentState,
-        _url: Option<&str>,
+        url: Option<&str>,
     ) -> ForgeResult<()> {
         let _lock = Lock::take(&self.root)?;
         let path = self.deployments_file();
@@ -391,6 +406,9 @@ impl Forge for LocalForge {
             });
         };
         stored.state = Some(state);
+        stored.state_url = url.map(str::to_owned);
+        stored.state_at = Some(now());
+        stored.state_by = Some(self.login.clone());
         Self::write_json(&path, &all)
     }
 

@@ -53,6 +53,8 @@ pub trait Forge {
     async fn permission(&self, login: &str) -> ForgeResult<Permission>;
     /// Deployments of `environment`, newest first (every page).
     async fn deployments(&self, environment: &str) -> ForgeResult<Vec<Deployment>>;
+    /// Deployments of the release tagged `git_ref`, in every environment, newest first.
+    async fn release_deployments(&self, git_ref: &str) -> ForgeResult<Vec<Deployment>>;
     /// Record a deployment.
     async fn create_deployment(&self, new: &NewDeployment) -> ForgeResult<Deployment>;
     /// Record a deployment's state; `url` links to the logs or the environment.

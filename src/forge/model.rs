@@ -150,6 +150,15 @@ pub struct Deployment {
     pub created_at: String,
     /// The CI run that made it (shipgate's idempotency key, kept in the payload/description).
     pub ci_run: Option<String>,
+    /// The latest state's link (environment or logs), when it has one.
+    #[serde(default)]
+    pub state_url: Option<String>,
+    /// When the latest state was recorded (RFC 3339).
+    #[serde(default)]
+    pub state_at: Option<String>,
+    /// Who recorded the latest state.
+    #[serde(default)]
+    pub state_by: Option<String>,
 }
 
 /// A deployment to record.

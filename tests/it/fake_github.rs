@@ -620,12 +620,14 @@ async fn deployments_list(
     if !repo_ok(&owner, &repo) {
         return message(404, "Not Found");
     }
-    let environment = uri
-        .query()
-        .unwrap_or_default()
-        .split('&')
-        .find_map(|kv| kv.strip_prefix("environment="))
-        .map(|e| e.replace("%20", " "));
+    let param = |name: &str| {
+        uri.query()
+            .unwrap_or_default()
+            .split('&')
+            .find_map(|kv| kv.strip_prefix(name)?.strip_prefix('='))
+            .map(|e| e.replace("%20", " "))
+    };
+    let (environment, git_ref) = (param("environment"), param("ref"));
     let items: Vec<Value> = db
         .lock()
         .unwrap()
@@ -633,6 +635,7 @@ async fn deployments_list(
         .iter()
         .rev()
         .filter(|d| environment.as_deref().is_none_or(|e| d["environment"] == e))
+        .filter(|d| git_ref.as_deref().is_none_or(|r| d["ref"] == r))
         .cloned()
         .collect();
     paged(items, &uri, &headers)

@@ -189,29 +189,15 @@ impl Forge for GithubForge {
     /// newest first): the latest status that is not `inactive` gives the state.
     async fn deployments(&self, environment: &str) -> ForgeResult<Vec<Deployment>> {
         let what = format!("listing the {environment} deployments of {}", self.slug());
-        let call = self.call(&what, "deployments: read", Idempotent);
-        let path = self.repo_path(&format!(
-            "/deployments?environment={}&per_page={PER_PAGE}",
-            encode(environment)
-        ));
-        let items: Vec<GhDeployment> = self.http.all(call, &path).await?;
-        let mut out = Vec::with_capacity(items.len());
-        for d in items {
-            let what = format!(
-                "reading the statuses of deployment {} of {}",
-                d.id,
-                self.slug()
-            );
-            let call = self.call(&what, "deployments: read", Idempotent);
-            let path = self.repo_path(&format!(
-                "/deployments/{}/statuses?per_page={PER_PAGE}",
-                d.id
-            ));
-            let statuses: Vec<GhStatus> = self.http.json(call, Method::Get, &path, NO_BODY).await?;
-            let state = statuses.iter().find_map(|s| state_from(&s.state));
-            out.push(d.into_model(state));
-        }
-        Ok(out)
+        let query = format!("environment={}", encode(environment));
+        self.deployments_where(&what, &query).await
+    }
+
+    /// One list call filtered by `ref`, then each deployment's statuses.
+    async fn release_deployments(&self, git_ref: &str) -> ForgeResult<Vec<Deployment>> {
+        let what = format!("listing the deployments of {git_ref} in {}", self.slug());
+        self.deployments_where(&what, &format!("ref={}", encode(git_ref)))
+            .await
     }
 
     /// `ci_run` and the commit go in the payload; no merge, no required contexts.
@@ -301,5 +287,31 @@ impl Forge for GithubForge {
             .send(call, Method::Post, &path, Some(&body))
             .await?;
         Ok(())
+    }
+}
+
+impl GithubForge {
+    /// Deployments matching `query` (every page, newest first), each with its latest status.
+    async fn deployments_where(&self, what: &str, query: &str) -> ForgeResult<Vec<Deployment>> {
+        let call = self.call(what, "deployments: read", Idempotent);
+        let path = self.repo_path(&format!("/deployments?{query}&per_page={PER_PAGE}"));
+        let items: Vec<GhDeployment> = self.http.all(call, &path).await?;
+        let mut out = Vec::with_capacity(items.len());
+        for d in items {
+            let what = format!(
+                "reading the statuses of deployment {} of {}",
+                d.id,
+                self.slug()
+            );
+            let call = self.call(&what, "deployments: read", Idempotent);
+            let path = self.repo_path(&format!(
+                "/deployments/{}/statuses?per_page={PER_PAGE}",
+                d.id
+            ));
+            let statuses: Vec<GhStatus> = self.http.json(call, Method::Get, &path, NO_BODY).await?;
+            let latest = statuses.iter().find(|s| state_from(&s.state).is_some());
+            out.push(d.into_model(latest));
+        }
+        Ok(out)
     }
 }

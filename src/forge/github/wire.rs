@@ -189,8 +189,9 @@ pub(super) struct GhDeployment {
 }
 
 impl GhDeployment {
-    /// The model, with the state of the latest status given.
-    pub fn into_model(self, state: Option<DeploymentState>) -> Deployment {
+    /// The model, with its latest status (not `inactive`) given.
+    pub fn into_model(self, status: Option<&GhStatus>) -> Deployment {
+        let state = status.and_then(|s| state_from(&s.state));
         // The payload is an object, or (as some clients send it) a JSON string of one.
         let payload = match &self.payload {
             serde_json::Value::String(s) => serde_json::from_str(s).unwrap_or_default(),
@@ -208,6 +209,14 @@ impl GhDeployment {
                 .get("ci_run")
                 .and_then(|v| v.as_str())
                 .map(str::to_owned),
+            state_url: status.and_then(|s| {
+                s.environment_url
+                    .clone()
+                    .filter(|u| !u.is_empty())
+                    .or_else(|| s.log_url.clone().filter(|u| !u.is_empty()))
+            }),
+            state_at: status.and_then(|s| s.created_at.clone()),
+            state_by: status.and_then(|s| s.creator.as_ref().map(|u| u.login.clone())),
         }
     }
 }
@@ -215,6 +224,14 @@ impl GhDeployment {
 #[derive(Debug, Deserialize)]
 pub(super) struct GhStatus {
     pub state: String,
+    #[serde(default)]
+    pub environment_url: Option<String>,
+    #[serde(default)]
+    pub log_url: Option<String>,
+    #[serde(default)]
+    pub created_at: Option<String>,
+    #[serde(default)]
+    pub creator: Option<User>,
 }
 
 /// The model's state for a GitHub status; `inactive` (set on superseded deployments) and
