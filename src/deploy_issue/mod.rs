@@ -32,4 +32,4 @@ pub use model::{
 pub use parse::{ParsedBody, parse};
 pub use render::{MAX_BODY_CHARS, render};
 pub use schema_summary::SchemaSummary;
-pub use splice::record_in_body;
+pub use splice::{history_in_body, record_in_body};

@@ -4,7 +4,7 @@
 use super::error::DeployIssueError;
 use super::marker::parse_marker;
 use super::merge::apply_record;
-use super::model::{DeployIssue, EnvRecord, Release};
+use super::model::{DeployIssue, EnvRecord, HistoryEntry, Release};
 use super::parse::parse;
 use super::render::{MAX_BODY_CHARS, fit_history};
 use super::sections::{self, history_line, history_text};
@@ -21,6 +21,30 @@ pub fn record_in_body(
     environments: &[String],
     record: &EnvRecord,
 ) -> Result<Option<String>, DeployIssueError> {
+    splice(body, environments, |issue| apply_record(issue, record))
+}
+
+/// `body` with `entry` added to its history, or `None` when an entry with the same key is in it.
+pub fn history_in_body(
+    body: &str,
+    environments: &[String],
+    entry: &HistoryEntry,
+) -> Result<Option<String>, DeployIssueError> {
+    splice(body, environments, |issue| {
+        let known = entry.key.is_some() && issue.history.iter().any(|h| h.key == entry.key);
+        if !known {
+            issue.history.push(entry.clone());
+        }
+        !known
+    })
+}
+
+/// Rebuild the body's dynamic sections after `change` (which says whether it changed anything).
+fn splice(
+    body: &str,
+    environments: &[String],
+    change: impl FnOnce(&mut DeployIssue) -> bool,
+) -> Result<Option<String>, DeployIssueError> {
     let version = parse_marker(body).ok_or(DeployIssueError::NotADeployIssue)?;
     let parsed = parse(body);
     let mut issue = DeployIssue::new(Release {
@@ -36,7 +60,7 @@ pub fn record_in_body(
     issue.rows = parsed.rows;
     issue.history = parsed.history;
     issue.history_omitted = parsed.history_omitted;
-    if !apply_record(&mut issue, record) {
+    if !change(&mut issue) {
         return Ok(None);
     }
 
@@ -133,6 +157,20 @@ mod tests {
             render(&issue),
             "same as rendering the whole issue again"
         );
+    }
+
+    #[test]
+    fn a_history_entry_is_added_once_per_key() {
+        let body = render(&sample::full());
+        let entry = HistoryEntry {
+            when: "2026-03-05T12:00:00Z".into(),
+            who: "alice".into(),
+            what: "closed: completed".into(),
+            key: Some("close completed".into()),
+        };
+        let once = history_in_body(&body, &envs(), &entry).unwrap().unwrap();
+        assert_eq!(parse(&once).history.last(), Some(&entry));
+        assert_eq!(history_in_body(&once, &envs(), &entry).unwrap(), None);
     }
 
     #[test]
