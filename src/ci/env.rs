@@ -13,7 +13,7 @@ pub enum Platform {
 }
 
 /// The environment variables [`CiEnv`] reads; tokens are deliberately not among them.
-const NAMES: [&str; 14] = [
+const NAMES: [&str; 20] = [
     "CI",
     "GITHUB_ACTIONS",
     "GITHUB_OUTPUT",
@@ -28,6 +28,12 @@ const NAMES: [&str; 14] = [
     "GITHUB_REF_TYPE",
     "GITHUB_REF_NAME",
     "CI_COMMIT_BRANCH",
+    "GITHUB_RUN_ID",
+    "GITHUB_ACTOR",
+    "CI_PIPELINE_ID",
+    "GITLAB_USER_LOGIN",
+    "CI_JOB_URL",
+    "CI_COMMIT_TAG",
 ];
 
 /// A snapshot of the CI variables shipgate needs (tokens excluded). Empty values count as
@@ -57,6 +63,14 @@ pub struct CiEnv {
     /// The branch the pipeline runs for: `GITHUB_REF_NAME` when `GITHUB_REF_TYPE=branch`,
     /// `CI_COMMIT_BRANCH` on GitLab (unset in tag and merge-request pipelines).
     pub branch: Option<String>,
+    /// The tag the pipeline runs for: `GITHUB_REF_NAME` when `GITHUB_REF_TYPE=tag`, `CI_COMMIT_TAG`.
+    pub tag: Option<String>,
+    /// The CI run (`GITHUB_RUN_ID`, `CI_PIPELINE_ID`): the same across re-runs of a job.
+    pub run_id: Option<String>,
+    /// Who started the run (`GITHUB_ACTOR`, `GITLAB_USER_LOGIN`).
+    pub actor: Option<String>,
+    /// A link to the run's logs (GitHub: the workflow run; GitLab: `CI_JOB_URL`).
+    pub run_url: Option<String>,
 }
 
 impl CiEnv {
@@ -93,6 +107,12 @@ impl CiEnv {
             gh_ref_type,
             gh_ref_name,
             gl_branch,
+            gh_run,
+            gh_actor,
+            gl_pipeline,
+            gl_user,
+            gl_job_url,
+            gl_tag,
         ] = values;
         let is_true = |v: &Option<String>| v.as_deref() == Some("true");
         let platform = if is_true(&gha) {
@@ -101,6 +121,17 @@ impl CiEnv {
             Platform::GitLabCi
         } else {
             Platform::Local
+        };
+        let run_url = match platform {
+            Platform::GitHubActions => match (&gh_server, &gh_repo, &gh_run) {
+                (Some(server), Some(repo), Some(run)) => Some(format!(
+                    "{}/{repo}/actions/runs/{run}",
+                    server.trim_end_matches('/')
+                )),
+                _ => None,
+            },
+            Platform::GitLabCi => gl_job_url,
+            Platform::Local => None,
         };
         Self {
             platform,
@@ -114,9 +145,27 @@ impl CiEnv {
             gitlab_server_url: gl_server,
             github_server_url: gh_server,
             branch: match platform {
-                Platform::GitHubActions if gh_ref_type.as_deref() == Some("branch") => gh_ref_name,
+                Platform::GitHubActions if gh_ref_type.as_deref() == Some("branch") => {
+                    gh_ref_name.clone()
+                }
                 Platform::GitLabCi => gl_branch,
                 _ => None,
+            },
+            tag: match platform {
+                Platform::GitHubActions if gh_ref_type.as_deref() == Some("tag") => gh_ref_name,
+                Platform::GitLabCi => gl_tag,
+                _ => None,
+            },
+            run_url,
+            run_id: match platform {
+                Platform::GitHubActions => gh_run,
+                Platform::GitLabCi => gl_pipeline,
+                Platform::Local => None,
+            },
+            actor: match platform {
+                Platform::GitHubActions => gh_actor,
+                Platform::GitLabCi => gl_user,
+                Platform::Local => None,
             },
         }
     }
