@@ -5,6 +5,7 @@ pub mod config;
 pub mod deploy_issue;
 pub mod forge;
 pub mod git;
+pub mod issue;
 pub mod schema;
 #[cfg(test)]
 mod schema_checks;

@@ -323,7 +323,8 @@ fn tag_message(tag: &str, notes: &str) -> String {
 }
 
 /// Notes stored in a tag written by [`tag_message`].
-fn tag_notes(repo: &Repo, tag: &str) -> Result<Option<String>, VersionError> {
+/// The release notes kept in a tag written by shipgate-version (`None` for other tags).
+pub fn tag_notes(repo: &Repo, tag: &str) -> Result<Option<String>, crate::git::GitError> {
     let Some(message) = repo.tag_message(tag)? else {
         return Ok(None);
     };

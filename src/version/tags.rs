@@ -79,6 +79,11 @@ impl ReleaseTags {
         })
     }
 
+    /// The highest release tag on `commit`, prereleases included.
+    pub fn highest_on(&self, commit: Oid) -> Option<&ReleaseTag> {
+        self.tags.iter().find(|t| t.commit == commit)
+    }
+
     /// The prerelease `target-ID.N` that comes next: N is one more than any existing tag's.
     pub fn next_prerelease(&self, target: &Version, id: &str) -> Version {
         let highest = self

@@ -170,7 +170,13 @@ impl TestRepo {
         self.binary("shipgate-schema")
     }
 
-    fn binary(&self, name: &str) -> assert_cmd::Command {
+    /// A shipgate binary in the work tree, isolated from the outer environment, with a fixed clock.
+    pub fn binary(&self, name: &str) -> assert_cmd::Command {
+        assert_cmd::Command::from_std(self.process(name))
+    }
+
+    /// The same as a plain process, for tests that run several at once.
+    pub fn process(&self, name: &str) -> Command {
         let mut command = Command::cargo_bin(name).expect("binary built");
         self.isolate(&mut command);
         let date = self.next_date();
@@ -178,6 +184,6 @@ impl TestRepo {
             .current_dir(self.path())
             .env("GIT_AUTHOR_DATE", &date)
             .env("GIT_COMMITTER_DATE", &date);
-        assert_cmd::Command::from_std(command)
+        command
     }
 }

@@ -5,5 +5,6 @@ mod fixture;
 mod forge_github;
 mod git_http;
 mod http_server;
+mod issue;
 mod schema;
 mod version;

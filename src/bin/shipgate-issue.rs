@@ -1,0 +1,437 @@
+//! `shipgate-issue`: open, record in and close the deployment issue that tracks one release.
+#![allow(clippy::print_stdout)]
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use anyhow::Context as _;
+use clap::{Parser, Subcommand, ValueEnum};
+use secrecy::SecretString;
+use semver::Version;
+use shipgate::ci::{CiEnv, Outputs, Platform};
+use shipgate::cli::{CommonArgs, Exit, Failure, Format, init_logging, load_config};
+use shipgate::config::Config;
+use shipgate::deploy_issue::{Image, Release, SchemaSummary, parse_version};
+use shipgate::forge::github::GithubForge;
+use shipgate::forge::local::LocalForge;
+use shipgate::forge::{DeploymentState, Forge};
+use shipgate::issue::{self, CloseReason, CloseRequest, OpenRequest, RecordRequest};
+
+/// Keep one deployment issue per release ("Deploy vX.Y.Z") up to date: what is deployed, the
+/// schema order, the runbook checklist, each environment's status, and who did what when.
+#[derive(Debug, Parser)]
+#[command(name = "shipgate-issue", version, about, long_about, after_long_help = AFTER_HELP)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+
+    /// A path inside the repository
+    #[arg(long, value_name = "PATH", default_value = ".", global = true)]
+    repo: PathBuf,
+
+    /// The forge [default: github in GitHub Actions, gitlab in GitLab CI, local elsewhere]
+    #[arg(long, value_enum, global = true)]
+    forge: Option<ForgeArg>,
+
+    /// Forge API base [default: GITHUB_API_URL, else https://api.github.com]
+    #[arg(long, value_name = "URL", global = true)]
+    api_url: Option<String>,
+
+    /// The repository, owner/name on GitHub [default: GITHUB_REPOSITORY]
+    #[arg(long, value_name = "NAME", global = true)]
+    repository: Option<String>,
+
+    /// Result format on stdout (logs always go to stderr)
+    #[arg(long, value_enum, default_value_t = Format::Text, global = true)]
+    format: Format,
+
+    /// Also write the outputs to this dotenv file (GitLab artifacts:reports:dotenv)
+    #[arg(long, value_name = "FILE", global = true)]
+    dotenv: Option<PathBuf>,
+
+    #[command(flatten)]
+    common: CommonArgs,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Find the release's open deployment issue (or create it) and bring it up to date
+    Open {
+        /// The release [default: the release tag of the pipeline, or on HEAD]
+        #[arg(long)]
+        version: Option<String>,
+        /// The release tag [default: version.tag_prefix + version]
+        #[arg(long)]
+        tag: Option<String>,
+        /// An image deployed, NAME=REF (repeatable)
+        #[arg(long, value_name = "NAME=REF")]
+        image: Vec<Image>,
+        /// Release notes (Markdown) [default: the notes in the tag's message]
+        #[arg(long, value_name = "FILE")]
+        notes: Option<PathBuf>,
+        /// A `shipgate-schema --format json` report, for the schema section
+        #[arg(long, value_name = "FILE")]
+        schema_report: Option<PathBuf>,
+        /// A label for a new issue (repeatable) [default: issue.labels]
+        #[arg(long)]
+        label: Vec<String>,
+        /// An assignee for a new issue (repeatable)
+        #[arg(long)]
+        assignee: Vec<String>,
+    },
+    /// Record an environment's deployment state in the issue and on the forge
+    Record {
+        /// The environment (one of `environments`)
+        #[arg(long = "env", value_name = "NAME")]
+        environment: String,
+        /// The state
+        #[arg(long, value_enum)]
+        status: StatusArg,
+        /// The release [default: the release tag of the pipeline, or on HEAD]
+        #[arg(long)]
+        version: Option<String>,
+        /// A link to the logs or the environment [default: the CI run]
+        #[arg(long)]
+        url: Option<String>,
+    },
+    /// Add a final history entry and close the issue
+    Close {
+        /// The release [default: the release tag of the pipeline, or on HEAD]
+        #[arg(long)]
+        version: Option<String>,
+        /// Why
+        #[arg(long, value_enum, default_value_t = ReasonArg::Completed)]
+        reason: ReasonArg,
+    },
+}
+
+const AFTER_HELP: &str = concat!(
+    "The issue is found again by a hidden marker, <!-- shipgate:release vX.Y.Z -->, among open issues opened by shipgate's own login (forge.login, else the token's user, else github-actions[bot]). Re-running updates it and keeps ticked checkboxes and history.\n\n",
+    "Forges: github (GITHUB_TOKEN with issues: write and deployments: write), local (a directory, forge.local_dir, to try the flow with no server). GitLab comes with the GitLab forge.\n\n",
+    "Outputs: issue-number, issue-url (and deployment-id for record) — to $GITHUB_OUTPUT and --dotenv FILE.\n\n",
+    "Exit codes: 0 done; 2 usage or configuration error (no issue to record in, bad version); 3 forge failure after retries."
+);
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum ForgeArg {
+    Github,
+    Gitlab,
+    Local,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum StatusArg {
+    Queued,
+    InProgress,
+    Success,
+    Failure,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum ReasonArg {
+    Completed,
+    RolledBack,
+    Abandoned,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let var = |key: &str| std::env::var(key).ok();
+    init_logging(&cli.common, var("SHIPGATE_LOG"), var("NO_COLOR").is_some());
+    let ci = CiEnv::from_env();
+    let runtime = match tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(runtime) => runtime,
+        Err(e) => return Failure::external(e).report(),
+    };
+    match runtime.block_on(run(&cli, &ci)) {
+        Ok(()) => Exit::Done.into(),
+        Err(failure) => failure.report(),
+    }
+}
+
+async fn run(cli: &Cli, ci: &CiEnv) -> Result<(), Failure> {
+    let config = load_config(&cli.repo, cli.common.config.as_deref())?;
+    let kind = cli.forge.unwrap_or(match ci.platform {
+        Platform::GitHubActions => ForgeArg::Github,
+        Platform::GitLabCi => ForgeArg::Gitlab,
+        Platform::Local => ForgeArg::Local,
+    });
+    match kind {
+        ForgeArg::Local => {
+            let root = shipgate::git::Repo::discover(&cli.repo)
+                .map(|r| r.root().to_path_buf())
+                .unwrap_or_else(|_| cli.repo.clone());
+            let login = Some(config.forge.login.clone())
+                .filter(|l| !l.is_empty())
+                .or_else(|| std::env::var("USER").ok())
+                .unwrap_or_else(|| "shipgate".to_owned());
+            let forge = LocalForge::new(root.join(&config.forge.local_dir), login);
+            command(cli, ci, &config, &forge, None).await
+        }
+        ForgeArg::Github => {
+            let token = std::env::var("GITHUB_TOKEN")
+                .ok()
+                .filter(|t| !t.is_empty())
+                .map(SecretString::from)
+                .ok_or_else(|| Failure::usage(anyhow::anyhow!("GITHUB_TOKEN is not set: give the job a token with issues: write and deployments: write")))?;
+            let repository = cli
+                .repository
+                .clone()
+                .or_else(|| ci.github_repository.clone())
+                .ok_or_else(|| {
+                    Failure::usage(anyhow::anyhow!(
+                        "no repository: pass --repository OWNER/NAME or set GITHUB_REPOSITORY"
+                    ))
+                })?;
+            let api = cli
+                .api_url
+                .clone()
+                .or_else(|| ci.github_api_url.clone())
+                .unwrap_or_else(|| "https://api.github.com".to_owned());
+            let login = Some(config.forge.login.clone()).filter(|l| !l.is_empty());
+            let forge =
+                GithubForge::new(&api, &repository, token, login).map_err(Failure::usage)?;
+            let server = ci
+                .github_server_url
+                .clone()
+                .unwrap_or_else(|| "https://github.com".to_owned());
+            let tag_base = format!(
+                "{}/{repository}/releases/tag/",
+                server.trim_end_matches('/')
+            );
+            command(cli, ci, &config, &forge, Some(tag_base)).await
+        }
+        ForgeArg::Gitlab => Err(Failure::usage(anyhow::anyhow!(
+            "the GitLab forge is not available in this version of shipgate-issue; use --forge github or --forge local"
+        ))),
+    }
+}
+
+/// The release version: `--version`, else the pipeline's tag, else the release tag on HEAD.
+fn resolve_version(
+    given: Option<&str>,
+    ci: &CiEnv,
+    repo: &Path,
+    prefix: &str,
+) -> Result<Version, Failure> {
+    if let Some(text) = given {
+        return parse_version(text).map_err(Failure::usage);
+    }
+    if let Some(tag) = &ci.tag {
+        if let Some(version) = tag
+            .strip_prefix(prefix)
+            .and_then(|v| Version::parse(v).ok())
+        {
+            return Ok(version);
+        }
+    }
+    issue::version_at_head(repo, prefix)
+        .map_err(Failure::usage)?
+        .ok_or_else(|| {
+            Failure::usage(anyhow::anyhow!(
+                "no --version given and HEAD carries no release tag; pass --version X.Y.Z"
+            ))
+        })
+}
+
+fn forge_failure(error: issue::IssueError) -> Failure {
+    if error.is_external() {
+        Failure::external(error)
+    } else {
+        Failure::usage(error)
+    }
+}
+
+async fn command<F: Forge>(
+    cli: &Cli,
+    ci: &CiEnv,
+    config: &Config,
+    forge: &F,
+    tag_base: Option<String>,
+) -> Result<(), Failure> {
+    let prefix = &config.version.tag_prefix;
+    let actor = ci
+        .actor
+        .clone()
+        .or_else(|| std::env::var("USER").ok())
+        .unwrap_or_else(|| "shipgate".to_owned());
+    let now = jiff::Timestamp::now()
+        .strftime("%Y-%m-%dT%H:%M:%SZ")
+        .to_string();
+    let mut outputs = Outputs::new();
+    let text = match &cli.command {
+        Command::Open {
+            version,
+            tag,
+            image,
+            notes,
+            schema_report,
+            label,
+            assignee,
+        } => {
+            let version = resolve_version(version.as_deref(), ci, &cli.repo, prefix)?;
+            let facts =
+                issue::release_facts(&cli.repo, &version, prefix).map_err(Failure::usage)?;
+            let tag = tag.clone().unwrap_or(facts.tag);
+            let notes = match notes {
+                Some(path) => std::fs::read_to_string(path)
+                    .with_context(|| format!("{}: cannot read the release notes", path.display()))
+                    .map_err(Failure::usage)?,
+                None => facts.notes.unwrap_or_default(),
+            };
+            let schema = match schema_report {
+                Some(path) => {
+                    let json = std::fs::read_to_string(path)
+                        .with_context(|| {
+                            format!("{}: cannot read the schema report", path.display())
+                        })
+                        .map_err(Failure::usage)?;
+                    Some(
+                        SchemaSummary::from_report_json(&json)
+                            .with_context(|| path.display().to_string())
+                            .map_err(Failure::usage)?,
+                    )
+                }
+                None => None,
+            };
+            let request = OpenRequest {
+                release: Release {
+                    version: version.clone(),
+                    previous: facts.previous,
+                    url: tag_base.map(|base| format!("{base}{tag}")),
+                    tag,
+                    commit: facts.commit,
+                    images: image.clone(),
+                    notes,
+                },
+                schema,
+                checklist: config.issue.checklist.clone(),
+                environments: config.environments.clone(),
+                labels: if label.is_empty() {
+                    config.issue.labels.clone()
+                } else {
+                    label.clone()
+                },
+                assignees: assignee.clone(),
+                close_superseded: config.issue.close_superseded,
+            };
+            let opened = issue::open(forge, &request).await.map_err(forge_failure)?;
+            set(&mut outputs, "issue-number", opened.number.to_string())?;
+            set(&mut outputs, "issue-url", opened.url.clone())?;
+            let what = match (opened.created, opened.updated) {
+                (true, _) => "created",
+                (false, true) => "updated",
+                (false, false) => "unchanged",
+            };
+            let mut text = format!(
+                "deployment issue #{} for v{version} {what}: {}\n",
+                opened.number, opened.url
+            );
+            for number in &opened.superseded {
+                text.push_str(&format!("closed #{number} as superseded\n"));
+            }
+            text
+        }
+        Command::Record {
+            environment,
+            status,
+            version,
+            url,
+        } => {
+            if !config.environments.contains(environment) {
+                return Err(Failure::usage(anyhow::anyhow!(
+                    "--env {environment} is not one of the configured environments ({}); check `environments` in shipgate.yml",
+                    config.environments.join(", ")
+                )));
+            }
+            let version = resolve_version(version.as_deref(), ci, &cli.repo, prefix)?;
+            let facts =
+                issue::release_facts(&cli.repo, &version, prefix).map_err(Failure::usage)?;
+            let request = RecordRequest {
+                version: version.clone(),
+                tag: facts.tag,
+                sha: facts.commit,
+                environment: environment.clone(),
+                state: match status {
+                    StatusArg::Queued => DeploymentState::Queued,
+                    StatusArg::InProgress => DeploymentState::InProgress,
+                    StatusArg::Success => DeploymentState::Success,
+                    StatusArg::Failure => DeploymentState::Failure,
+                },
+                url: url.clone().or_else(|| ci.run_url.clone()),
+                ci_run: ci.run_id.clone().unwrap_or_else(|| "local".to_owned()),
+                actor,
+                when: now,
+                environments: config.environments.clone(),
+            };
+            let recorded = issue::record(forge, &request)
+                .await
+                .map_err(forge_failure)?;
+            set(&mut outputs, "issue-number", recorded.number.to_string())?;
+            set(&mut outputs, "issue-url", recorded.url.clone())?;
+            set(
+                &mut outputs,
+                "deployment-id",
+                recorded.deployment.to_string(),
+            )?;
+            format!(
+                "recorded {} on {environment} for v{version} in #{} (deployment {})\n",
+                request.state, recorded.number, recorded.deployment
+            )
+        }
+        Command::Close { version, reason } => {
+            let version = resolve_version(version.as_deref(), ci, &cli.repo, prefix)?;
+            let request = CloseRequest {
+                version: version.clone(),
+                reason: match reason {
+                    ReasonArg::Completed => CloseReason::Completed,
+                    ReasonArg::RolledBack => CloseReason::RolledBack,
+                    ReasonArg::Abandoned => CloseReason::Abandoned,
+                },
+                actor,
+                when: now,
+                environments: config.environments.clone(),
+            };
+            match issue::close(forge, &request).await.map_err(forge_failure)? {
+                Some(number) => {
+                    set(&mut outputs, "issue-number", number.to_string())?;
+                    format!(
+                        "closed deployment issue #{number} for v{version} ({})\n",
+                        request.reason
+                    )
+                }
+                None => format!("no open deployment issue for v{version}: nothing to close\n"),
+            }
+        }
+    };
+    publish(cli, ci, &outputs, &text).map_err(Failure::external)
+}
+
+fn set(outputs: &mut Outputs, key: &str, value: String) -> Result<(), Failure> {
+    outputs
+        .set(key, value)
+        .map(|_| ())
+        .map_err(Failure::external)
+}
+
+fn publish(cli: &Cli, ci: &CiEnv, outputs: &Outputs, text: &str) -> anyhow::Result<()> {
+    if let Some(path) = &ci.github_output {
+        shipgate::ci::write_github_output(path, outputs)?;
+    }
+    if let Some(path) = &cli.dotenv {
+        shipgate::ci::write_dotenv(path, outputs)?;
+    }
+    match cli.format {
+        Format::Text => print!("{text}"),
+        Format::Json => {
+            let map: serde_json::Map<String, serde_json::Value> = outputs
+                .iter()
+                .map(|(k, v)| (k.replace('-', "_"), serde_json::Value::String(v.to_owned())))
+                .collect();
+            println!("{}", serde_json::to_string_pretty(&map)?);
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,15 @@
+//! `shipgate-issue`: the deployment issue that tracks one release from stage to production —
+//! opened (or found again), deployments recorded, closed. Works with any [`Forge`](crate::forge::Forge).
+mod close;
+mod error;
+mod facts;
+mod find;
+mod open;
+mod record;
+
+pub use close::{CloseReason, CloseRequest, close};
+pub use error::IssueError;
+pub use facts::{ReleaseFacts, release_facts, version_at_head};
+pub use find::{MARKER_PREFIX, own_open_issue, own_open_issues};
+pub use open::{OpenRequest, Opened, open};
+pub use record::{RecordRequest, Recorded, record};

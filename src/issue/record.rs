@@ -1,0 +1,176 @@
+//! `shipgate-issue record`: one environment's deployment state, on the forge and in the issue.
+use semver::Version;
+
+use crate::deploy_issue::{EnvRecord, record_in_body};
+use crate::forge::{Deployment, DeploymentState, Forge, ForgeError, NewDeployment};
+
+use super::IssueError;
+use super::find::own_open_issue;
+
+/// How many times a body update is tried again when concurrent writers replace it.
+const ATTEMPTS: u32 = 5;
+
+/// What `record` needs.
+#[derive(Debug, Clone)]
+pub struct RecordRequest {
+    /// The release.
+    pub version: Version,
+    /// The release tag.
+    pub tag: String,
+    /// The tag's commit.
+    pub sha: String,
+    /// The environment.
+    pub environment: String,
+    /// Its new state.
+    pub state: DeploymentState,
+    /// A link to the logs or the environment.
+    pub url: Option<String>,
+    /// The CI run: re-running the same job records into the same deployment.
+    pub ci_run: String,
+    /// Who did it.
+    pub actor: String,
+    /// When (RFC 3339).
+    pub when: String,
+    /// Environments in promotion order, for the table.
+    pub environments: Vec<String>,
+}
+
+/// What `record` did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Recorded {
+    /// The issue.
+    pub number: u64,
+    /// Its web address.
+    pub url: String,
+    /// The forge's deployment.
+    pub deployment: u64,
+    /// The body was written by this run.
+    pub updated: bool,
+}
+
+/// Record the state on the forge's deployment (found by CI run, else created) and in the issue;
+/// a concurrent `record` on the same issue loses nothing (each write is checked and redone).
+pub async fn record<F: Forge>(forge: &F, request: &RecordRequest) -> Result<Recorded, IssueError> {
+    let login = forge.own_login().await?;
+    let issue = own_open_issue(forge, &login, &request.version)
+        .await?
+        .ok_or_else(|| IssueError::NoIssue {
+            version: request.version.to_string(),
+            login: login.clone(),
+        })?;
+
+    let deployment = deployment_for(forge, request).await?;
+    if deployment.state != Some(request.state) {
+        forge
+            .set_deployment_state(&deployment, request.state, request.url.as_deref())
+            .await?;
+    }
+
+    let own = EnvRecord {
+        environment: request.environment.clone(),
+        state: request.state,
+        version: format!("v{}", request.version),
+        when: request.when.clone(),
+        by: request.actor.clone(),
+        link: request.url.clone(),
+    };
+    let done = |issue: crate::forge::Issue, updated| Recorded {
+        number: issue.number,
+        url: issue.url,
+        deployment: deployment.id,
+        updated,
+    };
+    // A run that changes nothing writes nothing, so it cannot have overwritten anyone.
+    let Some(body) = record_in_body(&issue.body, &request.environments, &own)? else {
+        return Ok(done(issue, false));
+    };
+    forge.update_issue_body(issue.number, &body).await?;
+    // Another `record` may have read the body before our write and written after it, dropping
+    // our record, or we may have dropped theirs. The forge's deployment statuses keep every
+    // record, so read the body back and write again until it holds all of them: the last writer
+    // checks after every write, so no record is lost.
+    for _ in 0..ATTEMPTS {
+        let issue = forge.issue(issue.number).await?;
+        let records = forge_records(forge, request).await?;
+        let mut body = issue.body.clone();
+        let mut changed = false;
+        for record in &records {
+            if let Some(next) = record_in_body(&body, &request.environments, record)? {
+                body = next;
+                changed = true;
+            }
+        }
+        if !changed {
+            return Ok(done(issue, true));
+        }
+        forge.update_issue_body(issue.number, &body).await?;
+    }
+    Err(IssueError::Contended {
+        number: issue.number,
+        attempts: ATTEMPTS,
+    })
+}
+
+/// The records the forge keeps for the release: each deployment's latest state, oldest first.
+async fn forge_records<F: Forge>(
+    forge: &F,
+    request: &RecordRequest,
+) -> Result<Vec<EnvRecord>, IssueError> {
+    let mut records: Vec<EnvRecord> = forge
+        .release_deployments(&request.tag)
+        .await?
+        .into_iter()
+        .filter_map(|d| {
+            Some(EnvRecord {
+                state: d.state?,
+                version: format!("v{}", request.version),
+                when: d.state_at.unwrap_or(d.created_at),
+                by: d.state_by.unwrap_or(d.creator),
+                link: d.state_url,
+                environment: d.environment,
+            })
+        })
+        .collect();
+    records.sort_by(|a, b| a.when.cmp(&b.when));
+    Ok(records)
+}
+
+/// This run's deployment of the release to the environment: found by CI run, else created (and
+/// looked up again if the create's answer was lost).
+async fn deployment_for<F: Forge>(
+    forge: &F,
+    request: &RecordRequest,
+) -> Result<Deployment, IssueError> {
+    let find = || async {
+        Ok::<_, ForgeError>(
+            forge
+                .deployments(&request.environment)
+                .await?
+                .into_iter()
+                .find(|d| d.git_ref == request.tag && d.ci_run.as_deref() == Some(&request.ci_run)),
+        )
+    };
+    if let Some(found) = find().await? {
+        return Ok(found);
+    }
+    let new = NewDeployment {
+        environment: request.environment.clone(),
+        git_ref: request.tag.clone(),
+        sha: request.sha.clone(),
+        ci_run: request.ci_run.clone(),
+        description: format!(
+            "v{} to {} by shipgate",
+            request.version, request.environment
+        ),
+    };
+    match forge.create_deployment(&new).await {
+        Ok(deployment) => Ok(deployment),
+        Err(error @ (ForgeError::Unavailable { .. } | ForgeError::Unexpected { .. })) => {
+            tracing::warn!(
+                "creating the deployment failed ({error}); looking for it before giving up"
+            );
+            find().await?.ok_or_else(|| error.into())
+        }
+        Err(error) => Err(error.into()),
+    }
+}
