@@ -1,8 +1,10 @@
 //! Integration tests: the built binaries against real repositories (and, later, fake forges).
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 mod fake_github;
+mod fake_gitlab;
 mod fixture;
 mod forge_github;
+mod forge_gitlab;
 mod git_http;
 mod http_server;
 mod issue;
