@@ -8,5 +8,6 @@ mod forge_gitlab;
 mod git_http;
 mod http_server;
 mod issue;
+mod issue_gitlab;
 mod schema;
 mod version;
