@@ -12,6 +12,7 @@ use shipgate::cli::{CommonArgs, Exit, Failure, Format, init_logging, load_config
 use shipgate::config::Config;
 use shipgate::deploy_issue::{Image, Release, SchemaSummary, parse_version};
 use shipgate::forge::github::GithubForge;
+use shipgate::forge::gitlab::GitlabForge;
 use shipgate::forge::local::LocalForge;
 use shipgate::forge::{DeploymentState, Forge};
 use shipgate::issue::{self, CloseReason, CloseRequest, OpenRequest, RecordRequest};
@@ -32,11 +33,13 @@ struct Cli {
     #[arg(long, value_enum, global = true)]
     forge: Option<ForgeArg>,
 
-    /// Forge API base [default: GITHUB_API_URL, else https://api.github.com]
+    /// Forge API base [default: GITHUB_API_URL, else https://api.github.com; on GitLab
+    /// CI_API_V4_URL, else https://gitlab.com/api/v4]
     #[arg(long, value_name = "URL", global = true)]
     api_url: Option<String>,
 
-    /// The repository, owner/name on GitHub [default: GITHUB_REPOSITORY]
+    /// The repository: owner/name on GitHub [default: GITHUB_REPOSITORY]; the project id or path
+    /// on GitLab [default: CI_PROJECT_ID]
     #[arg(long, value_name = "NAME", global = true)]
     repository: Option<String>,
 
@@ -106,7 +109,7 @@ enum Command {
 
 const AFTER_HELP: &str = concat!(
     "The issue is found again by a hidden marker, <!-- shipgate:release vX.Y.Z -->, among open issues opened by shipgate's own login (forge.login, else the token's user, else github-actions[bot]). Re-running updates it and keeps ticked checkboxes and history.\n\n",
-    "Forges: github (GITHUB_TOKEN with issues: write and deployments: write), local (a directory, forge.local_dir, to try the flow with no server). GitLab comes with the GitLab forge.\n\n",
+    "Forges: github (GITHUB_TOKEN with issues: write and deployments: write), gitlab (GITLAB_TOKEN with the api scope: Reporter to open issues, Developer to record deployments), local (a directory, forge.local_dir, to try the flow with no server).\n\n",
     "Outputs: issue-number, issue-url (and deployment-id for record) — to $GITHUB_OUTPUT and --dotenv FILE.\n\n",
     "Exit codes: 0 done; 2 usage or configuration error (no issue to record in, bad version); 3 forge failure after retries."
 );
@@ -203,9 +206,39 @@ async fn run(cli: &Cli, ci: &CiEnv) -> Result<(), Failure> {
             );
             command(cli, ci, &config, &forge, Some(tag_base)).await
         }
-        ForgeArg::Gitlab => Err(Failure::usage(anyhow::anyhow!(
-            "the GitLab forge is not available in this version of shipgate-issue; use --forge github or --forge local"
-        ))),
+        ForgeArg::Gitlab => {
+            let token = std::env::var("GITLAB_TOKEN")
+                .ok()
+                .filter(|t| !t.is_empty())
+                .map(SecretString::from)
+                .ok_or_else(|| Failure::usage(anyhow::anyhow!("GITLAB_TOKEN is not set: give the job a project access token with the api scope (Reporter to open issues, Developer to record deployments)")))?;
+            let project = cli
+                .repository
+                .clone()
+                .or_else(|| ci.gitlab_project_id.clone())
+                .ok_or_else(|| {
+                    Failure::usage(anyhow::anyhow!(
+                        "no project: pass --repository ID-OR-PATH or set CI_PROJECT_ID"
+                    ))
+                })?;
+            let server = ci
+                .gitlab_server_url
+                .clone()
+                .unwrap_or_else(|| "https://gitlab.com".to_owned());
+            let server = server.trim_end_matches('/');
+            let api = cli
+                .api_url
+                .clone()
+                .or_else(|| ci.gitlab_api_url.clone())
+                .unwrap_or_else(|| format!("{server}/api/v4"));
+            let login = Some(config.forge.login.clone()).filter(|l| !l.is_empty());
+            let forge = GitlabForge::new(&api, &project, token, login).map_err(Failure::usage)?;
+            // Tags link by project path; a numeric id gives no link.
+            let tag_base = project
+                .contains('/')
+                .then(|| format!("{server}/{}/-/tags/", project.trim_matches('/')));
+            command(cli, ci, &config, &forge, tag_base).await
+        }
     }
 }
 

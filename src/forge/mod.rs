@@ -4,6 +4,7 @@
 //! create blindly: callers look objects up by their marker before creating them.
 mod error;
 pub mod github;
+pub mod gitlab;
 pub mod local;
 pub mod model;
 pub mod retry;

@@ -1,0 +1,331 @@
+//! [`Forge`] for [`GitlabForge`]: which endpoint each method calls (paths relative to `/api/v4/`).
+use serde_json::json;
+
+use super::http::{Call, Method, encode};
+use super::wire::{
+    GlAward, GlDeployment, GlFreeze, GlIssue, GlMember, GlNote, User, emoji_name, permission_for,
+    reaction_from, status_for,
+};
+use super::{GitlabForge, PER_PAGE};
+use crate::forge::retry::CallKind::{self, Create, Idempotent};
+use crate::forge::{
+    Comment, Deployment, DeploymentState, Forge, ForgeError, ForgeKind, ForgeResult, FreezePeriod,
+    Issue, NewDeployment, NewIssue, Permission, Reaction,
+};
+
+const NO_BODY: Option<&()> = None;
+
+/// Roles (each includes the `api` scope) the calls need.
+const REPORTER: &str = "Reporter";
+const DEVELOPER: &str = "Developer";
+const MAINTAINER: &str = "Maintainer";
+
+impl GitlabForge {
+    fn call<'a>(&self, what: &'a str, role: &'a str, kind: CallKind) -> Call<'a> {
+        Call { what, role, kind }
+    }
+
+    /// The id of the user named `username`, if there is one (`GET /users?username=`).
+    async fn user_id(&self, username: &str) -> ForgeResult<Option<u64>> {
+        let what = format!("looking up the GitLab user {username}");
+        let call = self.call(&what, REPORTER, Idempotent);
+        let path = format!("users?username={}", encode(username));
+        let users: Vec<User> = self.http.json(call, Method::Get, &path, NO_BODY).await?;
+        Ok(users
+            .into_iter()
+            .find(|u| u.username.eq_ignore_ascii_case(username))
+            .map(|u| u.id))
+    }
+
+    /// Deployments matching `query`, newest first, every page.
+    async fn deployments_where(&self, what: &str, query: &str) -> ForgeResult<Vec<Deployment>> {
+        let call = self.call(what, REPORTER, Idempotent);
+        let path = self.project_path(&format!(
+            "/deployments?{query}order_by=id&sort=desc&per_page={PER_PAGE}"
+        ));
+        let items: Vec<GlDeployment> = self.http.all(call, &path).await?;
+        Ok(items.into_iter().map(Deployment::from).collect())
+    }
+}
+
+impl Forge for GitlabForge {
+    fn kind(&self) -> ForgeKind {
+        ForgeKind::Gitlab
+    }
+
+    /// The configured login, else `GET /user`'s `username`; remembered after the first answer.
+    async fn own_login(&self) -> ForgeResult<String> {
+        if let Some(login) = self.login.get() {
+            return Ok(login.clone());
+        }
+        let call = self.call("asking GitLab who the token belongs to", "any", Idempotent);
+        let user: User = self.http.json(call, Method::Get, "user", NO_BODY).await?;
+        Ok(self.login.get_or_init(|| user.username).clone())
+    }
+
+    /// `GET /projects/:id/issues?state=opened` oldest first, every page; the description must
+    /// hold `marker`.
+    async fn find_open_issues(&self, marker: &str) -> ForgeResult<Vec<Issue>> {
+        let what = format!("listing the open issues of {}", self.project);
+        let call = self.call(&what, REPORTER, Idempotent);
+        let path = self.project_path(&format!(
+            "/issues?state=opened&order_by=created_at&sort=asc&per_page={PER_PAGE}"
+        ));
+        let items: Vec<GlIssue> = self.http.all(call, &path).await?;
+        Ok(items
+            .into_iter()
+            .filter(|i| i.description.as_deref().is_some_and(|b| b.contains(marker)))
+            .map(Issue::from)
+            .collect())
+    }
+
+    async fn issue(&self, number: u64) -> ForgeResult<Issue> {
+        let what = format!("reading issue #{number} of {}", self.project);
+        let call = self.call(&what, REPORTER, Idempotent);
+        let path = self.project_path(&format!("/issues/{number}"));
+        let issue: GlIssue = self.http.json(call, Method::Get, &path, NO_BODY).await?;
+        Ok(issue.into())
+    }
+
+    /// Assignees are looked up by username first (one `GET /users` each); unknown ones are
+    /// skipped. Then one `POST /projects/:id/issues`.
+    async fn create_issue(&self, new: &NewIssue) -> ForgeResult<Issue> {
+        let mut assignee_ids = Vec::new();
+        for login in &new.assignees {
+            match self.user_id(login).await? {
+                Some(id) => assignee_ids.push(id),
+                None => tracing::warn!("no GitLab user {login}: not assigned"),
+            }
+        }
+        let what = format!("opening the issue `{}` in {}", new.title, self.project);
+        let call = self.call(&what, REPORTER, Create);
+        let mut body = json!({
+            "title": new.title,
+            "description": new.body,
+            "labels": new.labels.join(","),
+        });
+        if !assignee_ids.is_empty() {
+            body["assignee_ids"] = json!(assignee_ids);
+        }
+        let path = self.project_path("/issues");
+        let issue: GlIssue = self
+            .http
+            .json(call, Method::Post, &path, Some(&body))
+            .await?;
+        Ok(issue.into())
+    }
+
+    async fn update_issue_body(&self, number: u64, body: &str) -> ForgeResult<Issue> {
+        let what = format!("updating issue #{number} of {}", self.project);
+        let call = self.call(&what, REPORTER, Idempotent);
+        let path = self.project_path(&format!("/issues/{number}"));
+        let put = json!({ "description": body });
+        let issue: GlIssue = self.http.json(call, Method::Put, &path, Some(&put)).await?;
+        Ok(issue.into())
+    }
+
+    async fn close_issue(&self, number: u64) -> ForgeResult<()> {
+        let what = format!("closing issue #{number} of {}", self.project);
+        let call = self.call(&what, REPORTER, Idempotent);
+        let path = self.project_path(&format!("/issues/{number}"));
+        let put = json!({ "state_event": "close" });
+        self.http.send(call, Method::Put, &path, Some(&put)).await?;
+        Ok(())
+    }
+
+    /// Every note, oldest first, system notes included (marked `system`).
+    async fn comments(&self, number: u64) -> ForgeResult<Vec<Comment>> {
+        let what = format!("listing the notes of issue #{number} of {}", self.project);
+        let call = self.call(&what, REPORTER, Idempotent);
+        let path = self.project_path(&format!(
+            "/issues/{number}/notes?order_by=created_at&sort=asc&per_page={PER_PAGE}"
+        ));
+        let items: Vec<GlNote> = self.http.all(call, &path).await?;
+        Ok(items.into_iter().map(Comment::from).collect())
+    }
+
+    async fn create_comment(&self, number: u64, body: &str) -> ForgeResult<Comment> {
+        let what = format!("commenting on issue #{number} of {}", self.project);
+        let call = self.call(&what, REPORTER, Create);
+        let path = self.project_path(&format!("/issues/{number}/notes"));
+        let note: GlNote = self
+            .http
+            .json(call, Method::Post, &path, Some(&json!({ "body": body })))
+            .await?;
+        Ok(note.into())
+    }
+
+    /// One `POST …/notes/:note_id/award_emoji`. GitLab refuses a second award of the same
+    /// emoji by the same user (404 "has already been taken"): that counts as done, which also
+    /// makes the call safe to repeat.
+    async fn add_reaction(
+        &self,
+        number: u64,
+        comment_id: u64,
+        reaction: Reaction,
+    ) -> ForgeResult<()> {
+        let what = format!(
+            "reacting to note {comment_id} on issue #{number} of {}",
+            self.project
+        );
+        let call = self.call(&what, REPORTER, Idempotent);
+        let path = self.project_path(&format!("/issues/{number}/notes/{comment_id}/award_emoji"));
+        let body = json!({ "name": emoji_name(reaction) });
+        match self.http.send(call, Method::Post, &path, Some(&body)).await {
+            Ok(_) => Ok(()),
+            Err(ForgeError::NotFound { needs, .. }) if needs.contains("already been taken") => {
+                Ok(())
+            }
+            Err(e) => Err(e),
+        }
+    }
+
+    async fn reactions_by(
+        &self,
+        number: u64,
+        comment_id: u64,
+        login: &str,
+    ) -> ForgeResult<Vec<Reaction>> {
+        let what = format!(
+            "listing the award emoji of note {comment_id} on issue #{number} of {}",
+            self.project
+        );
+        let call = self.call(&what, REPORTER, Idempotent);
+        let path = self.project_path(&format!(
+            "/issues/{number}/notes/{comment_id}/award_emoji?per_page={PER_PAGE}"
+        ));
+        let items: Vec<GlAward> = self.http.all(call, &path).await?;
+        Ok(items
+            .into_iter()
+            .filter(|a| {
+                a.user
+                    .as_ref()
+                    .is_some_and(|u| u.username.eq_ignore_ascii_case(login))
+            })
+            .filter_map(|a| reaction_from(&a.name))
+            .collect())
+    }
+
+    /// `GET /users?username=`, then `GET /projects/:id/members/all/:user_id` (inherited
+    /// membership included); no such user, or not a member (404), is `None`.
+    async fn permission(&self, login: &str) -> ForgeResult<Permission> {
+        let Some(id) = self.user_id(login).await? else {
+            return Ok(Permission::None);
+        };
+        let what = format!("reading the access level of {login} on {}", self.project);
+        let call = self.call(&what, REPORTER, Idempotent);
+        let path = self.project_path(&format!("/members/all/{id}"));
+        match self
+            .http
+            .json::<GlMember, ()>(call, Method::Get, &path, NO_BODY)
+            .await
+        {
+            Ok(member) => Ok(permission_for(member.access_level)),
+            // GitLab says "404 Project Not Found" for the project, "404 Not found" for a member.
+            Err(ForgeError::NotFound { needs, .. }) if !needs.contains("Project Not Found") => {
+                Ok(Permission::None)
+            }
+            Err(e) => Err(e),
+        }
+    }
+
+    /// `GET /projects/:id/deployments?environment=…&order_by=id&sort=desc`, every page.
+    async fn deployments(&self, environment: &str) -> ForgeResult<Vec<Deployment>> {
+        let what = format!("listing the {environment} deployments of {}", self.project);
+        let query = format!("environment={}&", encode(environment));
+        self.deployments_where(&what, &query).await
+    }
+
+    /// Every deployment (newest first, every page), kept when its `ref` is `git_ref`: the list
+    /// endpoint has no `ref` filter.
+    async fn release_deployments(&self, git_ref: &str) -> ForgeResult<Vec<Deployment>> {
+        let what = format!("listing the deployments of {git_ref} in {}", self.project);
+        let all = self.deployments_where(&what, "").await?;
+        Ok(all.into_iter().filter(|d| d.git_ref == git_ref).collect())
+    }
+
+    /// `POST /projects/:id/deployments` with `tag: true` and `status: created`. GitLab keeps no
+    /// payload or description: `ci_run` reads back from the deployable job's pipeline, which an
+    /// API-made deployment does not have (see [`Deployment::ci_run`]).
+    async fn create_deployment(&self, new: &NewDeployment) -> ForgeResult<Deployment> {
+        let what = format!(
+            "recording a {} deployment of {} in {}",
+            new.environment, new.git_ref, self.project
+        );
+        let call = self.call(&what, DEVELOPER, Create);
+        let body = json!({
+            "environment": new.environment,
+            "ref": new.git_ref,
+            "sha": new.sha,
+            "tag": true,
+            "status": "created",
+        });
+        let path = self.project_path("/deployments");
+        let d: GlDeployment = self
+            .http
+            .json(call, Method::Post, &path, Some(&body))
+            .await?;
+        Ok(d.into())
+    }
+
+    /// `PUT /projects/:id/deployments/:id` with `status` (running, success, failed). Queued
+    /// sends nothing (a deployment is created queued, and GitLab takes no `created` update);
+    /// `url` is not kept (GitLab's update has no link: the state's link is the job's log).
+    async fn set_deployment_state(
+        &self,
+        deployment: &Deployment,
+        state: DeploymentState,
+        _url: Option<&str>,
+    ) -> ForgeResult<()> {
+        let Some(status) = status_for(state) else {
+            return Ok(());
+        };
+        let what = format!(
+            "setting deployment {} of {} to {state}",
+            deployment.id, self.project
+        );
+        let call = self.call(&what, DEVELOPER, Idempotent);
+        let path = self.project_path(&format!("/deployments/{}", deployment.id));
+        self.http
+            .send(call, Method::Put, &path, Some(&json!({ "status": status })))
+            .await?;
+        Ok(())
+    }
+
+    /// `GET /projects/:id/freeze_periods`, every page.
+    async fn freeze_periods(&self) -> ForgeResult<Vec<FreezePeriod>> {
+        let what = format!("listing the deploy freeze periods of {}", self.project);
+        let call = self.call(&what, MAINTAINER, Idempotent);
+        let path = self.project_path(&format!("/freeze_periods?per_page={PER_PAGE}"));
+        let items: Vec<GlFreeze> = self.http.all(call, &path).await?;
+        Ok(items.into_iter().map(FreezePeriod::from).collect())
+    }
+
+    /// `POST /projects/:id/pipeline` at `git_ref` with `inputs` as variables (`workflow` is
+    /// GitHub's; GitLab runs the project's `.gitlab-ci.yml`). Never repeated after a 5xx or a
+    /// time-out, which may have started the pipeline.
+    async fn start_pipeline(
+        &self,
+        _workflow: &str,
+        git_ref: &str,
+        inputs: &[(String, String)],
+    ) -> ForgeResult<()> {
+        let what = format!("starting a pipeline at {git_ref} in {}", self.project);
+        let call = self.call(&what, DEVELOPER, Create);
+        let variables: Vec<_> = inputs
+            .iter()
+            .map(|(k, v)| json!({ "key": k, "value": v, "variable_type": "env_var" }))
+            .collect();
+        let body = json!({ "ref": git_ref, "variables": variables });
+        let path = self.project_path("/pipeline");
+        let answer = self
+            .http
+            .send(call, Method::Post, &path, Some(&body))
+            .await?;
+        let id = serde_json::from_str::<serde_json::Value>(&answer.body)
+            .ok()
+            .and_then(|v| v.get("id").and_then(serde_json::Value::as_u64));
+        tracing::info!(?id, git_ref, "pipeline started");
+        Ok(())
+    }
+}
