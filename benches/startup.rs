@@ -14,7 +14,10 @@ fn main() {
         env!("CARGO_BIN_EXE_shipgate-issue"),
     ];
     let dir = std::env::temp_dir();
-    println!("start-up, median of 50 runs (pinned to one core: {})", pinned());
+    println!(
+        "start-up, median of 50 runs (pinned to one core: {})",
+        pinned()
+    );
     for binary in binaries {
         let path = Path::new(binary);
         let startup = median(50, || time(path, &dir, &["--version"], 0));
