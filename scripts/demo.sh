@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Install the shipgate binaries, make a small sample repository with a bare remote,
-# and show what shipgate-version would release from it (--dry-run), then release it for real.
+# show what shipgate-version would release from it (--dry-run), release it for real, check its
+# migrations, and track it in a deployment issue on the local forge.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -34,3 +35,13 @@ echo "==> shipgate-version (commit, tag, push)"
 echo
 git --no-pager log --oneline --decorate -3
 git --no-pager diff HEAD~1 --stat
+
+echo
+echo "==> shipgate-schema (no migration in this release)"
+"$bin/shipgate-schema"
+echo
+echo "==> shipgate-issue open, then record a stage deployment (local forge: .shipgate/forge)"
+"$bin/shipgate-issue" --forge local open
+"$bin/shipgate-issue" --forge local record --env stage --status success
+echo
+sed -n '/## Environments/,/## Commands/p' .shipgate/forge/issues/1/body.md
