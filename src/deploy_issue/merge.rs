@@ -69,6 +69,8 @@ pub fn apply_record(issue: &mut DeployIssue, record: &EnvRecord) -> bool {
         when: Some(record.when.clone()),
         by: Some(record.by.clone()),
         link: record.link.clone(),
+        deployment: record.deployment,
+        ci_run: record.ci_run.clone(),
     };
     match issue
         .rows

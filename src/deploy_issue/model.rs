@@ -112,6 +112,13 @@ pub struct EnvRow {
     /// Logs or run address.
     #[serde(default)]
     pub link: Option<String>,
+    /// The forge's deployment of the latest state, so a re-run of the same CI run finds it
+    /// (GitLab keeps no CI run on deployments it did not make itself).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub deployment: Option<u64>,
+    /// The CI run of the latest state.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ci_run: Option<String>,
 }
 
 /// One line of the history: who did what, when.
@@ -143,6 +150,10 @@ pub struct EnvRecord {
     pub by: String,
     /// Logs or run address; with the fields above it identifies the record.
     pub link: Option<String>,
+    /// The forge's deployment it was recorded on (not part of the identity).
+    pub deployment: Option<u64>,
+    /// The CI run that recorded it (not part of the identity).
+    pub ci_run: Option<String>,
 }
 
 impl EnvRecord {
@@ -224,6 +235,8 @@ mod tests {
             when: "2026-03-02T10:00:00Z".into(),
             by: "alice".into(),
             link: Some("https://ci/run/7".into()),
+            deployment: None,
+            ci_run: None,
         };
         assert_eq!(record.key(), "stage success v1.4.0 https://ci/run/7");
     }

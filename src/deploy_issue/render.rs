@@ -187,6 +187,8 @@ fn last_resort(issue: &DeployIssue, fixed: &Fixed, cut_line: &str) -> String {
             when: clip(&r.when),
             by: clip(&r.by),
             link: clip(&r.link),
+            deployment: r.deployment,
+            ci_run: clip(&r.ci_run),
         })
         .collect();
     let notice = "\n\n… body cut: it does not fit in GitHub's 65,536 characters\n\n";

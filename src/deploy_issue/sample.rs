@@ -39,6 +39,8 @@ pub(crate) fn record(env: &str, state: DeploymentState, when: &str, run: u32) ->
         when: when.into(),
         by: "alice".into(),
         link: Some(format!("https://github.com/acme/shop/actions/runs/{run}")),
+        deployment: None,
+        ci_run: None,
     }
 }
 

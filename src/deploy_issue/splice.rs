@@ -212,6 +212,8 @@ mod tests {
                 when: format!("2026-04-01T{:02}:{:02}:00Z", run / 60, run % 60),
                 by: "alice".into(),
                 link: Some(format!("{long_link}/{run}")),
+                deployment: None,
+                ci_run: None,
             };
             if let Some(next) = record_in_body(&body, &envs(), &record).unwrap() {
                 body = next;

@@ -1,7 +1,7 @@
 //! `shipgate-issue record`: one environment's deployment state, on the forge and in the issue.
 use semver::Version;
 
-use crate::deploy_issue::{EnvRecord, record_in_body};
+use crate::deploy_issue::{EnvRecord, parse, record_in_body};
 use crate::forge::{Deployment, DeploymentState, Forge, ForgeError, NewDeployment};
 
 use super::IssueError;
@@ -59,7 +59,7 @@ pub async fn record<F: Forge>(forge: &F, request: &RecordRequest) -> Result<Reco
             login: login.clone(),
         })?;
 
-    let deployment = deployment_for(forge, request).await?;
+    let deployment = deployment_for(forge, request, &issue.body).await?;
     if deployment.state != Some(request.state) {
         forge
             .set_deployment_state(&deployment, request.state, request.url.as_deref())
@@ -73,6 +73,8 @@ pub async fn record<F: Forge>(forge: &F, request: &RecordRequest) -> Result<Reco
         when: request.when.clone(),
         by: request.actor.clone(),
         link: request.url.clone(),
+        deployment: Some(deployment.id),
+        ci_run: Some(request.ci_run.clone()),
     };
     let done = |issue: crate::forge::Issue, updated| Recorded {
         number: issue.number,
@@ -127,6 +129,8 @@ async fn forge_records<F: Forge>(
                 when: d.state_at.unwrap_or(d.created_at),
                 by: d.state_by.unwrap_or(d.creator),
                 link: d.state_url,
+                deployment: Some(d.id),
+                ci_run: d.ci_run,
                 environment: d.environment,
             })
         })
@@ -135,19 +139,33 @@ async fn forge_records<F: Forge>(
     Ok(records)
 }
 
-/// This run's deployment of the release to the environment: found by CI run, else created (and
-/// looked up again if the create's answer was lost).
+/// This run's deployment of the release to the environment: found by CI run (on the forge, or
+/// in the issue's row for the environment when the forge keeps no CI run, as GitLab for
+/// deployments it did not make), else created (and looked up again if the answer was lost).
 async fn deployment_for<F: Forge>(
     forge: &F,
     request: &RecordRequest,
+    body: &str,
 ) -> Result<Deployment, IssueError> {
+    let noted = parse(body)
+        .rows
+        .into_iter()
+        .find(|row| {
+            row.environment == request.environment
+                && row.ci_run.as_deref() == Some(request.ci_run.as_str())
+        })
+        .and_then(|row| row.deployment);
     let find = || async {
         Ok::<_, ForgeError>(
             forge
                 .deployments(&request.environment)
                 .await?
                 .into_iter()
-                .find(|d| d.git_ref == request.tag && d.ci_run.as_deref() == Some(&request.ci_run)),
+                .find(|d| {
+                    d.git_ref == request.tag
+                        && (d.ci_run.as_deref() == Some(request.ci_run.as_str())
+                            || (d.ci_run.is_none() && Some(d.id) == noted))
+                }),
         )
     };
     if let Some(found) = find().await? {

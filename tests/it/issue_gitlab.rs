@@ -87,3 +87,33 @@ fn gitlab_ci_opens_once_and_records_a_deployment() {
         .success()
         .stdout(contains("deployment issue #1 for v0.1.0"));
 }
+
+#[test]
+fn gitlab_rerun_of_record_in_the_same_pipeline_makes_no_second_deployment() {
+    let fake = FakeGitlab::start(TOKEN, "project_42_bot_shipgate");
+    let repo = released();
+    in_gitlab_ci(&repo, &fake, "555")
+        .arg("open")
+        .assert()
+        .success();
+    for status in ["in-progress", "in-progress", "success", "success"] {
+        in_gitlab_ci(&repo, &fake, "555")
+            .args(["record", "--env", "stage", "--status", status])
+            .assert()
+            .success();
+    }
+    let deployments = fake.deployments();
+    assert_eq!(
+        deployments.len(),
+        1,
+        "one deployment for one pipeline: {deployments:#?}"
+    );
+    assert_eq!(deployments[0]["status"], "success");
+
+    // Another pipeline deploying the same release again is a deployment of its own.
+    in_gitlab_ci(&repo, &fake, "556")
+        .args(["record", "--env", "stage", "--status", "success"])
+        .assert()
+        .success();
+    assert_eq!(fake.deployments().len(), 2);
+}
