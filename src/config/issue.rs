@@ -19,17 +19,9 @@ pub struct IssueConfig {
 impl Default for IssueConfig {
     fn default() -> Self {
         Self {
-            checklist: [
-                "Backups verified",
-                "Stage deployed",
-                "Stage verified",
-                "Production window confirmed",
-                "Production deployed",
-                "Production verified",
-                "Users notified",
-            ]
-            .map(str::to_owned)
-            .to_vec(),
+            checklist: crate::deploy_issue::DEFAULT_CHECKLIST
+                .map(str::to_owned)
+                .to_vec(),
             labels: vec!["deployment".to_owned()],
             close_superseded: true,
         }

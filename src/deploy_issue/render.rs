@@ -82,31 +82,8 @@ pub fn render(issue: &DeployIssue) -> String {
     }
 
     // 3. The oldest entries of the state block as well.
-    let base = fixed_len + notes_len;
-    let total = issue.history.len();
-    let state_for = |dropped: usize| {
-        state::encode(&State {
-            rows: issue.rows.clone(),
-            history: issue.history[dropped..].to_vec(),
-            omitted: issue.history_omitted + dropped,
-        })
-    };
-    // Dropping an entry always shortens the block, so the first that fits is found by halving.
-    let fits = |dropped: usize| {
-        let hidden = history_text(&[], issue.history_omitted + total);
-        base + chars(&hidden) + chars(&state_for(dropped)) <= MAX_BODY_CHARS
-    };
-    let dropped = (0..=total)
-        .collect::<Vec<_>>()
-        .partition_point(|&d| !fits(d));
-    if dropped <= total {
-        let state = state_for(dropped);
-        let budget = MAX_BODY_CHARS.saturating_sub(base + chars(&state));
-        if let Some(history) =
-            fit_history(&lines[dropped..], issue.history_omitted + dropped, budget)
-        {
-            return fixed.assemble(&cut_line, &history, &state);
-        }
+    if let Some((state, history)) = fit_state_and_history(issue, &lines, fixed_len + notes_len) {
+        return fixed.assemble(&cut_line, &history, &state);
     }
 
     // 4. Only inputs far beyond any real release get here (thousands of checklist items or
@@ -137,8 +114,41 @@ fn cut_notes(notes: &[String], cut_line: &str, budget: usize) -> Option<String> 
     Some(format!("{text}\n\n{cut_line}"))
 }
 
+/// The state block and history section that fit beside `used` characters: the state block keeps
+/// the newest entries it can, and the section shows the newest of those that still fit; `None`
+/// when not even an empty history fits. `lines` are the rendered history lines, oldest first.
+pub(super) fn fit_state_and_history(
+    issue: &DeployIssue,
+    lines: &[String],
+    used: usize,
+) -> Option<(String, String)> {
+    let total = issue.history.len();
+    let state_for = |dropped: usize| {
+        state::encode(&State {
+            rows: issue.rows.clone(),
+            history: issue.history[dropped..].to_vec(),
+            omitted: issue.history_omitted + dropped,
+        })
+    };
+    // Dropping an entry always shortens the block, so the first count that fits is found by halving.
+    let fits = |dropped: usize| {
+        let hidden = history_text(&[], issue.history_omitted + total);
+        used + chars(&hidden) + chars(&state_for(dropped)) <= MAX_BODY_CHARS
+    };
+    let dropped = (0..=total)
+        .collect::<Vec<_>>()
+        .partition_point(|&d| !fits(d));
+    if dropped > total {
+        return None;
+    }
+    let state = state_for(dropped);
+    let budget = MAX_BODY_CHARS.saturating_sub(used + chars(&state));
+    let history = fit_history(&lines[dropped..], issue.history_omitted + dropped, budget)?;
+    Some((state, history))
+}
+
 /// The newest history lines that fit in `budget` characters, with the line counting the rest.
-pub(super) fn fit_history(lines: &[String], omitted: usize, budget: usize) -> Option<String> {
+fn fit_history(lines: &[String], omitted: usize, budget: usize) -> Option<String> {
     let total = lines.len();
     let len_for = |shown: usize, lines_len: usize| {
         let hidden = omitted + total - shown;

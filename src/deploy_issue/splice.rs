@@ -6,9 +6,8 @@ use super::marker::parse_marker;
 use super::merge::apply_record;
 use super::model::{DeployIssue, EnvRecord, HistoryEntry, Release};
 use super::parse::parse;
-use super::render::{MAX_BODY_CHARS, fit_history};
-use super::sections::{self, history_line, history_text};
-use super::state::{self, State};
+use super::render::fit_state_and_history;
+use super::sections::{self, history_line};
 
 const TABLE_START: &str = "\n## Environments\n\n";
 const TABLE_END: &str = "\n\n## Commands";
@@ -79,36 +78,15 @@ fn splice(
     );
     let head_len = head.chars().count() + 3;
     let lines: Vec<String> = issue.history.iter().map(history_line).collect();
-    let total = lines.len();
-    // Keep the newest entries in the state block that fit beside the head (as `render` does);
-    // dropping an entry always shortens the block, so the first count that fits is found by halving.
-    let state_for = |dropped: usize| {
-        state::encode(&State {
-            rows: issue.rows.clone(),
-            history: issue.history[dropped..].to_vec(),
-            omitted: issue.history_omitted + dropped,
-        })
-    };
-    let fits = |dropped: usize| {
-        let hidden = history_text(&[], issue.history_omitted + total);
-        head_len + hidden.chars().count() + state_for(dropped).chars().count() <= MAX_BODY_CHARS
-    };
-    let dropped = (0..=total)
-        .collect::<Vec<_>>()
-        .partition_point(|&d| !fits(d));
-    if dropped > total {
-        return Err(DeployIssueError::BodyTooLong);
-    }
-    let state = state_for(dropped);
-    let budget = MAX_BODY_CHARS.saturating_sub(head_len + state.chars().count());
-    let history = fit_history(&lines[dropped..], issue.history_omitted + dropped, budget)
-        .ok_or(DeployIssueError::BodyTooLong)?;
+    let (state, history) =
+        fit_state_and_history(&issue, &lines, head_len).ok_or(DeployIssueError::BodyTooLong)?;
     Ok(Some(format!("{head}{history}\n\n{state}\n")))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::deploy_issue::MAX_BODY_CHARS;
     use crate::deploy_issue::{render, sample};
     use crate::forge::DeploymentState;
 
