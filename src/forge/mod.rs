@@ -2,6 +2,7 @@
 //!
 //! Every implementation retries transient failures itself (see [`retry`]) and never repeats a
 //! create blindly: callers look objects up by their marker before creating them.
+mod answer;
 mod error;
 pub mod github;
 pub mod gitlab;

@@ -1,5 +1,6 @@
 //! Requests to the GitHub API through octocrab's raw calls, under our retry policy: statuses,
 //! `Retry-After` and `Link` headers are read here, which octocrab's typed calls do not expose.
+use crate::forge::answer::{self, Answer, cut};
 use octocrab::Octocrab;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
@@ -7,23 +8,12 @@ use serde::de::DeserializeOwned;
 use crate::forge::retry::{Attempt, CallKind, RetryPolicy, Verdict, classify};
 use crate::forge::{ForgeError, ForgeResult};
 
-/// Longest response body quoted in an error.
-const BODY_LIMIT: usize = 1000;
-
 /// The HTTP methods shipgate uses.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(super) enum Method {
     Get,
     Post,
     Patch,
-}
-
-/// A successful answer.
-pub(super) struct Answer {
-    /// The body, as text.
-    pub body: String,
-    /// The `rel="next"` page, as a path and query on the API host.
-    pub next: Option<String>,
 }
 
 /// What a call is for, for its error messages.
@@ -214,19 +204,7 @@ pub(super) fn refused(call: Call<'_>, status: u16, body: &str) -> ForgeError {
 }
 
 fn parse<T: DeserializeOwned>(call: Call<'_>, body: &str) -> ForgeResult<T> {
-    serde_json::from_str(body).map_err(|error| ForgeError::Unexpected {
-        what: call.what.to_owned(),
-        status: 200,
-        body: format!("{error} in {}", cut(body)),
-    })
-}
-
-/// At most [`BODY_LIMIT`] characters.
-fn cut(body: &str) -> String {
-    match body.char_indices().nth(BODY_LIMIT) {
-        Some((at, _)) => format!("{}…", &body[..at]),
-        None => body.to_owned(),
-    }
+    answer::parse(call.what, body)
 }
 
 /// The `rel="next"` target of a `Link` header.
@@ -274,10 +252,5 @@ mod tests {
         assert_eq!(encode("prod env/1"), "prod%20env%2F1");
         assert_eq!(encode("github-actions[bot]"), "github-actions%5Bbot%5D");
         assert_eq!(encode("deploy.yml"), "deploy.yml");
-    }
-
-    #[test]
-    fn long_bodies_are_cut() {
-        assert_eq!(cut(&"é".repeat(1500)).chars().count(), BODY_LIMIT + 1);
     }
 }

@@ -1,6 +1,7 @@
 //! Requests to the GitLab REST API through the gitlab crate's [`AsyncClient::rest_async`], under
 //! our retry policy. The crate adds the token and the `/api/v4/` base; we see the whole response
 //! (status, `Retry-After`, `X-Next-Page`, `Link`), which its typed endpoints and `api::raw` hide.
+use crate::forge::answer::{self, Answer, cut};
 use ::gitlab::api::{AsyncClient, RestClient};
 use ::gitlab::{AsyncGitlab, GitlabBuilder};
 use secrecy::{ExposeSecret, SecretString};
@@ -11,23 +12,12 @@ use tokio::sync::OnceCell;
 use crate::forge::retry::{Attempt, CallKind, RetryPolicy, Verdict, classify};
 use crate::forge::{ForgeError, ForgeResult};
 
-/// Longest response body quoted in an error.
-const BODY_LIMIT: usize = 1000;
-
 /// The HTTP methods shipgate uses.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(super) enum Method {
     Get,
     Post,
     Put,
-}
-
-/// A successful answer.
-pub(super) struct Answer {
-    /// The body, as text.
-    pub body: String,
-    /// The next page, as a path and query relative to `/api/v4/`.
-    pub next: Option<String>,
 }
 
 /// What a call is for, for its error messages.
@@ -367,20 +357,8 @@ pub(super) fn refused(call: Call<'_>, status: u16, body: &str) -> ForgeError {
     }
 }
 
-pub(super) fn parse<T: DeserializeOwned>(call: Call<'_>, body: &str) -> ForgeResult<T> {
-    serde_json::from_str(body).map_err(|error| ForgeError::Unexpected {
-        what: call.what.to_owned(),
-        status: 200,
-        body: format!("{error} in {}", cut(body)),
-    })
-}
-
-/// At most [`BODY_LIMIT`] characters.
-fn cut(body: &str) -> String {
-    match body.char_indices().nth(BODY_LIMIT) {
-        Some((at, _)) => format!("{}…", &body[..at]),
-        None => body.to_owned(),
-    }
+fn parse<T: DeserializeOwned>(call: Call<'_>, body: &str) -> ForgeResult<T> {
+    answer::parse(call.what, body)
 }
 
 /// The `rel="next"` target of a `Link` header.
@@ -465,6 +443,5 @@ mod tests {
         );
         assert_eq!(message("oops"), "oops");
         assert_eq!(encode("acme/shop"), "acme%2Fshop");
-        assert_eq!(cut(&"é".repeat(1500)).chars().count(), BODY_LIMIT + 1);
     }
 }
