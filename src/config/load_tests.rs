@@ -178,6 +178,25 @@ fn bad_access_level() {
 }
 
 #[test]
+fn bad_promote_values_name_the_fix() {
+    assert_eq!(
+        err("promote:\n  prefix: \"\"\n"),
+        "shipgate.yml:2:11: `promote.prefix`: invalid command prefix ``; use 1 to 8 characters \
+         without spaces, such as `/` or `!`"
+    );
+    assert_eq!(
+        err("promote:\n  dispatch: .github/workflows/deploy.yml\n"),
+        "shipgate.yml:2:13: `promote.dispatch`: `.github/workflows/deploy.yml` is a path; name \
+         the workflow file in .github/workflows only, such as `deploy.yml`"
+    );
+    assert_eq!(
+        err("promote:\n  teams: [acme/release, ops]\n"),
+        "shipgate.yml:2:25: `promote.teams[1]`: invalid team `ops`; write `org/team-slug` \
+         (GitHub) or a group path such as `acme/release-managers` (GitLab)"
+    );
+}
+
+#[test]
 fn bad_environments_still_get_a_line() {
     assert_eq!(
         err("# deployment targets\nenvironments: []\n"),

@@ -1,9 +1,10 @@
-//! The `promote:` section of `shipgate.yml`: who may run `/promote`.
+//! The `promote:` section of `shipgate.yml`: who may run `/promote`, and what acceptance does.
 use std::fmt;
 
 use serde::de::{self, Visitor};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
+use super::clock::Minutes;
 use super::null_as_default;
 
 /// The lowest GitHub repository role allowed to promote.
@@ -100,7 +101,7 @@ pub struct GitLabPromote {
 }
 
 /// The `promote:` section.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct PromoteConfig {
     /// Rules on GitHub.
@@ -111,4 +112,31 @@ pub struct PromoteConfig {
     pub gitlab: GitLabPromote,
     /// Optional allow-list of logins that may promote; empty means no allow-list.
     pub users: Vec<String>,
+    /// Optional teams whose members may promote (GitHub `org/team-slug`, GitLab group path);
+    /// with `users`, a commenter must be in one or the other.
+    pub teams: Vec<String>,
+    /// What starts a command: `/` reads `/promote production`.
+    pub prefix: String,
+    /// GitHub: the workflow file dispatched at the release tag on acceptance (`deploy.yml`);
+    /// empty: only set outputs for a following job.
+    pub dispatch: String,
+    /// A deployment in progress for longer than this no longer blocks others (a job that died).
+    pub lock_timeout: Minutes,
+    /// Commands older than this are refused (asked again), e.g. after a poller was down.
+    pub max_comment_age: Minutes,
+}
+
+impl Default for PromoteConfig {
+    fn default() -> Self {
+        Self {
+            github: GitHubPromote::default(),
+            gitlab: GitLabPromote::default(),
+            users: Vec::new(),
+            teams: Vec::new(),
+            prefix: "/".to_owned(),
+            dispatch: String::new(),
+            lock_timeout: Minutes(120),
+            max_comment_age: Minutes(24 * 60),
+        }
+    }
 }

@@ -22,7 +22,47 @@ impl Violation {
 
 /// The first problem in `config`, in document order of the sections.
 pub(crate) fn validate(config: &Config) -> Option<Violation> {
-    environments(&config.environments).or_else(|| windows(config))
+    environments(&config.environments)
+        .or_else(|| promote(config))
+        .or_else(|| windows(config))
+}
+
+fn promote(config: &Config) -> Option<Violation> {
+    let promote = &config.promote;
+    let prefix = &promote.prefix;
+    if prefix.is_empty() || prefix.chars().count() > 8 || prefix.chars().any(char::is_whitespace)
+    {
+        return Some(Violation::new(
+            vec![Step::Key("promote"), Step::Key("prefix")],
+            format!(
+                "invalid command prefix `{prefix}`; use 1 to 8 characters without spaces, \
+                 such as `/` or `!`"
+            ),
+        ));
+    }
+    let dispatch = &promote.dispatch;
+    if dispatch.contains(['/', '\\']) {
+        return Some(Violation::new(
+            vec![Step::Key("promote"), Step::Key("dispatch")],
+            format!(
+                "`{dispatch}` is a path; name the workflow file in .github/workflows only, \
+                 such as `deploy.yml`"
+            ),
+        ));
+    }
+    for (i, team) in promote.teams.iter().enumerate() {
+        let parts: Vec<&str> = team.split('/').collect();
+        if parts.len() < 2 || parts.iter().any(|p| p.is_empty() || p.contains(' ')) {
+            return Some(Violation::new(
+                vec![Step::Key("promote"), Step::Key("teams"), Step::Index(i)],
+                format!(
+                    "invalid team `{team}`; write `org/team-slug` (GitHub) or a group path \
+                     such as `acme/release-managers` (GitLab)"
+                ),
+            ));
+        }
+    }
+    None
 }
 
 fn environments(names: &[String]) -> Option<Violation> {
