@@ -46,6 +46,15 @@ pub enum ForgeError {
     /// The configuration of the forge is incomplete (no repository, no token, bad URL).
     #[error("{0}")]
     Setup(String),
+    /// A value given to a call is not in the shape the forge takes (e.g. a team not written
+    /// `org/team-slug`); nothing was sent.
+    #[error("`{value}` is not {expected}")]
+    Invalid {
+        /// The value as given.
+        value: String,
+        /// What was expected and how to write it.
+        expected: String,
+    },
     /// A local-forge file could not be read or written.
     #[error("{path}: {cause}")]
     Local {
@@ -57,8 +66,8 @@ pub enum ForgeError {
 }
 
 impl ForgeError {
-    /// Whether the failure came from outside (exit 3) rather than from setup (exit 2).
+    /// Whether the failure came from outside (exit 3) rather than from setup or usage (exit 2).
     pub fn is_external(&self) -> bool {
-        !matches!(self, Self::Setup(_))
+        !matches!(self, Self::Setup(_) | Self::Invalid { .. })
     }
 }

@@ -4,13 +4,16 @@
 //! Layout under the root (default `.shipgate/forge/`):
 //! `issues/<n>/issue.json` and `issues/<n>/body.md`; `issues/<n>/comments/<id>.json` and
 //! `<id>.md`; `deployments.json`; `permissions.json` (login → permission; the acting user is
-//! admin unless listed); `pipelines.jsonl`, one line per pipeline started.
+//! admin unless listed); `teams.json` (`org/team` → logins); `tags.json` (tag → commit: the local
+//! forge reads no git repository); `pipelines.jsonl`, one line per pipeline started.
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 
+use super::team::group_path;
 use super::{
     Comment, Deployment, DeploymentState, Forge, ForgeError, ForgeKind, ForgeResult, FreezePeriod,
     Issue, IssueState, NewDeployment, NewIssue, Permission, Reaction,
@@ -341,13 +344,25 @@ impl Forge for LocalForge {
     }
 
     async fn permission(&self, login: &str) -> ForgeResult<Permission> {
-        let listed: Option<std::collections::BTreeMap<String, Permission>> =
+        let listed: Option<BTreeMap<String, Permission>> =
             Self::read_json(&self.root.join("permissions.json"))?;
         Ok(match listed.and_then(|m| m.get(login).copied()) {
             Some(permission) => permission,
             None if login == self.login => Permission::Admin,
             None => Permission::None,
         })
+    }
+
+    /// `teams.json` lists each team's logins (compared without case); no file, or a team not
+    /// listed, is `false`.
+    async fn team_member(&self, team: &str, login: &str) -> ForgeResult<bool> {
+        group_path(team)?;
+        let teams: Option<BTreeMap<String, Vec<String>>> =
+            Self::read_json(&self.root.join("teams.json"))?;
+        Ok(teams
+            .as_ref()
+            .and_then(|t| t.get(team))
+            .is_some_and(|members| members.iter().any(|m| m.eq_ignore_ascii_case(login))))
     }
 
     async fn deployments(&self, environment: &str) -> ForgeResult<Vec<Deployment>> {
@@ -366,6 +381,12 @@ impl Forge for LocalForge {
             .rev()
             .filter(|d| d.git_ref == git_ref)
             .collect())
+    }
+
+    /// `tags.json` maps each tag to its commit; no file, or a tag not listed, is `None`.
+    async fn tag_commit(&self, tag: &str) -> ForgeResult<Option<String>> {
+        let tags: Option<BTreeMap<String, String>> = Self::read_json(&self.root.join("tags.json"))?;
+        Ok(tags.and_then(|mut t| t.remove(tag)))
     }
 
     async fn create_deployment(&self, new: &NewDeployment) -> ForgeResult<Deployment> {
@@ -545,6 +566,40 @@ mod tests {
             .unwrap();
             assert_eq!(forge.permission("bob").await.unwrap(), Permission::Maintain);
             assert_eq!(forge.permission("ada").await.unwrap(), Permission::Write);
+        });
+    }
+
+    #[test]
+    fn teams_and_tags_come_from_their_files() {
+        let (dir, forge) = forge();
+        block(async {
+            assert!(!forge.team_member("acme/release", "ada").await.unwrap());
+            assert_eq!(forge.tag_commit("v1.2.0").await.unwrap(), None);
+            std::fs::create_dir_all(dir.path().join("forge")).unwrap();
+            std::fs::write(
+                dir.path().join("forge/teams.json"),
+                r#"{"acme/release": ["Ada", "bob"], "acme/ops/oncall": ["cy"]}"#,
+            )
+            .unwrap();
+            std::fs::write(
+                dir.path().join("forge/tags.json"),
+                r#"{"v1.2.0": "4f0c2a1e", "v1.1.0": "77aa01bc"}"#,
+            )
+            .unwrap();
+            assert!(forge.team_member("acme/release", "ada").await.unwrap());
+            assert!(forge.team_member("acme/ops/oncall", "cy").await.unwrap());
+            assert!(!forge.team_member("acme/release", "cy").await.unwrap());
+            assert!(!forge.team_member("acme/other", "ada").await.unwrap());
+            let err = forge.team_member("release", "ada").await.unwrap_err();
+            assert!(matches!(err, ForgeError::Invalid { .. }), "{err}");
+            assert_eq!(
+                forge.tag_commit("v1.2.0").await.unwrap().as_deref(),
+                Some("4f0c2a1e")
+            );
+            assert_eq!(forge.tag_commit("v9.9.9").await.unwrap(), None);
+            std::fs::write(dir.path().join("forge/tags.json"), "[1]").unwrap();
+            let err = forge.tag_commit("v1.2.0").await.unwrap_err();
+            assert!(err.to_string().contains("tags.json"), "{err}");
         });
     }
 

@@ -9,6 +9,7 @@ pub mod gitlab;
 pub mod local;
 pub mod model;
 pub mod retry;
+mod team;
 
 pub use error::ForgeError;
 pub use model::*;
@@ -53,10 +54,14 @@ pub trait Forge {
     ) -> ForgeResult<Vec<Reaction>>;
     /// What `login` may do in the repository.
     async fn permission(&self, login: &str) -> ForgeResult<Permission>;
+    /// Whether `login` is an active member of `team` (`org/team-slug`; members of child teams count).
+    async fn team_member(&self, team: &str, login: &str) -> ForgeResult<bool>;
     /// Deployments of `environment`, newest first (every page).
     async fn deployments(&self, environment: &str) -> ForgeResult<Vec<Deployment>>;
     /// Deployments of the release tagged `git_ref`, in every environment, newest first.
     async fn release_deployments(&self, git_ref: &str) -> ForgeResult<Vec<Deployment>>;
+    /// The commit a release tag points at (annotated tags peeled); `None` when there is no such tag.
+    async fn tag_commit(&self, tag: &str) -> ForgeResult<Option<String>>;
     /// Record a deployment.
     async fn create_deployment(&self, new: &NewDeployment) -> ForgeResult<Deployment>;
     /// Record a deployment's state; `url` links to the logs or the environment.

@@ -1,6 +1,10 @@
 //! A stateful fake of the GitHub REST API for one repository (`acme/shop`): issues, comments,
 //! reactions, collaborator permissions, `GET /user`, deployments and their statuses, workflow
-//! dispatch. It records every request and injects faults by method and path.
+//! dispatch; tags and tag objects ([`git`]) and organization team memberships ([`teams`]). It
+//! records every request and injects faults by method and path.
+mod git;
+mod teams;
+
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -69,6 +73,8 @@ struct Db {
     deployments: Vec<Value>,
     statuses: Vec<(u64, Value)>,
     dispatches: Vec<(String, Value)>,
+    git: git::Store,
+    teams: teams::Store,
 }
 
 impl Db {
@@ -144,6 +150,8 @@ impl FakeGithub {
                 &format!("{repo}/actions/workflows/{{workflow}}/dispatches"),
                 post(dispatch),
             )
+            .merge(git::routes())
+            .merge(teams::routes())
             .layer(middleware::from_fn_with_state(db.clone(), gate))
             .with_state(db.clone());
         Self {

@@ -1,8 +1,12 @@
 //! A stateful fake of the GitLab REST API (`/api/v4`) for one project (`acme/shop`, id 42):
 //! `GET /user`, users by username, issues, notes, award emoji on notes, members (inherited
 //! included), deployments, freeze periods and pipeline creation, paged with `page`/`per_page` and
-//! `X-Next-Page`/`X-Total-Pages`/`Link`. It checks the token (`PRIVATE-TOKEN` or `Authorization:
-//! Bearer`), records every request and injects faults by method and path.
+//! `X-Next-Page`/`X-Total-Pages`/`Link`; repository tags ([`tags`]) and group members
+//! ([`groups`]). It checks the token (`PRIVATE-TOKEN` or `Authorization: Bearer`), records every
+//! request and injects faults by method and path.
+mod groups;
+mod tags;
+
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -73,6 +77,8 @@ struct Db {
     deployments: Vec<Value>,
     freezes: Vec<Value>,
     pipelines: Vec<Value>,
+    tags: tags::Store,
+    groups: groups::Store,
 }
 
 impl Db {
@@ -160,6 +166,8 @@ impl FakeGitlab {
             .route(&format!("{p}/deployments/{{id}}"), put(deployment_put))
             .route(&format!("{p}/freeze_periods"), get(freezes_list))
             .route(&format!("{p}/pipeline"), post(pipeline_create))
+            .merge(tags::routes())
+            .merge(groups::routes())
             .fallback(|| async { message(404, "404 Not Found") })
             .layer(middleware::from_fn_with_state(db.clone(), gate))
             .with_state(db.clone());

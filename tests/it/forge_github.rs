@@ -502,3 +502,167 @@ async fn refusals_name_what_the_token_needs_and_never_the_token() {
         GithubForge::new(&fake.url(), "no-slash", SecretString::from(TOKEN), None).unwrap_err();
     assert!(matches!(err, ForgeError::Setup(_)) && !err.is_external());
 }
+
+#[tokio::test]
+async fn tags_are_peeled_to_their_commit() {
+    let fake = FakeGithub::start(TOKEN, None);
+    let gh = forge(&fake);
+    let annotated = fake.add_tag("v1.2.0", "c0ffee0012");
+    fake.add_lightweight_tag("v1.1.0", "be11a00011");
+    fake.add_lightweight_tag("release/1.0", "5e1ea5e010");
+    let nested = fake.add_nested_tag("v1.0.0", "0a0b0c0d10", 3);
+    take(&fake);
+
+    let refs = "GET /repos/acme/shop/git/ref/tags";
+    assert_eq!(
+        gh.tag_commit("v1.2.0").await.unwrap().as_deref(),
+        Some("c0ffee0012")
+    );
+    assert_eq!(
+        take(&fake),
+        [
+            format!("{refs}/v1.2.0"),
+            format!("GET /repos/acme/shop/git/tags/{annotated}"),
+        ],
+        "the ref, then the annotated tag object"
+    );
+    assert_eq!(
+        gh.tag_commit("v1.1.0").await.unwrap().as_deref(),
+        Some("be11a00011")
+    );
+    assert_eq!(
+        take(&fake),
+        [format!("{refs}/v1.1.0")],
+        "lightweight: one read"
+    );
+    assert_eq!(
+        gh.tag_commit("release/1.0").await.unwrap().as_deref(),
+        Some("5e1ea5e010")
+    );
+    assert_eq!(take(&fake), [format!("{refs}/release/1.0")]);
+    assert_eq!(
+        gh.tag_commit("v1.0.0").await.unwrap().as_deref(),
+        Some("0a0b0c0d10")
+    );
+    let seen = take(&fake);
+    assert_eq!(seen.len(), 1 + 3, "a tag of a tag of a tag: {seen:?}");
+    assert_eq!(
+        seen[3],
+        format!("GET /repos/acme/shop/git/tags/{}", nested[2])
+    );
+
+    assert_eq!(gh.tag_commit("v9.9.9").await.unwrap(), None);
+    assert_eq!(take(&fake), [format!("{refs}/v9.9.9")]);
+
+    fake.fail("GET", "/git/ref/tags/v1.2.0", Fault::ServerError, 1);
+    fake.fail("GET", "/git/tags/", Fault::ServerError, 1);
+    assert_eq!(
+        gh.tag_commit("v1.2.0").await.unwrap().as_deref(),
+        Some("c0ffee0012")
+    );
+    assert_eq!(take(&fake).len(), 4, "each 500 retried once");
+
+    fake.fail(
+        "GET",
+        "/git/ref/",
+        Fault::Status(409, "Git Repository is empty."),
+        1,
+    );
+    assert_eq!(
+        gh.tag_commit("v1.2.0").await.unwrap(),
+        None,
+        "an empty repository"
+    );
+    fake.fail(
+        "GET",
+        "/git/ref/",
+        Fault::Status(403, "Resource not accessible by integration"),
+        1,
+    );
+    let err = gh.tag_commit("v1.2.0").await.unwrap_err();
+    assert!(
+        matches!(err, ForgeError::Unauthorized { status: 403, .. })
+            && err.to_string().contains("`contents: read`"),
+        "{err}"
+    );
+
+    // Peeling is bounded: 8 tag objects at most.
+    fake.add_nested_tag("v0.1.0", "0000000001", 9);
+    take(&fake);
+    let err = gh.tag_commit("v0.1.0").await.unwrap_err();
+    assert!(
+        matches!(err, ForgeError::Unexpected { .. }) && err.to_string().contains("8 levels"),
+        "{err}"
+    );
+    assert_eq!(take(&fake).len(), 1 + 8);
+}
+
+#[tokio::test]
+async fn team_membership_counts_active_members_only() {
+    let fake = FakeGithub::start(TOKEN, Some("release-bot"));
+    let gh = forge(&fake);
+    fake.add_team_member("acme", "release-managers", "ada", "active");
+    fake.add_team_member("acme", "release-managers", "pat", "pending");
+    fake.add_team_member("acme", "ops", "max", "active");
+    take(&fake);
+
+    let team = "acme/release-managers";
+    assert!(gh.team_member(team, "ada").await.unwrap());
+    assert!(!gh.team_member(team, "pat").await.unwrap(), "pending");
+    assert!(
+        !gh.team_member(team, "max").await.unwrap(),
+        "another team's"
+    );
+    assert!(
+        !gh.team_member("acme/ghosts", "ada").await.unwrap(),
+        "no such team"
+    );
+    assert_eq!(
+        take(&fake),
+        [
+            "GET /orgs/acme/teams/release-managers/memberships/ada",
+            "GET /orgs/acme/teams/release-managers/memberships/pat",
+            "GET /orgs/acme/teams/release-managers/memberships/max",
+            "GET /orgs/acme/teams/ghosts/memberships/ada",
+        ]
+    );
+
+    fake.fail("GET", "/memberships/ada", Fault::ServerError, 1);
+    assert!(gh.team_member(team, "ada").await.unwrap());
+    assert_eq!(take(&fake).len(), 2, "the 500 is retried");
+
+    for bad in ["acme", "acme/ops/release", "/release", "acme/", ""] {
+        let err = gh.team_member(bad, "ada").await.unwrap_err();
+        assert!(
+            matches!(err, ForgeError::Invalid { .. }) && !err.is_external(),
+            "{bad}: {err}"
+        );
+        assert!(err.to_string().contains("org/team-slug"), "{err}");
+    }
+    assert!(
+        take(&fake).is_empty(),
+        "nothing is sent for a malformed team"
+    );
+
+    fake.fail(
+        "GET",
+        "/memberships/",
+        Fault::Status(403, "Resource not accessible by integration"),
+        1,
+    );
+    let err = gh.team_member(team, "ada").await.unwrap_err();
+    let shown = err.to_string();
+    assert!(
+        matches!(err, ForgeError::Unauthorized { status: 403, .. })
+            && shown.contains("`members: read`")
+            && shown.contains("read:org")
+            && shown.contains("GITHUB_TOKEN")
+            && !shown.contains("on the repository"),
+        "{shown}"
+    );
+
+    // A workflow's GITHUB_TOKEN cannot see teams: GitHub answers 404, read as not a member.
+    let actions = FakeGithub::start(TOKEN, None);
+    actions.add_team_member("acme", "release-managers", "ada", "active");
+    assert!(!forge(&actions).team_member(team, "ada").await.unwrap());
+}

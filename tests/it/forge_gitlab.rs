@@ -632,3 +632,162 @@ async fn refusals_name_what_the_token_needs_and_never_the_token() {
         );
     }
 }
+
+#[tokio::test]
+async fn tags_name_their_commit() {
+    let fake = FakeGitlab::start(TOKEN, BOT);
+    let gl = forge_with(&fake, PROJECT, TOKEN, Some(BOT));
+    fake.add_tag("v1.2.0", "c0ffee0012");
+    fake.add_lightweight_tag("v1.1.0", "be11a00011");
+    fake.add_tag("release/1.0", "5e1ea5e010");
+
+    assert_eq!(
+        gl.tag_commit("v1.2.0").await.unwrap().as_deref(),
+        Some("c0ffee0012"),
+        "the commit, not the annotated tag's object"
+    );
+    assert_eq!(
+        take(&fake),
+        [
+            "GET /api/v4/user".to_owned(),
+            format!("GET {P}/repository/tags/v1.2.0")
+        ]
+    );
+    assert_eq!(
+        gl.tag_commit("v1.1.0").await.unwrap().as_deref(),
+        Some("be11a00011")
+    );
+    assert_eq!(
+        gl.tag_commit("release/1.0").await.unwrap().as_deref(),
+        Some("5e1ea5e010")
+    );
+    assert_eq!(
+        gl.tag_commit("v9.9.9").await.unwrap(),
+        None,
+        "404 Tag Not Found"
+    );
+    assert_eq!(
+        take(&fake),
+        [
+            format!("GET {P}/repository/tags/v1.1.0"),
+            format!("GET {P}/repository/tags/release%2F1.0"),
+            format!("GET {P}/repository/tags/v9.9.9"),
+        ]
+    );
+
+    fake.fail("GET", "/repository/tags/", Fault::ServerError, 1);
+    assert_eq!(
+        gl.tag_commit("v1.2.0").await.unwrap().as_deref(),
+        Some("c0ffee0012")
+    );
+    assert_eq!(take(&fake).len(), 2, "the 500 is retried");
+
+    let elsewhere = forge_with(&fake, "acme/other", TOKEN, Some(BOT));
+    let err = elsewhere.tag_commit("v1.2.0").await.unwrap_err();
+    assert!(
+        matches!(err, ForgeError::NotFound { .. }) && err.to_string().contains("Project Not Found"),
+        "a missing project is not a missing tag: {err}"
+    );
+
+    fake.fail(
+        "GET",
+        "/repository/tags/",
+        Fault::Status(403, "403 Forbidden"),
+        1,
+    );
+    let err = gl.tag_commit("v1.2.0").await.unwrap_err();
+    assert!(
+        err.to_string()
+            .contains("the Reporter role (or higher) on the project"),
+        "{err}"
+    );
+}
+
+#[tokio::test]
+async fn group_membership_counts_active_members_only() {
+    let fake = FakeGitlab::start(TOKEN, BOT);
+    let gl = forge_with(&fake, PROJECT, TOKEN, Some(BOT));
+    let team = "acme/release-managers";
+    fake.add_group_member(team, "ada", 30);
+    fake.add_pending_group_member(team, "pat", 30);
+    fake.add_group_member("acme", "own", 50);
+    fake.add_group_member("acme/release-managers/oncall", "sub", 10);
+    fake.add_group_member("acme/ops", "max", 40);
+    fake.add_user("outsider");
+    fake.add_group("acme/empty");
+
+    assert!(gl.team_member(team, "ada").await.unwrap());
+    assert_eq!(
+        take(&fake),
+        [
+            "GET /api/v4/user".to_owned(),
+            "GET /api/v4/users?username=ada".to_owned(),
+            "GET /api/v4/groups/acme%2Frelease-managers/members/all/101".to_owned(),
+        ]
+    );
+    for (login, member) in [
+        ("pat", false),
+        ("own", true),
+        ("sub", false),
+        ("max", false),
+        ("outsider", false),
+    ] {
+        assert_eq!(
+            gl.team_member(team, login).await.unwrap(),
+            member,
+            "{login}"
+        );
+    }
+    assert_eq!(take(&fake).len(), 2 * 5, "a lookup and a membership each");
+    assert!(!gl.team_member(team, "nobody").await.unwrap());
+    assert_eq!(
+        take(&fake),
+        ["GET /api/v4/users?username=nobody"],
+        "no such user: no membership asked"
+    );
+    assert!(
+        gl.team_member("acme/release-managers/oncall", "sub")
+            .await
+            .unwrap()
+    );
+    assert!(!gl.team_member("acme/empty", "ada").await.unwrap());
+    assert_eq!(
+        take(&fake)[1],
+        "GET /api/v4/groups/acme%2Frelease-managers%2Foncall/members/all/104"
+    );
+
+    fake.fail("GET", "/members/all/", Fault::ServerError, 1);
+    assert!(gl.team_member(team, "ada").await.unwrap());
+    assert_eq!(take(&fake).len(), 1 + 2, "the 500 is retried");
+
+    let err = gl.team_member("acme/ghosts", "ada").await.unwrap_err();
+    let shown = err.to_string();
+    assert!(
+        matches!(err, ForgeError::NotFound { .. })
+            && shown.contains("404 Group Not Found")
+            && shown.contains("Reporter role on the group"),
+        "a missing group is not a non-member: {shown}"
+    );
+
+    for bad in ["acme", "", "acme/", "/release", "acme//release"] {
+        let err = gl.team_member(bad, "ada").await.unwrap_err();
+        assert!(
+            matches!(err, ForgeError::Invalid { .. }) && !err.is_external(),
+            "{bad}: {err}"
+        );
+        assert!(err.to_string().contains("org/team-slug"), "{err}");
+    }
+    take(&fake);
+    fake.fail(
+        "GET",
+        "/members/all/",
+        Fault::Status(403, "403 Forbidden"),
+        1,
+    );
+    let err = gl.team_member(team, "ada").await.unwrap_err();
+    assert!(
+        err.to_string()
+            .contains("the Reporter role (or higher) on the group"),
+        "{err}"
+    );
+}

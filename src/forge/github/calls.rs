@@ -1,7 +1,7 @@
 //! [`Forge`] for [`GithubForge`]: which endpoint each method calls.
 use serde_json::json;
 
-use super::http::{Call, Method, encode, refused};
+use super::http::{Call, Grant, Method, encode, refused};
 use super::wire::{
     GhComment, GhDeployment, GhIssue, GhPermission, GhReaction, GhStatus, User, reaction_content,
     reaction_from, state_from,
@@ -13,11 +13,17 @@ use crate::forge::{
     Issue, NewDeployment, NewIssue, Permission, Reaction,
 };
 
-const NO_BODY: Option<&()> = None;
+pub(super) const NO_BODY: Option<&()> = None;
 
 impl GithubForge {
-    fn call<'a>(&self, what: &'a str, needs: &'a str, kind: CallKind) -> Call<'a> {
-        Call { what, needs, kind }
+    /// A call needing `needs` on the repository.
+    pub(super) fn call<'a>(&self, what: &'a str, needs: &'a str, kind: CallKind) -> Call<'a> {
+        Call {
+            what,
+            needs,
+            on: Grant::Repository,
+            kind,
+        }
     }
 }
 
@@ -185,6 +191,13 @@ impl Forge for GithubForge {
         Ok(answer.level())
     }
 
+    /// `GET /orgs/{org}/teams/{slug}/memberships/{login}`; only `active` counts, and 404 (not a
+    /// member, or a team the token cannot see) is `false`. Needs a token that may read the
+    /// organization's members: a workflow's `GITHUB_TOKEN` cannot.
+    async fn team_member(&self, team: &str, login: &str) -> ForgeResult<bool> {
+        self.active_team_member(team, login).await
+    }
+
     /// The deployments (newest first, every page), then each one's statuses (first page,
     /// newest first): the latest status that is not `inactive` gives the state.
     async fn deployments(&self, environment: &str) -> ForgeResult<Vec<Deployment>> {
@@ -198,6 +211,12 @@ impl Forge for GithubForge {
         let what = format!("listing the deployments of {git_ref} in {}", self.slug());
         self.deployments_where(&what, &format!("ref={}", encode(git_ref)))
             .await
+    }
+
+    /// `GET /repos/{o}/{r}/git/ref/tags/{tag}`, then its annotated tag objects
+    /// (`GET …/git/tags/{sha}`) down to the commit; 404 is `None`.
+    async fn tag_commit(&self, tag: &str) -> ForgeResult<Option<String>> {
+        self.peeled_tag(tag).await
     }
 
     /// `ci_run` and the commit go in the payload; no merge, no required contexts.

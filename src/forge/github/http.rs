@@ -23,8 +23,19 @@ pub(super) struct Call<'a> {
     pub what: &'a str,
     /// The fine-grained permission the token needs, e.g. `issues: write`.
     pub needs: &'a str,
+    /// Where that permission is granted.
+    pub on: Grant,
     /// Whether a repeat is harmless.
     pub kind: CallKind,
+}
+
+/// Where a token's permission is granted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Grant {
+    /// On the repository (with `metadata: read`, which every repository call needs).
+    Repository,
+    /// On the organization; `needs` then says it all.
+    Organization,
 }
 
 /// octocrab, the API base and the retry policy.
@@ -176,10 +187,13 @@ pub(super) fn refused(call: Call<'_>, status: u16, body: &str) -> ForgeError {
         .ok()
         .and_then(|v| v.get("message")?.as_str().map(str::to_owned))
         .unwrap_or_else(|| cut(body));
-    let needs = format!(
-        "it needs `{}` (and `metadata: read`) on the repository; GitHub said: {said}",
-        call.needs
-    );
+    let needs = match call.on {
+        Grant::Repository => format!(
+            "it needs `{}` (and `metadata: read`) on the repository; GitHub said: {said}",
+            call.needs
+        ),
+        Grant::Organization => format!("it needs {}; GitHub said: {said}", call.needs),
+    };
     match status {
         401 => ForgeError::Unauthorized {
             what: call.what.to_owned(),
@@ -193,7 +207,10 @@ pub(super) fn refused(call: Call<'_>, status: u16, body: &str) -> ForgeError {
         },
         404 => ForgeError::NotFound {
             what: call.what.to_owned(),
-            needs: format!("`{}`, `metadata: read`", call.needs),
+            needs: match call.on {
+                Grant::Repository => format!("`{}`, `metadata: read`", call.needs),
+                Grant::Organization => call.needs.to_owned(),
+            },
         },
         _ => ForgeError::Unexpected {
             what: call.what.to_owned(),

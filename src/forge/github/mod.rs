@@ -6,6 +6,7 @@
 //! API (eventually consistent: an issue created a moment ago may not be found, and opened twice).
 mod calls;
 mod http;
+mod lookups;
 mod wire;
 
 use std::fmt;

@@ -172,6 +172,37 @@ impl GhPermission {
     }
 }
 
+/// The `object` of a git reference or of an annotated tag.
+#[derive(Debug, Deserialize)]
+pub(super) struct GitObject {
+    /// `commit`, `tag` (an annotated tag object), `tree` or `blob`.
+    #[serde(rename = "type")]
+    pub kind: String,
+    pub sha: String,
+}
+
+/// `GET /repos/{o}/{r}/git/ref/{ref}`.
+#[derive(Debug, Deserialize)]
+pub(super) struct GitRef {
+    /// The full name, e.g. `refs/tags/v1.2.0`.
+    #[serde(rename = "ref")]
+    pub name: String,
+    pub object: GitObject,
+}
+
+/// `GET /repos/{o}/{r}/git/tags/{sha}`: an annotated tag object.
+#[derive(Debug, Deserialize)]
+pub(super) struct GitTag {
+    pub object: GitObject,
+}
+
+/// `GET /orgs/{org}/teams/{slug}/memberships/{login}`.
+#[derive(Debug, Deserialize)]
+pub(super) struct GhMembership {
+    /// `active`, or `pending` for an invitation not yet accepted.
+    pub state: String,
+}
+
 #[derive(Debug, Deserialize)]
 pub(super) struct GhDeployment {
     pub id: u64,

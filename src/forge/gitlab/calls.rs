@@ -1,7 +1,7 @@
 //! [`Forge`] for [`GitlabForge`]: which endpoint each method calls (paths relative to `/api/v4/`).
 use serde_json::json;
 
-use super::http::{Call, Method, encode};
+use super::http::{Call, Method, Scope, encode};
 use super::wire::{
     GlAward, GlDeployment, GlFreeze, GlIssue, GlMember, GlNote, User, emoji_name, permission_for,
     reaction_from, status_for,
@@ -13,20 +13,26 @@ use crate::forge::{
     Issue, NewDeployment, NewIssue, Permission, Reaction,
 };
 
-const NO_BODY: Option<&()> = None;
+pub(super) const NO_BODY: Option<&()> = None;
 
 /// Roles (each includes the `api` scope) the calls need.
-const REPORTER: &str = "Reporter";
+pub(super) const REPORTER: &str = "Reporter";
 const DEVELOPER: &str = "Developer";
 const MAINTAINER: &str = "Maintainer";
 
 impl GitlabForge {
-    fn call<'a>(&self, what: &'a str, role: &'a str, kind: CallKind) -> Call<'a> {
-        Call { what, role, kind }
+    /// A call needing `role` on the project.
+    pub(super) fn call<'a>(&self, what: &'a str, role: &'a str, kind: CallKind) -> Call<'a> {
+        Call {
+            what,
+            role,
+            on: Scope::Project,
+            kind,
+        }
     }
 
     /// The id of the user named `username`, if there is one (`GET /users?username=`).
-    async fn user_id(&self, username: &str) -> ForgeResult<Option<u64>> {
+    pub(super) async fn user_id(&self, username: &str) -> ForgeResult<Option<u64>> {
         let what = format!("looking up the GitLab user {username}");
         let call = self.call(&what, REPORTER, Idempotent);
         let path = format!("users?username={}", encode(username));
@@ -229,6 +235,14 @@ impl Forge for GitlabForge {
         }
     }
 
+    /// `org/team-slug` is a group's full path (subgroups allowed): `GET /users?username=`, then
+    /// `GET /groups/:id/members/all/:user_id`. Inherited members (from parent groups) count;
+    /// members of only a child group do not, as GitLab passes membership downwards. Not a member
+    /// is `false`; a group the token cannot see is an error (Reporter on the group).
+    async fn team_member(&self, team: &str, login: &str) -> ForgeResult<bool> {
+        self.active_group_member(team, login).await
+    }
+
     /// `GET /projects/:id/deployments?environment=…&order_by=id&sort=desc`, every page.
     async fn deployments(&self, environment: &str) -> ForgeResult<Vec<Deployment>> {
         let what = format!("listing the {environment} deployments of {}", self.project);
@@ -242,6 +256,11 @@ impl Forge for GitlabForge {
         let what = format!("listing the deployments of {git_ref} in {}", self.project);
         let all = self.deployments_where(&what, "").await?;
         Ok(all.into_iter().filter(|d| d.git_ref == git_ref).collect())
+    }
+
+    /// `GET /projects/:id/repository/tags/:tag_name`'s `commit.id`; "404 Tag Not Found" is `None`.
+    async fn tag_commit(&self, tag: &str) -> ForgeResult<Option<String>> {
+        self.peeled_tag(tag).await
     }
 
     /// `POST /projects/:id/deployments` with `tag: true` and `status: created`. GitLab keeps no

@@ -25,10 +25,21 @@ pub(super) enum Method {
 pub(super) struct Call<'a> {
     /// What we were doing, e.g. `listing the issues of acme/shop`.
     pub what: &'a str,
-    /// The project role the token's user needs, e.g. `Reporter`.
+    /// The role the token's user needs, e.g. `Reporter`.
     pub role: &'a str,
+    /// Where it needs that role.
+    pub on: Scope,
     /// Whether a repeat is harmless.
     pub kind: CallKind,
+}
+
+/// Where a role is held.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Scope {
+    /// The project (directly, or through its groups).
+    Project,
+    /// A group.
+    Group,
 }
 
 /// Where the API is: `CI_API_V4_URL` split the way the gitlab crate wants it.
@@ -89,6 +100,7 @@ impl Http {
                 let call = Call {
                     what: &what,
                     role: "any",
+                    on: Scope::Project,
                     kind: CallKind::Idempotent,
                 };
                 self.retry
@@ -310,6 +322,13 @@ fn lost<T>(call: Call<'_>, error: &str) -> Attempt<T> {
     }
 }
 
+/// Whether `error` is a 404 whose message is exactly `said` (e.g. `404 Tag Not Found`, told
+/// apart from `404 Project Not Found`).
+pub(super) fn not_found_saying(error: &ForgeError, said: &str) -> bool {
+    matches!(error, ForgeError::NotFound { needs, .. }
+        if needs.ends_with(&format!("GitLab said: {said}")))
+}
+
 /// GitLab's `{"message": …}` (a string, or an object of field errors), else the body.
 pub(super) fn message(body: &str) -> String {
     match serde_json::from_str::<serde_json::Value>(body)
@@ -325,8 +344,12 @@ pub(super) fn message(body: &str) -> String {
 /// The error for a definite failure: 401/403 and 404 name what the token needs.
 pub(super) fn refused(call: Call<'_>, status: u16, body: &str) -> ForgeError {
     let said = message(body);
+    let on = match call.on {
+        Scope::Project => "project",
+        Scope::Group => "group",
+    };
     let needs = format!(
-        "it needs the `api` scope and the {} role (or higher) on the project; GitLab said: {said}",
+        "it needs the `api` scope and the {} role (or higher) on the {on}; GitLab said: {said}",
         call.role
     );
     match status {
@@ -344,10 +367,16 @@ pub(super) fn refused(call: Call<'_>, status: u16, body: &str) -> ForgeError {
         },
         404 => ForgeError::NotFound {
             what: call.what.to_owned(),
-            needs: format!(
-                "the `api` scope and the {} role; GitLab said: {said}",
-                call.role
-            ),
+            needs: match call.on {
+                Scope::Project => format!(
+                    "the `api` scope and the {} role; GitLab said: {said}",
+                    call.role
+                ),
+                Scope::Group => format!(
+                    "the `api` scope and the {} role on the group; GitLab said: {said}",
+                    call.role
+                ),
+            },
         },
         _ => ForgeError::Unexpected {
             what: call.what.to_owned(),

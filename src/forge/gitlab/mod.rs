@@ -7,6 +7,7 @@
 //! because building it asks `GET /api/v4/user`: that first request is retried like any read.
 mod calls;
 mod http;
+mod lookups;
 mod wire;
 
 use std::fmt;

@@ -130,6 +130,40 @@ pub(super) struct GlMember {
     pub access_level: u32,
 }
 
+/// `GET /groups/:id/members/all/:user_id`.
+#[derive(Debug, Deserialize)]
+pub(super) struct GlGroupMember {
+    /// The user's account: `active`, or `blocked`, `deactivated`, … (absent: active).
+    #[serde(default)]
+    pub state: Option<String>,
+    /// The membership: `active`, or `awaiting` approval or a seat (absent: active).
+    #[serde(default)]
+    pub membership_state: Option<String>,
+}
+
+impl GlGroupMember {
+    /// An active user with an active membership.
+    pub fn is_active(&self) -> bool {
+        [&self.state, &self.membership_state]
+            .into_iter()
+            .all(|s| s.as_deref().is_none_or(|s| s == "active"))
+    }
+}
+
+/// `GET /projects/:id/repository/tags/:tag_name`.
+#[derive(Debug, Deserialize)]
+pub(super) struct GlTag {
+    /// The commit, annotated tags peeled (`target` is the tag object).
+    #[serde(default)]
+    pub commit: Option<GlCommit>,
+}
+
+/// A commit as a tag embeds it.
+#[derive(Debug, Deserialize)]
+pub(super) struct GlCommit {
+    pub id: String,
+}
+
 /// Our permission for a GitLab access level: Guest (10) and below (Minimal access 5, none 0)
 /// may not act on deployments, so they map to `None`; Reporter 20 → Read, Developer 30 →
 /// Write, Maintainer 40 → Maintain, Owner 50 (and above, e.g. an admin's 60) → Admin.
@@ -270,6 +304,15 @@ mod tests {
             .collect();
         use Permission::*;
         assert_eq!(got, [None, None, None, Read, Write, Maintain, Admin, Admin]);
+    }
+
+    #[test]
+    fn group_members_count_when_active() {
+        let member = |json: &str| serde_json::from_str::<GlGroupMember>(json).unwrap();
+        assert!(member(r#"{"access_level":30}"#).is_active());
+        assert!(member(r#"{"state":"active","membership_state":"active"}"#).is_active());
+        assert!(!member(r#"{"state":"active","membership_state":"awaiting"}"#).is_active());
+        assert!(!member(r#"{"state":"blocked","membership_state":"active"}"#).is_active());
     }
 
     #[test]

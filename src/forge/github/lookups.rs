@@ -1,0 +1,126 @@
+//! Look-ups beside the issue flow: the commit a release tag names, and team membership.
+use super::GithubForge;
+use super::calls::NO_BODY;
+use super::http::{Call, Grant, Method, encode};
+use super::wire::{GhMembership, GitObject, GitRef, GitTag};
+use crate::forge::retry::CallKind::Idempotent;
+use crate::forge::team::org_and_slug;
+use crate::forge::{ForgeError, ForgeResult};
+
+/// The most annotated tag objects followed from a tag to its commit (a tag of a tag of …).
+pub(super) const MAX_PEEL: usize = 8;
+
+/// What reading team membership needs; GitHub grants it on the organization, never to a
+/// workflow's `GITHUB_TOKEN`.
+const TEAM_NEEDS: &str = "organization `members: read` (a GitHub App, or a fine-grained token; \
+                          a classic token needs `read:org`): a workflow's GITHUB_TOKEN cannot read \
+                          team membership";
+
+impl GithubForge {
+    /// `GET /repos/{o}/{r}/git/ref/tags/{tag}`, then for an annotated tag
+    /// `GET /repos/{o}/{r}/git/tags/{sha}` until a commit (at most [`MAX_PEEL`] tag objects).
+    /// 404 is `None` (GitHub answers it for a repository the token cannot see, too), and so is
+    /// 409, an empty repository.
+    pub(super) async fn peeled_tag(&self, tag: &str) -> ForgeResult<Option<String>> {
+        if tag.is_empty() {
+            return Ok(None);
+        }
+        let what = format!("reading the tag {tag} of {}", self.slug());
+        let call = self.call(&what, "contents: read", Idempotent);
+        let path = self.repo_path(&format!("/git/ref/tags/{}", encode_ref(tag)));
+        let found: GitRef = match self.http.json(call, Method::Get, &path, NO_BODY).await {
+            Ok(found) => found,
+            Err(ForgeError::NotFound { .. } | ForgeError::Unexpected { status: 409, .. }) => {
+                return Ok(None);
+            }
+            Err(e) => return Err(e),
+        };
+        if found.name != format!("refs/tags/{tag}") {
+            tracing::debug!(tag, got = %found.name, "GitHub answered another ref: no such tag");
+            return Ok(None);
+        }
+        let mut object = found.object;
+        let mut peeled = 0;
+        while object.kind == "tag" && peeled < MAX_PEEL {
+            object = self.tag_object(tag, &object.sha).await?;
+            peeled += 1;
+        }
+        match object.kind.as_str() {
+            "commit" => Ok(Some(object.sha)),
+            "tag" => Err(ForgeError::Unexpected {
+                what,
+                status: 200,
+                body: format!(
+                    "still a tag object ({}) after {MAX_PEEL} levels of tags",
+                    object.sha
+                ),
+            }),
+            other => Err(ForgeError::Unexpected {
+                what,
+                status: 200,
+                body: format!("the tag points at a {other} ({}), not a commit", object.sha),
+            }),
+        }
+    }
+
+    /// What the annotated tag object `sha` (of the tag named `tag`) points at.
+    async fn tag_object(&self, tag: &str, sha: &str) -> ForgeResult<GitObject> {
+        let what = format!("reading the tag object {sha} of {tag} in {}", self.slug());
+        let call = self.call(&what, "contents: read", Idempotent);
+        let path = self.repo_path(&format!("/git/tags/{}", encode(sha)));
+        let object: GitTag = self.http.json(call, Method::Get, &path, NO_BODY).await?;
+        Ok(object.object)
+    }
+
+    /// `GET /orgs/{org}/teams/{slug}/memberships/{login}` (members of child teams included):
+    /// only an `active` membership counts, not a `pending` invitation. 404 is `false`: GitHub
+    /// answers it both for a non-member and for a team the token cannot see.
+    pub(super) async fn active_team_member(&self, team: &str, login: &str) -> ForgeResult<bool> {
+        let (org, slug) = org_and_slug(team)?;
+        let what = format!("reading the membership of {login} in the GitHub team {team}");
+        let call = Call {
+            what: &what,
+            needs: TEAM_NEEDS,
+            on: Grant::Organization,
+            kind: Idempotent,
+        };
+        let path = format!(
+            "/orgs/{}/teams/{}/memberships/{}",
+            encode(org),
+            encode(slug),
+            encode(login)
+        );
+        match self
+            .http
+            .json::<GhMembership, ()>(call, Method::Get, &path, NO_BODY)
+            .await
+        {
+            Ok(membership) => Ok(membership.state == "active"),
+            Err(ForgeError::NotFound { .. }) => {
+                tracing::debug!(
+                    team,
+                    login,
+                    "GitHub answered 404: not a member, or the token cannot see the team"
+                );
+                Ok(false)
+            }
+            Err(e) => Err(e),
+        }
+    }
+}
+
+/// A ref name for a path: each `/`-separated part encoded, the slashes kept (`release/1.0`).
+fn encode_ref(name: &str) -> String {
+    name.split('/').map(encode).collect::<Vec<_>>().join("/")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ref_names_keep_their_slashes() {
+        assert_eq!(encode_ref("v1.2.0"), "v1.2.0");
+        assert_eq!(encode_ref("release/1.0+b"), "release/1.0%2Bb");
+    }
+}

@@ -1,0 +1,109 @@
+//! The fake's git data: tag references, lightweight (straight to a commit) or annotated (to a
+//! tag object, which may point at another tag object), and the tag objects themselves.
+use axum::Router;
+use axum::extract::{Path, State};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use serde_json::{Value, json};
+
+use super::{FakeGithub, REPO, Shared, message, repo_ok};
+
+/// Tags and tag objects.
+#[derive(Default)]
+pub(super) struct Store {
+    /// Tag name → the object `refs/tags/<name>` points at (`type`, `sha`).
+    refs: Vec<(String, Value)>,
+    /// Annotated tag objects, by their `sha`.
+    objects: Vec<Value>,
+}
+
+/// `GET /repos/{o}/{r}/git/ref/{ref}` (exact match) and `GET /repos/{o}/{r}/git/tags/{sha}`.
+pub(super) fn routes() -> Router<Shared> {
+    Router::new()
+        .route("/repos/{owner}/{repo}/git/ref/{*name}", get(ref_get))
+        .route("/repos/{owner}/{repo}/git/tags/{sha}", get(tag_object_get))
+}
+
+fn object(kind: &str, sha: &str) -> Value {
+    let plural = if kind == "tag" { "tags" } else { "commits" };
+    json!({ "type": kind, "sha": sha,
+        "url": format!("https://api.github.com/repos/{REPO}/git/{plural}/{sha}") })
+}
+
+impl FakeGithub {
+    /// Adds an annotated tag: a tag object pointing at `commit_sha`, and `refs/tags/<name>`
+    /// pointing at the tag object. Returns the tag object's sha.
+    pub fn add_tag(&self, name: &str, commit_sha: &str) -> String {
+        self.add_nested_tag(name, commit_sha, 1).remove(0)
+    }
+
+    /// Adds a lightweight tag: `refs/tags/<name>` pointing straight at `commit_sha`.
+    pub fn add_lightweight_tag(&self, name: &str, commit_sha: &str) {
+        self.set_ref(name, object("commit", commit_sha));
+    }
+
+    /// Adds a tag reached through `depth` (at least 1) annotated tag objects, each pointing at
+    /// the next and the last at `commit_sha` (a tag of a tag …). Returns the tag objects' shas,
+    /// the one `refs/tags/<name>` points at first.
+    pub fn add_nested_tag(&self, name: &str, commit_sha: &str, depth: usize) -> Vec<String> {
+        let mut target = object("commit", commit_sha);
+        let mut shas = Vec::new();
+        {
+            let mut db = self.db.lock().unwrap();
+            for _ in 0..depth.max(1) {
+                let sha = format!("7a90{:036x}", db.git.objects.len() + 1);
+                let tagged_at = db.now();
+                db.git.objects.push(json!({
+                    "node_id": format!("TAG_{sha}"), "tag": name, "sha": sha,
+                    "url": format!("https://api.github.com/repos/{REPO}/git/tags/{sha}"),
+                    "message": format!("Release {name}"),
+                    "tagger": { "name": "release-bot", "email": "release-bot@example.invalid",
+                        "date": tagged_at },
+                    "object": target,
+                    "verification": { "verified": false, "reason": "unsigned",
+                        "signature": null, "payload": null, "verified_at": null },
+                }));
+                target = object("tag", &sha);
+                shas.insert(0, sha);
+            }
+        }
+        self.set_ref(name, target);
+        shas
+    }
+
+    fn set_ref(&self, name: &str, target: Value) {
+        let mut db = self.db.lock().unwrap();
+        db.git.refs.retain(|(n, _)| n != name);
+        db.git.refs.push((name.to_owned(), target));
+    }
+}
+
+async fn ref_get(
+    State(db): State<Shared>,
+    Path((owner, repo, name)): Path<(String, String, String)>,
+) -> Response {
+    let db = db.lock().unwrap();
+    let found = name
+        .strip_prefix("tags/")
+        .and_then(|tag| db.git.refs.iter().find(|(n, _)| n == tag));
+    match found {
+        Some((tag, target)) if repo_ok(&owner, &repo) => axum::Json(json!({
+            "ref": format!("refs/tags/{tag}"), "node_id": format!("REF_{tag}"),
+            "url": format!("https://api.github.com/repos/{REPO}/git/refs/tags/{tag}"),
+            "object": target,
+        }))
+        .into_response(),
+        _ => message(404, "Not Found"),
+    }
+}
+
+async fn tag_object_get(
+    State(db): State<Shared>,
+    Path((owner, repo, sha)): Path<(String, String, String)>,
+) -> Response {
+    let db = db.lock().unwrap();
+    match db.git.objects.iter().find(|o| o["sha"] == sha.as_str()) {
+        Some(tag) if repo_ok(&owner, &repo) => axum::Json(tag.clone()).into_response(),
+        _ => message(404, "Not Found"),
+    }
+}
