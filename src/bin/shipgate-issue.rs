@@ -5,15 +5,13 @@ use std::process::ExitCode;
 
 use anyhow::Context as _;
 use clap::{Parser, Subcommand, ValueEnum};
-use secrecy::SecretString;
 use semver::Version;
-use shipgate::ci::{CiEnv, Outputs, Platform};
-use shipgate::cli::{CommonArgs, Exit, Failure, Format, init_logging, load_config};
+use shipgate::ci::{CiEnv, Outputs};
+use shipgate::cli::{
+    CommonArgs, Exit, Failure, ForgeArgs, Format, TokenNeeds, init_logging, load_config, set_output,
+};
 use shipgate::config::Config;
 use shipgate::deploy_issue::{Image, Release, SchemaSummary, parse_version};
-use shipgate::forge::github::GithubForge;
-use shipgate::forge::gitlab::GitlabForge;
-use shipgate::forge::local::LocalForge;
 use shipgate::forge::{DeploymentState, Forge};
 use shipgate::issue::{self, CloseReason, CloseRequest, OpenRequest, RecordRequest};
 
@@ -29,19 +27,8 @@ struct Cli {
     #[arg(long, value_name = "PATH", default_value = ".", global = true)]
     repo: PathBuf,
 
-    /// The forge [default: github in GitHub Actions, gitlab in GitLab CI, local elsewhere]
-    #[arg(long, value_enum, global = true)]
-    forge: Option<ForgeArg>,
-
-    /// Forge API base [default: GITHUB_API_URL, else https://api.github.com; on GitLab
-    /// CI_API_V4_URL, else https://gitlab.com/api/v4]
-    #[arg(long, value_name = "URL", global = true)]
-    api_url: Option<String>,
-
-    /// The repository: owner/name on GitHub [default: GITHUB_REPOSITORY]; the project id or path
-    /// on GitLab [default: CI_PROJECT_ID]
-    #[arg(long, value_name = "NAME", global = true)]
-    repository: Option<String>,
+    #[command(flatten)]
+    forge: ForgeArgs,
 
     /// Result format on stdout (logs always go to stderr)
     #[arg(long, value_enum, default_value_t = Format::Text, global = true)]
@@ -114,13 +101,6 @@ const AFTER_HELP: &str = concat!(
     "Exit codes: 0 done; 2 usage or configuration error (no issue to record in, bad version); 3 forge failure after retries."
 );
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-enum ForgeArg {
-    Github,
-    Gitlab,
-    Local,
-}
-
 #[derive(Debug, Clone, Copy, ValueEnum)]
 enum StatusArg {
     Queued,
@@ -156,90 +136,16 @@ fn main() -> ExitCode {
 
 async fn run(cli: &Cli, ci: &CiEnv) -> Result<(), Failure> {
     let config = load_config(&cli.repo, cli.common.config.as_deref())?;
-    let kind = cli.forge.unwrap_or(match ci.platform {
-        Platform::GitHubActions => ForgeArg::Github,
-        Platform::GitLabCi => ForgeArg::Gitlab,
-        Platform::Local => ForgeArg::Local,
-    });
-    match kind {
-        ForgeArg::Local => {
-            let root = shipgate::git::Repo::discover(&cli.repo)
-                .map(|r| r.root().to_path_buf())
-                .unwrap_or_else(|_| cli.repo.clone());
-            let login = Some(config.forge.login.clone())
-                .filter(|l| !l.is_empty())
-                .or_else(|| std::env::var("USER").ok())
-                .unwrap_or_else(|| "shipgate".to_owned());
-            let forge = LocalForge::new(root.join(&config.forge.local_dir), login);
-            command(cli, ci, &config, &forge, None).await
-        }
-        ForgeArg::Github => {
-            let token = std::env::var("GITHUB_TOKEN")
-                .ok()
-                .filter(|t| !t.is_empty())
-                .map(SecretString::from)
-                .ok_or_else(|| Failure::usage(anyhow::anyhow!("GITHUB_TOKEN is not set: give the job a token with issues: write and deployments: write")))?;
-            let repository = cli
-                .repository
-                .clone()
-                .or_else(|| ci.github_repository.clone())
-                .ok_or_else(|| {
-                    Failure::usage(anyhow::anyhow!(
-                        "no repository: pass --repository OWNER/NAME or set GITHUB_REPOSITORY"
-                    ))
-                })?;
-            let api = cli
-                .api_url
-                .clone()
-                .or_else(|| ci.github_api_url.clone())
-                .unwrap_or_else(|| "https://api.github.com".to_owned());
-            let login = Some(config.forge.login.clone()).filter(|l| !l.is_empty());
-            let forge =
-                GithubForge::new(&api, &repository, token, login).map_err(Failure::usage)?;
-            let server = ci
-                .github_server_url
-                .clone()
-                .unwrap_or_else(|| "https://github.com".to_owned());
-            let tag_base = format!(
-                "{}/{repository}/releases/tag/",
-                server.trim_end_matches('/')
-            );
-            command(cli, ci, &config, &forge, Some(tag_base)).await
-        }
-        ForgeArg::Gitlab => {
-            let token = std::env::var("GITLAB_TOKEN")
-                .ok()
-                .filter(|t| !t.is_empty())
-                .map(SecretString::from)
-                .ok_or_else(|| Failure::usage(anyhow::anyhow!("GITLAB_TOKEN is not set: give the job a project access token with the api scope (Reporter to open issues, Developer to record deployments)")))?;
-            let project = cli
-                .repository
-                .clone()
-                .or_else(|| ci.gitlab_project_id.clone())
-                .ok_or_else(|| {
-                    Failure::usage(anyhow::anyhow!(
-                        "no project: pass --repository ID-OR-PATH or set CI_PROJECT_ID"
-                    ))
-                })?;
-            let server = ci
-                .gitlab_server_url
-                .clone()
-                .unwrap_or_else(|| "https://gitlab.com".to_owned());
-            let server = server.trim_end_matches('/');
-            let api = cli
-                .api_url
-                .clone()
-                .or_else(|| ci.gitlab_api_url.clone())
-                .unwrap_or_else(|| format!("{server}/api/v4"));
-            let login = Some(config.forge.login.clone()).filter(|l| !l.is_empty());
-            let forge = GitlabForge::new(&api, &project, token, login).map_err(Failure::usage)?;
-            // Tags link by project path; a numeric id gives no link.
-            let tag_base = project
-                .contains('/')
-                .then(|| format!("{server}/{}/-/tags/", project.trim_matches('/')));
-            command(cli, ci, &config, &forge, tag_base).await
-        }
-    }
+    let connected = cli.forge.connect(
+        ci,
+        &config,
+        &cli.repo,
+        TokenNeeds {
+            github: "issues: write and deployments: write",
+            gitlab: "Reporter to open issues, Developer to record deployments",
+        },
+    )?;
+    command(cli, ci, &config, &connected.forge, connected.tag_base).await
 }
 
 /// The release version: `--version`, else the pipeline's tag, else the release tag on HEAD.
@@ -351,8 +257,8 @@ async fn command<F: Forge>(
                 close_superseded: config.issue.close_superseded,
             };
             let opened = issue::open(forge, &request).await.map_err(forge_failure)?;
-            set(&mut outputs, "issue-number", opened.number.to_string())?;
-            set(&mut outputs, "issue-url", opened.url.clone())?;
+            set_output(&mut outputs, "issue-number", opened.number.to_string())?;
+            set_output(&mut outputs, "issue-url", opened.url.clone())?;
             let what = match (opened.created, opened.updated) {
                 (true, _) => "created",
                 (false, true) => "updated",
@@ -402,9 +308,9 @@ async fn command<F: Forge>(
             let recorded = issue::record(forge, &request)
                 .await
                 .map_err(forge_failure)?;
-            set(&mut outputs, "issue-number", recorded.number.to_string())?;
-            set(&mut outputs, "issue-url", recorded.url.clone())?;
-            set(
+            set_output(&mut outputs, "issue-number", recorded.number.to_string())?;
+            set_output(&mut outputs, "issue-url", recorded.url.clone())?;
+            set_output(
                 &mut outputs,
                 "deployment-id",
                 recorded.deployment.to_string(),
@@ -429,7 +335,7 @@ async fn command<F: Forge>(
             };
             match issue::close(forge, &request).await.map_err(forge_failure)? {
                 Some(number) => {
-                    set(&mut outputs, "issue-number", number.to_string())?;
+                    set_output(&mut outputs, "issue-number", number.to_string())?;
                     format!(
                         "closed deployment issue #{number} for v{version} ({})\n",
                         request.reason
@@ -439,32 +345,6 @@ async fn command<F: Forge>(
             }
         }
     };
-    publish(cli, ci, &outputs, &text).map_err(Failure::external)
-}
-
-fn set(outputs: &mut Outputs, key: &str, value: String) -> Result<(), Failure> {
-    outputs
-        .set(key, value)
-        .map(|_| ())
+    shipgate::cli::publish(ci, cli.dotenv.as_deref(), cli.format, &outputs, &text)
         .map_err(Failure::external)
-}
-
-fn publish(cli: &Cli, ci: &CiEnv, outputs: &Outputs, text: &str) -> anyhow::Result<()> {
-    if let Some(path) = &ci.github_output {
-        shipgate::ci::write_github_output(path, outputs)?;
-    }
-    if let Some(path) = &cli.dotenv {
-        shipgate::ci::write_dotenv(path, outputs)?;
-    }
-    match cli.format {
-        Format::Text => print!("{text}"),
-        Format::Json => {
-            let map: serde_json::Map<String, serde_json::Value> = outputs
-                .iter()
-                .map(|(k, v)| (k.replace('-', "_"), serde_json::Value::String(v.to_owned())))
-                .collect();
-            println!("{}", serde_json::to_string_pretty(&map)?);
-        }
-    }
-    Ok(())
 }

@@ -13,7 +13,7 @@ pub enum Platform {
 }
 
 /// The environment variables [`CiEnv`] reads; tokens are deliberately not among them.
-const NAMES: [&str; 20] = [
+const NAMES: [&str; 21] = [
     "CI",
     "GITHUB_ACTIONS",
     "GITHUB_OUTPUT",
@@ -34,6 +34,7 @@ const NAMES: [&str; 20] = [
     "GITLAB_USER_LOGIN",
     "CI_JOB_URL",
     "CI_COMMIT_TAG",
+    "GITHUB_EVENT_PATH",
 ];
 
 /// A snapshot of the CI variables shipgate needs (tokens excluded). Empty values count as
@@ -71,6 +72,8 @@ pub struct CiEnv {
     pub actor: Option<String>,
     /// A link to the run's logs (GitHub: the workflow run; GitLab: `CI_JOB_URL`).
     pub run_url: Option<String>,
+    /// `GITHUB_EVENT_PATH`: the JSON payload of the event that started the workflow.
+    pub github_event_path: Option<PathBuf>,
 }
 
 impl CiEnv {
@@ -113,6 +116,7 @@ impl CiEnv {
             gl_user,
             gl_job_url,
             gl_tag,
+            gh_event,
         ] = values;
         let is_true = |v: &Option<String>| v.as_deref() == Some("true");
         let platform = if is_true(&gha) {
@@ -135,6 +139,7 @@ impl CiEnv {
         };
         Self {
             platform,
+            github_event_path: gh_event.map(PathBuf::from),
             ci: ci.is_some_and(|v| !matches!(v.to_ascii_lowercase().as_str(), "false" | "0")),
             github_output: output.map(PathBuf::from),
             github_step_summary: summary.map(PathBuf::from),

@@ -3,6 +3,7 @@
 //! Every implementation retries transient failures itself (see [`retry`]) and never repeats a
 //! create blindly: callers look objects up by their marker before creating them.
 mod answer;
+mod any;
 mod error;
 pub mod github;
 pub mod gitlab;
@@ -11,6 +12,7 @@ pub mod model;
 pub mod retry;
 mod team;
 
+pub use any::AnyForge;
 pub use error::ForgeError;
 pub use model::*;
 

@@ -1,4 +1,6 @@
-//! What every binary shares at its edge: common flags, logging, exit codes.
+//! What every binary shares at its edge: common flags, logging, exit codes, the forge.
+mod forge;
+
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -6,6 +8,8 @@ use clap::{Args, ValueEnum};
 use tracing_subscriber::EnvFilter;
 
 use crate::config::Config;
+
+pub use forge::{Connected, ForgeArg, ForgeArgs, TokenNeeds};
 
 /// Flags every shipgate binary takes (each also takes its own `--format`).
 #[derive(Debug, Clone, Args)]
@@ -116,4 +120,45 @@ pub fn load_config(repo: &Path, explicit: Option<&Path>) -> Result<Config, Failu
             .join(crate::config::DEFAULT_PATH),
     };
     crate::config::load(&path, explicit.is_some()).map_err(Failure::usage)
+}
+
+/// Write `outputs` where the CI reads them (`$GITHUB_OUTPUT`, and `dotenv` when given), then
+/// print the result on stdout: `text` for people, or the outputs as one JSON object.
+#[allow(clippy::print_stdout)]
+pub fn publish(
+    ci: &crate::ci::CiEnv,
+    dotenv: Option<&Path>,
+    format: Format,
+    outputs: &crate::ci::Outputs,
+    text: &str,
+) -> anyhow::Result<()> {
+    if let Some(path) = &ci.github_output {
+        crate::ci::write_github_output(path, outputs)?;
+    }
+    if let Some(path) = dotenv {
+        crate::ci::write_dotenv(path, outputs)?;
+    }
+    match format {
+        Format::Text => print!("{text}"),
+        Format::Json => {
+            let map: serde_json::Map<String, serde_json::Value> = outputs
+                .iter()
+                .map(|(k, v)| (k.replace('-', "_"), serde_json::Value::String(v.to_owned())))
+                .collect();
+            println!("{}", serde_json::to_string_pretty(&map)?);
+        }
+    }
+    Ok(())
+}
+
+/// Set one output; a key or value the CI cannot carry is an external failure.
+pub fn set_output(
+    outputs: &mut crate::ci::Outputs,
+    key: &str,
+    value: impl Into<String>,
+) -> Result<(), Failure> {
+    outputs
+        .set(key, value)
+        .map(|_| ())
+        .map_err(Failure::external)
 }
