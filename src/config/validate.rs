@@ -30,8 +30,7 @@ pub(crate) fn validate(config: &Config) -> Option<Violation> {
 fn promote(config: &Config) -> Option<Violation> {
     let promote = &config.promote;
     let prefix = &promote.prefix;
-    if prefix.is_empty() || prefix.chars().count() > 8 || prefix.chars().any(char::is_whitespace)
-    {
+    if prefix.is_empty() || prefix.chars().count() > 8 || prefix.chars().any(char::is_whitespace) {
         return Some(Violation::new(
             vec![Step::Key("promote"), Step::Key("prefix")],
             format!(
