@@ -95,9 +95,7 @@ pub fn choose_risk(
         (Some(v), Some(p)) if v.major > p.major => high.push(format!("major bump {p} → {v}")),
         (Some(v), Some(p)) => low.push(format!("{v} after {p} is no major bump")),
         (Some(v), None) => low.push(format!("{v} is the first release")),
-        (None, _) => {
-            low.push("no release version known (no --release, no release tag on HEAD)".to_owned())
-        }
+        (None, _) => low.push("no release version known".to_owned()),
     }
     match schema {
         Some(s) => {
