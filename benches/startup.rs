@@ -12,6 +12,7 @@ fn main() {
         env!("CARGO_BIN_EXE_shipgate-version"),
         env!("CARGO_BIN_EXE_shipgate-schema"),
         env!("CARGO_BIN_EXE_shipgate-issue"),
+        env!("CARGO_BIN_EXE_shipgate-window"),
     ];
     let dir = std::env::temp_dir();
     println!(

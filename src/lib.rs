@@ -10,3 +10,4 @@ pub mod schema;
 #[cfg(test)]
 mod schema_checks;
 pub mod version;
+pub mod window;

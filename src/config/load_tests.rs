@@ -34,6 +34,104 @@ fn defaults() {
     assert_eq!(c.windows.timezone.as_str(), "UTC");
     assert_eq!(c.windows.hours, DailyHours::ALL_DAY);
     assert_eq!(c.windows.min_time_left, Minutes(0));
+    assert_eq!(c.windows.non_working_days, [Weekday::Sat, Weekday::Sun]);
+    assert_eq!(
+        c.windows.deny_weekdays,
+        [Weekday::Fri, Weekday::Sat, Weekday::Sun]
+    );
+    assert!(c.windows.deny_day_before_holiday);
+    assert!(c.windows.gitlab_freeze_periods);
+    assert_eq!(c.windows.holidays_file, None);
+    assert_eq!(c.windows.high_risk, windows::PolicyOverlay::default());
+    assert!(c.windows.environments["stage"].open);
+}
+
+#[test]
+fn window_policies_per_environment_and_risk() {
+    let text = "\
+environments: [stage, production]
+windows:
+  non_working_days: [fri, sat]
+  holidays_file: ops/holidays.ics
+  vacations: [{ from: 2026-08-03, to: 2026-08-21, reason: summer }]
+  freezes: [{ from: 2026-12-18T18:00, to: 2027-01-07T08:00, environments: [production] }]
+  gitlab_freeze_periods: false
+  high_risk:
+    deny_weekdays: [thu]
+    min_time_left: 2h
+  environments:
+    stage: { open: true }
+    production: { hours: \"09:00-17:00\", min_time_left: 60m, high_risk: { deny_weekdays: [fri] } }
+";
+    let w = parse(text, "f").unwrap().windows;
+    assert_eq!(w.non_working_days, [Weekday::Fri, Weekday::Sat]);
+    assert_eq!(
+        w.holidays_file.as_deref(),
+        Some(Path::new("ops/holidays.ics"))
+    );
+    assert_eq!(w.vacations[0].reason.as_deref(), Some("summer"));
+    assert_eq!(w.freezes[0].environments, ["production"]);
+    assert!(!w.gitlab_freeze_periods);
+    assert_eq!(w.high_risk.min_time_left, Some(Minutes(120)));
+    let production = &w.environments["production"];
+    assert_eq!(
+        production.hours.map(|h| h.to_string()).as_deref(),
+        Some("09:00-17:00")
+    );
+    assert_eq!(
+        production
+            .high_risk
+            .as_ref()
+            .and_then(|h| h.deny_weekdays.clone()),
+        Some(vec![Weekday::Fri])
+    );
+    let policy = w.policy("production", true);
+    assert_eq!(policy.min_time_left, Minutes(120));
+    assert!(
+        policy.high_risk_weekdays.is_empty(),
+        "Friday is denied already"
+    );
+}
+
+#[test]
+fn window_environments_must_be_configured() {
+    assert_eq!(
+        err("windows:\n  environments:\n    prodution: { hours: \"09:00-17:00\" }\n"),
+        "shipgate.yml:3:16: `windows.environments.prodution`: `prodution` is not one of the \
+         environments (stage, production); check `environments`"
+    );
+    assert_eq!(
+        err(
+            "windows:\n  freezes:\n    - { from: 2026-12-18T18:00, to: 2026-12-19T00:00, environments: [qa] }\n"
+        ),
+        "shipgate.yml:3:70: `windows.freezes[0].environments[0]`: `qa` is not one of the \
+         environments (stage, production); check `environments`"
+    );
+    // The built-in `stage: { open: true }` is no error where there is no stage.
+    assert!(parse("environments: [qa, production]\n", "f").is_ok());
+}
+
+#[test]
+fn min_time_left_must_leave_time_in_the_hours() {
+    assert_eq!(
+        err("windows:\n  hours: \"09:00-10:00\"\n  min_time_left: 1h\n"),
+        "shipgate.yml:3:18: `windows.min_time_left`: 60m leaves no time to start a deployment \
+         within the hours 09:00-10:00 (production); make it shorter than the hours"
+    );
+    assert_eq!(
+        err("windows:\n  hours: \"09:00-17:00\"\n  high_risk: { min_time_left: 8h }\n"),
+        "shipgate.yml:3:31: `windows.high_risk.min_time_left`: 480m leaves no time to start a \
+         deployment within the hours 09:00-17:00 (high-risk releases to production); make it \
+         shorter than the hours"
+    );
+    assert_eq!(
+        err(
+            "windows:\n  environments:\n    production: { hours: \"09:00-10:00\", min_time_left: 2h }\n"
+        ),
+        "shipgate.yml:3:56: `windows.environments.production.min_time_left`: 120m leaves no time \
+         to start a deployment within the hours 09:00-10:00 (production); make it shorter than \
+         the hours"
+    );
 }
 
 #[test]
@@ -102,7 +200,8 @@ fn unknown_key_nested() {
     );
     assert_eq!(
         err("windows:\n  freezes:\n  - from: 2026-08-03T10:00\n    too: x\n"),
-        "shipgate.yml:4:5: unknown key `too` in `windows.freezes[0]`; valid keys: from, to, reason"
+        "shipgate.yml:4:5: unknown key `too` in `windows.freezes[0]`; valid keys: from, to, reason, \
+         environments"
     );
 }
 

@@ -14,6 +14,8 @@ use serde::de::{self, DeserializeSeed, IgnoredAny, MapAccess, SeqAccess, Visitor
 pub(crate) enum Step {
     /// A mapping key.
     Key(&'static str),
+    /// A mapping key chosen by the user, such as an environment's name.
+    Name(String),
     /// A sequence index, 0-based.
     Index(usize),
 }
@@ -22,6 +24,7 @@ impl fmt::Display for Step {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Self::Key(key) => write!(f, ".{key}"),
+            Self::Name(key) => write!(f, ".{key}"),
             Self::Index(i) => write!(f, "[{i}]"),
         }
     }
@@ -64,8 +67,10 @@ impl<'de> Visitor<'de> for Walk<'_> {
     }
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
-        let Some((Step::Key(wanted), rest)) = self.0.split_first() else {
-            return Err(de::Error::custom(FOUND));
+        let (wanted, rest) = match self.0.split_first() {
+            Some((Step::Key(key), rest)) => (*key, rest),
+            Some((Step::Name(key), rest)) => (key.as_str(), rest),
+            _ => return Err(de::Error::custom(FOUND)),
         };
         while let Some(key) = map.next_key::<serde_yaml::Value>()? {
             if key.as_str() == Some(wanted) {

@@ -4,6 +4,7 @@ use std::collections::HashSet;
 
 use super::Config;
 use super::locate::Step;
+use super::windows::{EnvironmentWindow, default_environments};
 
 /// A problem found after deserialisation: where, and what to do.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -135,6 +136,86 @@ fn windows(config: &Config) -> Option<Violation> {
                 format!(
                     "the freeze ends ({}) before or when it starts ({}); `to` must be after `from`",
                     f.to, f.from
+                ),
+            ));
+        }
+        for (j, name) in f.environments.iter().enumerate() {
+            if !config.environments.contains(name) {
+                return Some(Violation::new(
+                    vec![
+                        section.clone(),
+                        Step::Key("freezes"),
+                        Step::Index(i),
+                        Step::Key("environments"),
+                        Step::Index(j),
+                    ],
+                    unknown_environment(name, &config.environments),
+                ));
+            }
+        }
+    }
+    let built_in = default_environments();
+    for (name, entry) in &windows.environments {
+        // The built-in `stage: { open: true }` does nothing where there is no stage.
+        let is_built_in = built_in.get(name) == Some(entry);
+        if !config.environments.contains(name) && !is_built_in {
+            return Some(Violation::new(
+                vec![
+                    section.clone(),
+                    Step::Key("environments"),
+                    Step::Name(name.clone()),
+                ],
+                unknown_environment(name, &config.environments),
+            ));
+        }
+    }
+    time_left(config)
+}
+
+fn unknown_environment(name: &str, environments: &[String]) -> String {
+    format!(
+        "`{name}` is not one of the environments ({}); check `environments`",
+        environments.join(", ")
+    )
+}
+
+/// `min_time_left` must leave part of `hours` open, for every environment and risk.
+fn time_left(config: &Config) -> Option<Violation> {
+    let windows = &config.windows;
+    let mut names: Vec<&String> = config.environments.iter().collect();
+    names.extend(windows.environments.keys());
+    for name in names {
+        for high in [false, true] {
+            let policy = windows.policy(name, high);
+            let length = u32::from(policy.hours.end_minute() - policy.hours.start_minute());
+            if policy.open || policy.min_time_left.0 < length {
+                continue;
+            }
+            let env = windows.environments.get(name);
+            let env_high = env.and_then(|e| e.high_risk.as_ref());
+            let mut path = vec![Step::Key("windows")];
+            if high && env_high.is_some_and(|h| h.min_time_left.is_some()) {
+                path.extend([Step::Key("environments"), Step::Name(name.clone())]);
+                path.extend([Step::Key("high_risk"), Step::Key("min_time_left")]);
+            } else if high && windows.high_risk.min_time_left.is_some() {
+                path.extend([Step::Key("high_risk"), Step::Key("min_time_left")]);
+            } else if env.is_some_and(|e: &EnvironmentWindow| e.min_time_left.is_some()) {
+                path.extend([Step::Key("environments"), Step::Name(name.clone())]);
+                path.push(Step::Key("min_time_left"));
+            } else {
+                path.push(Step::Key("min_time_left"));
+            }
+            let whom = if high {
+                format!("high-risk releases to {name}")
+            } else {
+                name.clone()
+            };
+            return Some(Violation::new(
+                path,
+                format!(
+                    "{} leaves no time to start a deployment within the hours {} ({whom}); \
+                     make it shorter than the hours",
+                    policy.min_time_left, policy.hours
                 ),
             ));
         }

@@ -11,3 +11,4 @@ mod issue;
 mod issue_gitlab;
 mod schema;
 mod version;
+mod window;
