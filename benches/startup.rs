@@ -13,6 +13,7 @@ fn main() {
         env!("CARGO_BIN_EXE_shipgate-schema"),
         env!("CARGO_BIN_EXE_shipgate-issue"),
         env!("CARGO_BIN_EXE_shipgate-window"),
+        env!("CARGO_BIN_EXE_shipgate-promote"),
     ];
     let dir = std::env::temp_dir();
     println!(

@@ -8,12 +8,12 @@ use clap::{Parser, ValueEnum};
 use secrecy::SecretString;
 use semver::Version;
 use shipgate::ci::{CiEnv, Platform};
-use shipgate::cli::{CommonArgs, Exit, Failure, Format, init_logging, load_config};
+use shipgate::cli::{CommonArgs, Exit, Failure, Format, init_logging, load_config, release_risk};
 use shipgate::config::Config;
 use shipgate::forge::Forge as _;
 use shipgate::forge::gitlab::GitlabForge;
 use shipgate::window::report::WindowReport;
-use shipgate::window::{Calendar, Risk, RiskChoice, SchemaRisk, choose_risk};
+use shipgate::window::{Calendar, Risk, RiskChoice, choose_risk};
 
 /// Check the deployment window: may a release start deploying to ENV now (or at --at)? Applies
 /// the `windows:` policy in its time zone — freezes, vacations, holidays, denied weekdays, the
@@ -210,37 +210,14 @@ fn risk(cli: &Cli, ci: &CiEnv, config: &Config) -> Result<RiskChoice, Failure> {
         };
         return Ok(choose_risk(Some(risk), None, None, None));
     }
-    let schema = match &cli.schema_report {
-        Some(path) => {
-            let json = std::fs::read_to_string(path)
-                .with_context(|| format!("{}: cannot read the schema report", path.display()))
-                .map_err(Failure::usage)?;
-            Some(
-                SchemaRisk::from_report_json(&json)
-                    .with_context(|| path.display().to_string())
-                    .map_err(Failure::usage)?,
-            )
-        }
-        None => None,
-    };
     let prefix = &config.version.tag_prefix;
     let version = release_version(cli, ci, prefix)?;
-    let previous = match &version {
-        Some(version) => match shipgate::issue::release_facts(&cli.repo, version, prefix) {
-            Ok(facts) => facts.previous,
-            Err(err) => {
-                tracing::warn!("cannot find the release before {version}: {err}");
-                None
-            }
-        },
-        None => None,
-    };
-    Ok(choose_risk(
-        None,
+    release_risk(
+        &cli.repo,
+        prefix,
         version.as_ref(),
-        previous.as_ref(),
-        schema.as_ref(),
-    ))
+        cli.schema_report.as_deref(),
+    )
 }
 
 /// `--release`, else the pipeline's release tag, else the release tag on HEAD.

@@ -203,6 +203,21 @@ impl FakeGithub {
         number
     }
 
+    /// Adds a comment to issue `number` written by `login` (`kind`: `User` or `Bot`); its id
+    /// and creation time.
+    pub fn seed_comment(&self, number: u64, body: &str, login: &str, kind: &str) -> (u64, String) {
+        let mut db = self.db.lock().unwrap();
+        db.next_comment += 1;
+        let id = db.next_comment;
+        let now = db.now();
+        db.comments.push((
+            number,
+            json!({ "id": id, "body": body, "user": { "login": login, "type": kind },
+                    "created_at": now, "updated_at": now }),
+        ));
+        (id, now)
+    }
+
     /// Gives `login` a repository role (admin, maintain, write, triage, read or a custom one).
     pub fn set_role(&self, login: &str, role: &str) {
         self.db

@@ -65,6 +65,7 @@ struct Db {
     /// The token's user id.
     me: u64,
     users: Vec<(u64, String)>,
+    bots: Vec<String>,
     access: HashMap<u64, u64>,
     requests: Vec<Recorded>,
     rules: Vec<Rule>,
@@ -114,8 +115,9 @@ impl Db {
             .find(|(i, _)| *i == id)
             .map(|(_, u)| u.clone())
             .unwrap_or_default();
+        let bot = self.bots.contains(&username);
         json!({ "id": id, "username": username, "name": username, "state": "active",
-            "web_url": format!("https://gitlab.example/{username}") })
+            "bot": bot, "web_url": format!("https://gitlab.example/{username}") })
     }
 
     fn actor(&self) -> Value {
@@ -230,6 +232,22 @@ impl FakeGitlab {
                 "created_at": now, "updated_at": now, "noteable_iid": iid, "noteable_type": "Issue" }),
         ));
         id
+    }
+
+    /// Makes `username` (created if new) a bot user (`"bot": true`).
+    pub fn add_bot(&self, username: &str) {
+        let mut db = self.db.lock().unwrap();
+        db.user_id(username);
+        db.bots.push(username.to_owned());
+    }
+
+    /// Edits note `id`: a new body and a later `updated_at`, as GitLab does.
+    pub fn edit_note(&self, id: u64, body: &str) {
+        let mut db = self.db.lock().unwrap();
+        let now = db.now();
+        let note = db.notes.iter_mut().find(|(_, n)| n["id"] == id).unwrap();
+        note.1["body"] = json!(body);
+        note.1["updated_at"] = json!(now);
     }
 
     /// Gives `username` (created if new) an access level on the project (10 Guest … 50 Owner).

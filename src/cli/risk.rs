@@ -1,0 +1,48 @@
+//! The risk a release is judged with by the deployment window, when `--risk` is not given.
+use std::path::Path;
+
+use anyhow::Context as _;
+use semver::Version;
+
+use crate::window::{RiskChoice, SchemaRisk, choose_risk};
+
+use super::Failure;
+
+/// High for a new major version over the release before `version` (read from the repository at
+/// `repo`), or for a code-first, blocked or destructive schema report; else low, with why.
+pub fn release_risk(
+    repo: &Path,
+    tag_prefix: &str,
+    version: Option<&Version>,
+    schema_report: Option<&Path>,
+) -> Result<RiskChoice, Failure> {
+    let schema = match schema_report {
+        Some(path) => {
+            let json = std::fs::read_to_string(path)
+                .with_context(|| format!("{}: cannot read the schema report", path.display()))
+                .map_err(Failure::usage)?;
+            Some(
+                SchemaRisk::from_report_json(&json)
+                    .with_context(|| path.display().to_string())
+                    .map_err(Failure::usage)?,
+            )
+        }
+        None => None,
+    };
+    let previous = match version {
+        Some(version) => match crate::issue::release_facts(repo, version, tag_prefix) {
+            Ok(facts) => facts.previous,
+            Err(err) => {
+                tracing::warn!("cannot find the release before {version}: {err}");
+                None
+            }
+        },
+        None => None,
+    };
+    Ok(choose_risk(
+        None,
+        version,
+        previous.as_ref(),
+        schema.as_ref(),
+    ))
+}

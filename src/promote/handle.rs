@@ -1,0 +1,377 @@
+//! Handling one comment on a deployment issue, from 👀 to 🚀 or 👎.
+//!
+//! The order makes re-runs safe. Our reply, with its hidden answer marker, is the record that
+//! the comment was decided: it is written before anything is started, and a comment that has
+//! one (or our final reaction) is never decided again, whatever re-runs. A run that dies between
+//! the reply and the start leaves an accepted reply with nothing started, which people see;
+//! the opposite order could start a deployment twice.
+use semver::Version;
+
+use crate::deploy_issue::{HistoryEntry, history_in_body};
+use crate::forge::{Comment, Forge, ForgeKind, Issue, Reaction};
+
+use super::answer::{Answer, Verdict, answers};
+use super::command::{Command, Parsed, parse_command};
+use super::decide::{Decision, Policy, Request, Target, decide};
+use super::error::PromoteError;
+use super::reply::{decision_reply, help, info_reply, invalid_reply, start_failed_reply};
+use super::status::status_text;
+
+/// How many times the history entry is written again when a concurrent writer dropped it.
+const HISTORY_ATTEMPTS: u32 = 3;
+
+/// What became of a comment.
+#[derive(Debug, Clone)]
+pub enum Outcome {
+    /// Not a command: left without a trace.
+    NotACommand,
+    /// Decided by an earlier run; nothing done again.
+    AlreadyAnswered(Verdict),
+    /// Decided now.
+    Answered {
+        /// The decision.
+        verdict: Verdict,
+        /// What it deploys, when accepted and deploying.
+        target: Option<Target>,
+        /// Whether a pipeline was started.
+        started: bool,
+    },
+}
+
+/// A handled comment.
+#[derive(Debug, Clone)]
+pub struct Handled {
+    /// The comment.
+    pub comment_id: u64,
+    /// Its command, when it is one.
+    pub command: Option<Command>,
+    /// What became of it.
+    pub outcome: Outcome,
+    /// The replies written, so that a caller handling more comments sees them.
+    pub replies: Vec<Comment>,
+}
+
+impl Handled {
+    /// The command was accepted now.
+    pub fn accepted(&self) -> bool {
+        matches!(
+            self.outcome,
+            Outcome::Answered {
+                verdict: Verdict::Accepted,
+                ..
+            }
+        )
+    }
+}
+
+/// Where a comment was made.
+#[derive(Debug, Clone, Copy)]
+pub struct Place<'a> {
+    /// Our open deployment issue.
+    pub issue: &'a Issue,
+    /// The release it tracks.
+    pub version: &'a Version,
+    /// Its comments as listed before handling (to find our earlier answers).
+    pub comments: &'a [Comment],
+    /// The login shipgate acts as.
+    pub own_login: &'a str,
+}
+
+/// Decide `comment` and answer it: reactions, history, reply, and on acceptance the start.
+pub async fn handle_comment<F: Forge>(
+    forge: &F,
+    policy: Policy<'_>,
+    place: Place<'_>,
+    comment: &Comment,
+) -> Result<Handled, PromoteError> {
+    let prefix = policy.promote.prefix.as_str();
+    let parsed = match parse_command(&comment.body, prefix) {
+        Parsed::NotACommand => {
+            return Ok(Handled {
+                comment_id: comment.id,
+                command: None,
+                outcome: Outcome::NotACommand,
+                replies: Vec::new(),
+            });
+        }
+        Parsed::Command(command) => Ok(command),
+        Parsed::Invalid { word, problem } => Err((word, problem)),
+    };
+    let command = parsed.as_ref().ok().cloned();
+    let handled = |outcome, replies| Handled {
+        comment_id: comment.id,
+        command: command.clone(),
+        outcome,
+        replies,
+    };
+    let earlier = answers(place.comments, place.own_login);
+    if let Some(verdict) = answered(forge, place, comment, &earlier).await? {
+        tracing::info!(comment = comment.id, %verdict, "already answered; nothing to do");
+        return Ok(handled(Outcome::AlreadyAnswered(verdict), Vec::new()));
+    }
+    forge
+        .add_reaction(place.issue.number, comment.id, Reaction::Eyes)
+        .await?;
+    let now = policy.now.strftime("%Y-%m-%dT%H:%M:%SZ").to_string();
+    let mut answer = Answer {
+        comment_id: comment.id,
+        verdict: Verdict::Refused,
+        word: "invalid".to_owned(),
+        environment: None,
+        tag: None,
+        override_window: false,
+        at: now.clone(),
+    };
+    let (reply, decision) = match &parsed {
+        Err((word, problem)) => {
+            answer.word = word.clone();
+            let reply = invalid_reply(
+                &answer,
+                problem,
+                &comment.author,
+                prefix,
+                policy.environments,
+            );
+            (reply, None)
+        }
+        Ok(command) => {
+            let request = Request {
+                command,
+                author: &comment.author,
+                created_at: &comment.created_at,
+                version: place.version,
+                answers: &earlier,
+            };
+            let decision = decide(forge, policy, request).await?;
+            answer.word = command.word().to_owned();
+            answer.verdict = if decision.accepted() {
+                Verdict::Accepted
+            } else {
+                Verdict::Refused
+            };
+            if let Some(target) = &decision.target {
+                answer.environment = Some(target.environment.clone());
+                answer.tag = Some(target.tag.clone());
+            }
+            answer.override_window = matches!(
+                command,
+                Command::Promote {
+                    override_window: Some(_),
+                    ..
+                }
+            );
+            let reply =
+                reply_for(forge, policy, place, &answer, &decision, &comment.author).await?;
+            (reply, Some(decision))
+        }
+    };
+
+    record_history(forge, policy, place, comment, &answer, decision.as_ref()).await?;
+    let replies = vec![forge.create_comment(place.issue.number, &reply).await?];
+
+    let target = decision
+        .as_ref()
+        .filter(|d| d.accepted())
+        .and_then(|d| d.target.clone());
+    let mut started = false;
+    if let Some(target) = &target {
+        match start(forge, policy, place.issue.number, target).await {
+            Ok(did) => started = did,
+            Err(error) => {
+                let failed = Answer {
+                    verdict: Verdict::Failed,
+                    ..answer.clone()
+                };
+                let text = start_failed_reply(&failed, &error.to_string());
+                forge.create_comment(place.issue.number, &text).await?;
+                forge
+                    .add_reaction(place.issue.number, comment.id, Reaction::ThumbsDown)
+                    .await?;
+                return Err(PromoteError::StartFailed(error));
+            }
+        }
+    }
+    let reaction = match answer.verdict {
+        Verdict::Accepted => Reaction::Rocket,
+        Verdict::Refused | Verdict::Failed => Reaction::ThumbsDown,
+    };
+    forge
+        .add_reaction(place.issue.number, comment.id, reaction)
+        .await?;
+    Ok(handled(
+        Outcome::Answered {
+            verdict: answer.verdict,
+            target,
+            started,
+        },
+        replies,
+    ))
+}
+
+/// The verdict of an earlier run, making sure its final reaction is there.
+async fn answered<F: Forge>(
+    forge: &F,
+    place: Place<'_>,
+    comment: &Comment,
+    earlier: &[Answer],
+) -> Result<Option<Verdict>, PromoteError> {
+    if let Some(answer) = earlier.iter().rev().find(|a| a.comment_id == comment.id) {
+        let reaction = match answer.verdict {
+            Verdict::Accepted => Reaction::Rocket,
+            Verdict::Refused | Verdict::Failed => Reaction::ThumbsDown,
+        };
+        forge
+            .add_reaction(place.issue.number, comment.id, reaction)
+            .await?;
+        return Ok(Some(answer.verdict));
+    }
+    let reactions = forge
+        .reactions_by(place.issue.number, comment.id, place.own_login)
+        .await?;
+    Ok(if reactions.contains(&Reaction::Rocket) {
+        Some(Verdict::Accepted)
+    } else if reactions.contains(&Reaction::ThumbsDown) {
+        Some(Verdict::Refused)
+    } else {
+        None
+    })
+}
+
+/// The reply text: status and help answer with information, the rest with the checks.
+async fn reply_for<F: Forge>(
+    forge: &F,
+    policy: Policy<'_>,
+    place: Place<'_>,
+    answer: &Answer,
+    decision: &Decision,
+    author: &str,
+) -> Result<String, PromoteError> {
+    let prefix = policy.promote.prefix.as_str();
+    if !decision.accepted() {
+        return Ok(decision_reply(answer, decision, author, prefix, None));
+    }
+    Ok(match &decision.command {
+        Command::Help => info_reply(answer, author, &help(prefix, policy.environments)),
+        Command::Status => {
+            let text = status_text(
+                forge,
+                policy,
+                place.version,
+                place.comments,
+                place.own_login,
+            )
+            .await?;
+            info_reply(answer, author, &text)
+        }
+        Command::Hold { .. } => decision_reply(
+            answer,
+            decision,
+            author,
+            prefix,
+            Some("The release is on hold: no promotion until `unhold`."),
+        ),
+        Command::Unhold => decision_reply(
+            answer,
+            decision,
+            author,
+            prefix,
+            Some("The hold is lifted."),
+        ),
+        Command::Promote { .. } | Command::Rollback { .. } => {
+            let what = starts_what(forge.kind(), policy);
+            decision_reply(answer, decision, author, prefix, Some(&what))
+        }
+    })
+}
+
+/// What an accepted deployment starts, said before it is started.
+fn starts_what(kind: ForgeKind, policy: Policy<'_>) -> String {
+    match kind {
+        ForgeKind::Gitlab => {
+            "Starting a pipeline for the tag with `SHIPGATE_ENVIRONMENT` set.".to_owned()
+        }
+        _ if policy.promote.dispatch.is_empty() => {
+            "The next job of this workflow deploys it (output `approved=true`).".to_owned()
+        }
+        _ => format!(
+            "Starting workflow `{}` at the tag.",
+            policy.promote.dispatch
+        ),
+    }
+}
+
+/// Start the deployment pipeline for `target`; `false` when the workflow's next job does it.
+async fn start<F: Forge>(
+    forge: &F,
+    policy: Policy<'_>,
+    issue: u64,
+    target: &Target,
+) -> Result<bool, crate::forge::ForgeError> {
+    let (workflow, environment_key, issue_key) = match forge.kind() {
+        ForgeKind::Gitlab => ("", "SHIPGATE_ENVIRONMENT", "SHIPGATE_ISSUE"),
+        _ if policy.promote.dispatch.is_empty() => return Ok(false),
+        _ => (policy.promote.dispatch.as_str(), "environment", "issue"),
+    };
+    let inputs = [
+        (environment_key.to_owned(), target.environment.clone()),
+        (issue_key.to_owned(), issue.to_string()),
+    ];
+    forge.start_pipeline(workflow, &target.tag, &inputs).await?;
+    Ok(true)
+}
+
+/// One history line per decided comment (keyed by the comment, so re-runs add nothing), checked
+/// after writing because `shipgate-issue record` may write the body at the same time.
+async fn record_history<F: Forge>(
+    forge: &F,
+    policy: Policy<'_>,
+    place: Place<'_>,
+    comment: &Comment,
+    answer: &Answer,
+    decision: Option<&Decision>,
+) -> Result<(), PromoteError> {
+    let prefix = policy.promote.prefix.as_str();
+    let what = match decision {
+        Some(decision) => {
+            let failed: Vec<String> = decision
+                .checks
+                .iter()
+                .filter(|c| !c.passed)
+                .map(|c| c.gate.to_string())
+                .collect();
+            let mut text = format!(
+                "`{}` {}",
+                decision.command.canonical(prefix).replace('`', "'"),
+                answer.verdict
+            );
+            if !failed.is_empty() {
+                text.push_str(&format!(" ({} failed)", failed.join(", ")));
+            }
+            if let Some(target) = decision.target.as_ref().filter(|_| decision.accepted()) {
+                text.push_str(&format!(": {} to {}", target.tag, target.environment));
+            }
+            text
+        }
+        None => format!("`{prefix}{}` refused (not a valid command)", answer.word),
+    };
+    let entry = HistoryEntry {
+        when: answer.at.clone(),
+        who: comment.author.clone(),
+        what,
+        key: Some(format!("comment {}", comment.id)),
+    };
+    for _ in 0..HISTORY_ATTEMPTS {
+        let issue = forge.issue(place.issue.number).await?;
+        match history_in_body(&issue.body, policy.environments, &entry)? {
+            Some(body) => {
+                forge.update_issue_body(issue.number, &body).await?;
+            }
+            None => return Ok(()),
+        }
+    }
+    tracing::warn!(
+        issue = place.issue.number,
+        "the history entry kept being overwritten; the reply still records the decision"
+    );
+    Ok(())
+}

@@ -1,0 +1,325 @@
+//! The `shipgate-promote` binary: the GitHub event from `GITHUB_EVENT_PATH`, `poll` on GitLab,
+//! `check` at the start of the deploy job, outputs, exit codes, and tokens kept out of output.
+use predicates::str::contains;
+use serde_json::json;
+
+use secrecy::SecretString;
+use shipgate::forge::github::GithubForge;
+use shipgate::forge::{DeploymentState, Forge, NewDeployment, NewIssue};
+
+use crate::fake_github::{FakeGithub, REPO};
+use crate::fake_gitlab::{FakeGitlab, PROJECT_ID};
+use crate::fixture::TestRepo;
+
+const GH_TOKEN: &str = "ghs_cli_secret_token";
+const GL_TOKEN: &str = "glpat-cli-secret-token";
+const SHA: &str = "5555555555555555555555555555555555555555";
+const MONDAY: &str = "2026-03-02T10:00:00Z";
+const SATURDAY: &str = "2026-03-07T10:00:00Z";
+
+/// A body with the release marker and the sections `history_in_body` rewrites.
+fn issue_body() -> String {
+    shipgate::deploy_issue::render(&shipgate::deploy_issue::DeployIssue::new(
+        shipgate::deploy_issue::Release {
+            version: semver::Version::new(1, 2, 0),
+            previous: None,
+            tag: "v1.2.0".to_owned(),
+            commit: SHA.to_owned(),
+            images: Vec::new(),
+            notes: String::new(),
+            url: None,
+        },
+    ))
+}
+
+/// The fake GitHub with v1.2.0 green on stage and its deployment issue opened by the workflow
+/// token, seeded through the real client.
+fn github(repo: &TestRepo) -> (FakeGithub, u64) {
+    let fake = FakeGithub::start(GH_TOKEN, None);
+    fake.add_tag("v1.2.0", SHA);
+    fake.set_role("alice", "maintain");
+    fake.set_role("bob", "write");
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let issue = rt.block_on(async {
+        let forge =
+            GithubForge::new(&fake.url(), REPO, SecretString::from(GH_TOKEN), None).unwrap();
+        let issue = forge
+            .create_issue(&NewIssue {
+                title: "Deploy v1.2.0".to_owned(),
+                body: issue_body(),
+                ..NewIssue::default()
+            })
+            .await
+            .unwrap();
+        let deployment = forge
+            .create_deployment(&NewDeployment {
+                environment: "stage".to_owned(),
+                git_ref: "v1.2.0".to_owned(),
+                sha: SHA.to_owned(),
+                ci_run: "1".to_owned(),
+                description: "stage".to_owned(),
+            })
+            .await
+            .unwrap();
+        forge
+            .set_deployment_state(&deployment, DeploymentState::Success, None)
+            .await
+            .unwrap();
+        issue.number
+    });
+    repo.write("shipgate.yml", "environments: [stage, production]\n");
+    (fake, issue)
+}
+
+fn event(
+    repo: &TestRepo,
+    issue: u64,
+    comment: u64,
+    body: &str,
+    login: &str,
+    at: &str,
+) -> std::path::PathBuf {
+    let path = repo.root().join(format!("event-{comment}.json"));
+    let event = json!({
+        "action": "created",
+        "issue": { "number": issue, "state": "open", "user": { "login": "github-actions[bot]", "type": "Bot" } },
+        "comment": { "id": comment, "body": body, "user": { "login": login, "type": "User" },
+                     "created_at": at, "updated_at": at },
+        "repository": { "full_name": REPO },
+    });
+    std::fs::write(&path, event.to_string()).unwrap();
+    path
+}
+
+fn promote_on_github(repo: &TestRepo, fake: &FakeGithub) -> assert_cmd::Command {
+    let mut command = repo.binary("shipgate-promote");
+    command
+        .env("GITHUB_ACTIONS", "true")
+        .env("GITHUB_TOKEN", GH_TOKEN)
+        .env("GITHUB_REPOSITORY", REPO)
+        .env("GITHUB_API_URL", fake.url())
+        .env("GITHUB_RUN_ID", "77");
+    command
+}
+
+fn outputs(path: &std::path::Path) -> String {
+    std::fs::read_to_string(path).unwrap_or_default()
+}
+
+#[test]
+fn an_event_accepted_without_dispatch_sets_outputs_for_the_next_job() {
+    let repo = TestRepo::new();
+    let (fake, issue) = github(&repo);
+    let (comment, at) = fake.seed_comment(issue, "/promote production", "alice", "User");
+    let event = event(&repo, issue, comment, "/promote production", "alice", &at);
+    let output = repo.root().join("github-output");
+    let assert = promote_on_github(&repo, &fake)
+        .env("GITHUB_EVENT_PATH", &event)
+        .args(["--at", MONDAY])
+        .env("GITHUB_OUTPUT", &output)
+        .assert()
+        .success()
+        .stdout(contains(
+            "`/promote production` accepted: v1.2.0 to production",
+        ));
+    let printed = format!("{:?}", assert.get_output());
+    assert!(!printed.contains(GH_TOKEN), "token in output");
+    let written = outputs(&output);
+    for line in [
+        "approved=true",
+        "environment=production",
+        "tag=v1.2.0",
+        "version=1.2.0",
+        "command=promote",
+        &format!("issue={issue}"),
+    ] {
+        assert!(
+            written.lines().any(|l| l == line),
+            "{line:?} missing from {written}"
+        );
+    }
+    assert!(fake.dispatches().is_empty(), "no dispatch configured");
+}
+
+#[test]
+fn a_refused_event_exits_1_and_its_json_matches_the_schema() {
+    let repo = TestRepo::new();
+    let (fake, issue) = github(&repo);
+    let (comment, at) = fake.seed_comment(issue, "/promote production", "bob", "User");
+    let event = event(&repo, issue, comment, "/promote production", "bob", &at);
+    let output = promote_on_github(&repo, &fake)
+        .env("GITHUB_EVENT_PATH", &event)
+        .args(["--at", MONDAY, "--format", "json"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    let json: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(json["approved"], "false");
+    assert_eq!(json["command"], "promote");
+    let schema: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/schemas/promote-output.schema.json"
+        ))
+        .unwrap(),
+    )
+    .unwrap();
+    let validator = jsonschema::validator_for(&schema).expect("valid schema");
+    assert!(validator.is_valid(&json), "{json}");
+    let mut broken = json.clone();
+    broken["approved"] = "maybe".into();
+    assert!(!validator.is_valid(&broken));
+    assert!(fake.dispatches().is_empty());
+}
+
+#[test]
+fn a_dispatch_is_configured_in_shipgate_yml() {
+    let repo = TestRepo::new();
+    let (fake, issue) = github(&repo);
+    repo.write(
+        "shipgate.yml",
+        "environments: [stage, production]\npromote:\n  dispatch: deploy.yml\n",
+    );
+    let (comment, at) = fake.seed_comment(issue, "/promote production", "alice", "User");
+    let event = event(&repo, issue, comment, "/promote production", "alice", &at);
+    let output = repo.root().join("github-output");
+    promote_on_github(&repo, &fake)
+        .env("GITHUB_EVENT_PATH", &event)
+        .args(["--at", MONDAY])
+        .env("GITHUB_OUTPUT", &output)
+        .assert()
+        .success()
+        .stdout(contains("(pipeline started)"));
+    assert_eq!(fake.dispatches().len(), 1);
+    assert!(
+        outputs(&output).lines().any(|l| l == "approved=false"),
+        "the dispatched workflow deploys, not a next job"
+    );
+}
+
+#[test]
+fn without_an_event_the_error_names_the_fix() {
+    let repo = TestRepo::new();
+    let (fake, _) = github(&repo);
+    promote_on_github(&repo, &fake)
+        .assert()
+        .code(2)
+        .stderr(contains("GITHUB_EVENT_PATH"))
+        .stderr(contains("poll"));
+}
+
+#[test]
+fn check_at_job_start_repeats_the_window_and_the_hold() {
+    let repo = TestRepo::new();
+    let (fake, issue) = github(&repo);
+    promote_on_github(&repo, &fake)
+        .args(["--at", MONDAY])
+        .args([
+            "check",
+            "--env",
+            "production",
+            "--tag",
+            "v1.2.0",
+            "--risk",
+            "low",
+        ])
+        .assert()
+        .success()
+        .stdout(contains("allowed: v1.2.0 to production"));
+    promote_on_github(&repo, &fake)
+        .args([
+            "check",
+            "--env",
+            "production",
+            "--tag",
+            "v1.2.0",
+            "--risk",
+            "low",
+            "--at",
+            SATURDAY,
+        ])
+        .assert()
+        .code(1)
+        .stdout(contains(
+            "denied: v1.2.0 to production: when: outside the deployment window",
+        ));
+    // A hold accepted since the promotion stops the job too.
+    let (comment, at) = fake.seed_comment(issue, "/hold DBA busy", "alice", "User");
+    let event = event(&repo, issue, comment, "/hold DBA busy", "alice", &at);
+    promote_on_github(&repo, &fake)
+        .env("GITHUB_EVENT_PATH", &event)
+        .args(["--at", MONDAY])
+        .assert()
+        .success();
+    let summary = repo.root().join("summary.md");
+    promote_on_github(&repo, &fake)
+        .env("GITHUB_STEP_SUMMARY", &summary)
+        .args(["--at", MONDAY])
+        .args([
+            "check",
+            "--env",
+            "production",
+            "--tag",
+            "v1.2.0",
+            "--risk",
+            "low",
+        ])
+        .assert()
+        .code(1)
+        .stdout(contains("on hold since"));
+    assert!(outputs(&summary).contains("Deployment of `v1.2.0` to production stopped"));
+    promote_on_github(&repo, &fake)
+        .args(["check", "--env", "qa", "--tag", "v1.2.0"])
+        .assert()
+        .code(2)
+        .stderr(contains(
+            "not one of the configured environments (stage, production)",
+        ));
+}
+
+#[test]
+fn poll_on_gitlab_creates_the_pipeline_and_writes_dotenv() {
+    let repo = TestRepo::new();
+    repo.write("shipgate.yml", "environments: [stage, production]\n");
+    let fake = FakeGitlab::start(GL_TOKEN, "shipgate-bot");
+    // A stage job of pipeline 300 deployed the tag; the fake names its commit `v1.2.0-sha`.
+    fake.add_tag("v1.2.0", "v1.2.0-sha");
+    fake.set_access("maria", 40);
+    let iid = fake.seed_issue("Deploy v1.2.0", &issue_body(), "shipgate-bot");
+    fake.seed_job_deployment("stage", "v1.2.0", 300, "success");
+    fake.seed_note(iid, "/promote production", "maria", false);
+    let dotenv = repo.root().join("promote.env");
+    let assert = repo
+        .binary("shipgate-promote")
+        .env("GITLAB_CI", "true")
+        .env("CI_API_V4_URL", fake.api_url())
+        .env("CI_PROJECT_ID", PROJECT_ID)
+        .env("GITLAB_TOKEN", GL_TOKEN)
+        .args(["poll", "--at", MONDAY, "--dotenv"])
+        .arg(&dotenv)
+        .assert()
+        .success()
+        .stdout(contains(
+            "accepted: v1.2.0 to production (pipeline started)",
+        ));
+    assert!(!format!("{:?}", assert.get_output()).contains(GL_TOKEN));
+    let env = outputs(&dotenv);
+    assert!(env.contains("SHIPGATE_PROCESSED=1"), "{env}");
+    assert!(env.contains("SHIPGATE_ACCEPTED=1"), "{env}");
+    assert_eq!(fake.pipelines().len(), 1);
+}
+
+#[test]
+fn help_explains_commands_checks_and_exit_codes() {
+    let repo = TestRepo::new();
+    let output = repo
+        .binary("shipgate-promote")
+        .arg("--help")
+        .output()
+        .unwrap();
+    assert!(output.status.success());
+    insta::assert_snapshot!(String::from_utf8(output.stdout).unwrap());
+}
