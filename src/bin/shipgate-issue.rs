@@ -8,7 +8,8 @@ use clap::{Parser, Subcommand, ValueEnum};
 use semver::Version;
 use shipgate::ci::{CiEnv, Outputs};
 use shipgate::cli::{
-    CommonArgs, Exit, Failure, ForgeArgs, Format, TokenNeeds, init_logging, load_config, set_output,
+    CommonArgs, Exit, Failure, ForgeArgs, OutputArgs, TokenNeeds, init_logging, load_config,
+    set_output,
 };
 use shipgate::config::Config;
 use shipgate::deploy_issue::{Image, Release, SchemaSummary, parse_version};
@@ -30,13 +31,8 @@ struct Cli {
     #[command(flatten)]
     forge: ForgeArgs,
 
-    /// Result format on stdout (logs always go to stderr)
-    #[arg(long, value_enum, default_value_t = Format::Text, global = true)]
-    format: Format,
-
-    /// Also write the outputs to this dotenv file (GitLab artifacts:reports:dotenv)
-    #[arg(long, value_name = "FILE", global = true)]
-    dotenv: Option<PathBuf>,
+    #[command(flatten)]
+    output: OutputArgs,
 
     #[command(flatten)]
     common: CommonArgs,
@@ -345,6 +341,5 @@ async fn command<F: Forge>(
             }
         }
     };
-    shipgate::cli::publish(ci, cli.dotenv.as_deref(), cli.format, &outputs, &text)
-        .map_err(Failure::external)
+    shipgate::cli::publish(ci, &cli.output, &outputs, &text).map_err(Failure::external)
 }

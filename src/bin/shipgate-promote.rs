@@ -7,7 +7,7 @@ use clap::{Parser, Subcommand, ValueEnum};
 use jiff::Timestamp;
 use shipgate::ci::{CiEnv, Outputs};
 use shipgate::cli::{
-    CommonArgs, Exit, Failure, ForgeArgs, Format, TokenNeeds, init_logging, load_config,
+    CommonArgs, Exit, Failure, ForgeArgs, OutputArgs, TokenNeeds, init_logging, load_config,
     release_risk, set_output,
 };
 use shipgate::config::Config;
@@ -43,13 +43,8 @@ struct Cli {
     #[arg(long, value_name = "RFC3339", global = true)]
     at: Option<Timestamp>,
 
-    /// Result format on stdout (logs always go to stderr)
-    #[arg(long, value_enum, default_value_t = Format::Text, global = true)]
-    format: Format,
-
-    /// Also write the outputs to this dotenv file (GitLab artifacts:reports:dotenv)
-    #[arg(long, value_name = "FILE", global = true)]
-    dotenv: Option<PathBuf>,
+    #[command(flatten)]
+    output: OutputArgs,
 
     #[command(flatten)]
     common: CommonArgs,
@@ -152,8 +147,7 @@ async fn run(cli: &Cli, ci: &CiEnv) -> Result<Exit, Failure> {
             check(cli, ci, &config, forge, policy, job, &mut outputs).await?
         }
     };
-    shipgate::cli::publish(ci, cli.dotenv.as_deref(), cli.format, &outputs, &text)
-        .map_err(Failure::external)?;
+    shipgate::cli::publish(ci, &cli.output, &outputs, &text).map_err(Failure::external)?;
     Ok(exit)
 }
 

@@ -29,6 +29,18 @@ pub struct CommonArgs {
     pub quiet: bool,
 }
 
+/// Where a binary's results go: stdout in a format, and a dotenv file for GitLab.
+#[derive(Debug, Clone, Args)]
+pub struct OutputArgs {
+    /// Result format on stdout (logs always go to stderr)
+    #[arg(long, value_enum, default_value_t = Format::Text, global = true)]
+    pub format: Format,
+
+    /// Also write the outputs to this dotenv file (GitLab artifacts:reports:dotenv)
+    #[arg(long, value_name = "FILE", global = true)]
+    pub dotenv: Option<PathBuf>,
+}
+
 /// How results are printed on stdout (binaries with more formats declare their own).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum Format {
@@ -129,18 +141,17 @@ pub fn load_config(repo: &Path, explicit: Option<&Path>) -> Result<Config, Failu
 #[allow(clippy::print_stdout)]
 pub fn publish(
     ci: &crate::ci::CiEnv,
-    dotenv: Option<&Path>,
-    format: Format,
+    to: &OutputArgs,
     outputs: &crate::ci::Outputs,
     text: &str,
 ) -> anyhow::Result<()> {
     if let Some(path) = &ci.github_output {
         crate::ci::write_github_output(path, outputs)?;
     }
-    if let Some(path) = dotenv {
+    if let Some(path) = &to.dotenv {
         crate::ci::write_dotenv(path, outputs)?;
     }
-    match format {
+    match to.format {
         Format::Text => print!("{text}"),
         Format::Json => {
             let map: serde_json::Map<String, serde_json::Value> = outputs

@@ -3,7 +3,7 @@
 //! line, so text quoted from a comment can never pass for a decision.
 use std::fmt;
 
-use crate::forge::Comment;
+use crate::forge::{Comment, Reaction};
 
 const MARKER_START: &str = "<!-- shipgate:answer ";
 const MARKER_END: &str = " -->";
@@ -20,6 +20,14 @@ pub enum Verdict {
 }
 
 impl Verdict {
+    /// The reaction that closes a decided comment: 🚀 accepted, 👎 otherwise.
+    pub fn reaction(self) -> Reaction {
+        match self {
+            Self::Accepted => Reaction::Rocket,
+            Self::Refused | Self::Failed => Reaction::ThumbsDown,
+        }
+    }
+
     fn as_str(self) -> &'static str {
         match self {
             Self::Accepted => "accepted",

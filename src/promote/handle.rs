@@ -185,18 +185,14 @@ pub async fn handle_comment<F: Forge>(
                 let text = start_failed_reply(&failed, &error.to_string());
                 forge.create_comment(place.issue.number, &text).await?;
                 forge
-                    .add_reaction(place.issue.number, comment.id, Reaction::ThumbsDown)
+                    .add_reaction(place.issue.number, comment.id, Verdict::Failed.reaction())
                     .await?;
                 return Err(PromoteError::StartFailed(error));
             }
         }
     }
-    let reaction = match answer.verdict {
-        Verdict::Accepted => Reaction::Rocket,
-        Verdict::Refused | Verdict::Failed => Reaction::ThumbsDown,
-    };
     forge
-        .add_reaction(place.issue.number, comment.id, reaction)
+        .add_reaction(place.issue.number, comment.id, answer.verdict.reaction())
         .await?;
     Ok(handled(
         Outcome::Answered {
@@ -216,12 +212,8 @@ async fn answered<F: Forge>(
     earlier: &[Answer],
 ) -> Result<Option<Verdict>, PromoteError> {
     if let Some(answer) = earlier.iter().rev().find(|a| a.comment_id == comment.id) {
-        let reaction = match answer.verdict {
-            Verdict::Accepted => Reaction::Rocket,
-            Verdict::Refused | Verdict::Failed => Reaction::ThumbsDown,
-        };
         forge
-            .add_reaction(place.issue.number, comment.id, reaction)
+            .add_reaction(place.issue.number, comment.id, answer.verdict.reaction())
             .await?;
         return Ok(Some(answer.verdict));
     }

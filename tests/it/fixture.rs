@@ -187,3 +187,18 @@ impl TestRepo {
         command
     }
 }
+
+/// The body `shipgate-issue open` writes for release `version` at commit `sha` (no notes, no
+/// images): the marker, the sections, the hidden state block.
+pub fn deploy_issue_body(version: &str, sha: &str) -> String {
+    use shipgate::deploy_issue::{DeployIssue, Release, render};
+    render(&DeployIssue::new(Release {
+        version: semver::Version::parse(version).unwrap(),
+        previous: None,
+        tag: format!("v{version}"),
+        commit: sha.to_owned(),
+        images: Vec::new(),
+        notes: String::new(),
+        url: None,
+    }))
+}

@@ -3,9 +3,7 @@
 //! that nothing was dispatched when refused.
 use jiff::Timestamp;
 use secrecy::SecretString;
-use semver::Version;
 use shipgate::config::{Config, Minutes, PromoteConfig, WindowsConfig};
-use shipgate::deploy_issue::{DeployIssue, Release, render};
 use shipgate::forge::github::GithubForge;
 use shipgate::forge::retry::RetryPolicy;
 use shipgate::forge::{Comment, DeploymentState, Forge, NewDeployment, NewIssue, Reaction};
@@ -13,6 +11,7 @@ use shipgate::promote::{self, CommentEvent, EventResult, Outcome, Policy, Verdic
 use shipgate::window::Calendar;
 
 use crate::fake_github::{FakeGithub, Fault, REPO};
+use crate::fixture::deploy_issue_body;
 
 const TOKEN: &str = "ghs_promote_token";
 const BOT: &str = "github-actions[bot]";
@@ -63,15 +62,7 @@ fn deployment(world: &World, env: &str, tag: &str, sha: &str, run: &str, state: 
 }
 
 fn body(version: &str) -> String {
-    render(&DeployIssue::new(Release {
-        version: Version::parse(version).unwrap(),
-        previous: None,
-        tag: format!("v{version}"),
-        commit: SHA.to_owned(),
-        images: Vec::new(),
-        notes: String::new(),
-        url: None,
-    }))
+    deploy_issue_body(version, SHA)
 }
 
 impl World {

@@ -9,7 +9,7 @@ use shipgate::forge::{DeploymentState, Forge, NewDeployment, NewIssue};
 
 use crate::fake_github::{FakeGithub, REPO};
 use crate::fake_gitlab::{FakeGitlab, PROJECT_ID};
-use crate::fixture::TestRepo;
+use crate::fixture::{TestRepo, deploy_issue_body};
 
 const GH_TOKEN: &str = "ghs_cli_secret_token";
 const GL_TOKEN: &str = "glpat-cli-secret-token";
@@ -17,19 +17,8 @@ const SHA: &str = "5555555555555555555555555555555555555555";
 const MONDAY: &str = "2026-03-02T10:00:00Z";
 const SATURDAY: &str = "2026-03-07T10:00:00Z";
 
-/// A body with the release marker and the sections `history_in_body` rewrites.
 fn issue_body() -> String {
-    shipgate::deploy_issue::render(&shipgate::deploy_issue::DeployIssue::new(
-        shipgate::deploy_issue::Release {
-            version: semver::Version::new(1, 2, 0),
-            previous: None,
-            tag: "v1.2.0".to_owned(),
-            commit: SHA.to_owned(),
-            images: Vec::new(),
-            notes: String::new(),
-            url: None,
-        },
-    ))
+    deploy_issue_body("1.2.0", SHA)
 }
 
 /// The fake GitHub with v1.2.0 green on stage and its deployment issue opened by the workflow
@@ -215,22 +204,10 @@ fn without_an_event_the_error_names_the_fix() {
 fn check_at_job_start_repeats_the_window_and_the_hold() {
     let repo = TestRepo::new();
     let (fake, issue) = github(&repo);
-    promote_on_github(&repo, &fake)
-        .args(["--at", MONDAY])
-        .args([
-            "check",
-            "--env",
-            "production",
-            "--tag",
-            "v1.2.0",
-            "--risk",
-            "low",
-        ])
-        .assert()
-        .success()
-        .stdout(contains("allowed: v1.2.0 to production"));
-    promote_on_github(&repo, &fake)
-        .args([
+    // `shipgate-promote check` of v1.2.0 on production, low risk, at `at`.
+    let check = |at: &str| {
+        let mut command = promote_on_github(&repo, &fake);
+        command.args([
             "check",
             "--env",
             "production",
@@ -239,13 +216,17 @@ fn check_at_job_start_repeats_the_window_and_the_hold() {
             "--risk",
             "low",
             "--at",
-            SATURDAY,
-        ])
+            at,
+        ]);
+        command
+    };
+    check(MONDAY)
         .assert()
-        .code(1)
-        .stdout(contains(
-            "denied: v1.2.0 to production: when: outside the deployment window",
-        ));
+        .success()
+        .stdout(contains("allowed: v1.2.0 to production"));
+    check(SATURDAY).assert().code(1).stdout(contains(
+        "denied: v1.2.0 to production: when: outside the deployment window",
+    ));
     // A hold accepted since the promotion stops the job too.
     let (comment, at) = fake.seed_comment(issue, "/hold DBA busy", "alice", "User");
     let event = event(&repo, issue, comment, "/hold DBA busy", "alice", &at);
@@ -255,18 +236,8 @@ fn check_at_job_start_repeats_the_window_and_the_hold() {
         .assert()
         .success();
     let summary = repo.root().join("summary.md");
-    promote_on_github(&repo, &fake)
+    check(MONDAY)
         .env("GITHUB_STEP_SUMMARY", &summary)
-        .args(["--at", MONDAY])
-        .args([
-            "check",
-            "--env",
-            "production",
-            "--tag",
-            "v1.2.0",
-            "--risk",
-            "low",
-        ])
         .assert()
         .code(1)
         .stdout(contains("on hold since"));

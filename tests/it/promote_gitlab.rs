@@ -2,10 +2,8 @@
 //! are read by a scheduled job; an accepted command creates a pipeline for the tag.
 use jiff::Timestamp;
 use secrecy::SecretString;
-use semver::Version;
 use shipgate::config::promote::AccessLevel;
 use shipgate::config::{Config, PromoteConfig, WindowsConfig};
-use shipgate::deploy_issue::{DeployIssue, Release, render};
 use shipgate::forge::gitlab::GitlabForge;
 use shipgate::forge::retry::RetryPolicy;
 use shipgate::forge::{DeploymentState, Forge, NewDeployment, Reaction};
@@ -13,6 +11,7 @@ use shipgate::promote::{self, Handled, Outcome, Policy, Verdict};
 use shipgate::window::Calendar;
 
 use crate::fake_gitlab::{FakeGitlab, PROJECT_ID};
+use crate::fixture::deploy_issue_body;
 
 const TOKEN: &str = "glpat-promote-token";
 const ME: &str = "shipgate-bot";
@@ -50,15 +49,7 @@ impl World {
         for (user, level) in [("maria", 40), ("dev", 30), ("olga", 50)] {
             fake.set_access(user, level);
         }
-        let body = render(&DeployIssue::new(Release {
-            version: Version::new(1, 2, 0),
-            previous: None,
-            tag: "v1.2.0".to_owned(),
-            commit: SHA.to_owned(),
-            images: Vec::new(),
-            notes: String::new(),
-            url: None,
-        }));
+        let body = deploy_issue_body("1.2.0", SHA);
         let iid = fake.seed_issue("Deploy v1.2.0", &body, ME);
         let world = Self {
             rt,
