@@ -161,6 +161,30 @@ impl World {
             .block_on(promote::on_event(&self.forge, policy, event))
     }
 
+    /// `shipgate-promote check` of production at `at` for v1.2.0 from deploy run `run`: whether
+    /// the deploy job may go on.
+    fn job_allowed(&self, at: &str, run: &str) -> bool {
+        let calendar = Calendar::load(&self.windows, self.dir.path()).unwrap();
+        let policy = Policy {
+            promote: &self.promote,
+            environments: &self.environments,
+            tag_prefix: "v",
+            calendar: &calendar,
+            now: at.parse::<Timestamp>().unwrap(),
+        };
+        let job = promote::JobCheck {
+            environment: "production".to_owned(),
+            version: semver::Version::new(1, 2, 0),
+            risk: shipgate::window::Risk::Low,
+            ci_run: Some(run.to_owned()),
+        };
+        let checks = self
+            .rt
+            .block_on(promote::check_job(&self.forge, policy, &job))
+            .unwrap();
+        checks.iter().all(|c| c.passed)
+    }
+
     fn act(&self, event: &CommentEvent) -> EventResult {
         self.act_at(event, MONDAY).unwrap()
     }
@@ -558,6 +582,54 @@ fn outside_the_window_only_an_admin_override_with_a_reason_passes() {
     assert!(reply.contains("overridden: INC-7 hotfix"), "{reply}");
     assert!(reply.contains(" override -->"), "{reply}");
     assert_eq!(world.fake.dispatches().len(), 1);
+    // The deploy job's own check honours the accepted override; its own deployment, in
+    // progress, does not lock it out, but another run's does.
+    // (The fake's clock says Monday: the lock must not time out before Saturday here.)
+    world.promote.lock_timeout = Minutes(7 * 24 * 60);
+    deployment(
+        &world,
+        "production",
+        "v1.2.0",
+        SHA,
+        "300",
+        DeploymentState::InProgress,
+    );
+    assert!(world.job_allowed(SATURDAY, "300"));
+    assert!(!world.job_allowed(SATURDAY, "301"));
+}
+
+#[test]
+fn without_an_override_the_job_check_stops_outside_the_window() {
+    let world = World::new();
+    assert!(world.job_allowed(MONDAY, "300"));
+    assert!(!world.job_allowed(SATURDAY, "300"));
+}
+
+#[test]
+fn status_and_help_answer_authorised_people() {
+    let world = World::new();
+    let status = world.comment("/status", "alice");
+    assert_eq!(verdict(&world.act(&status)), Some(Verdict::Accepted));
+    let reply = world.replies().pop().unwrap();
+    assert!(reply.contains("**Status of `v1.2.0`**"), "{reply}");
+    assert!(reply.contains("| stage | success (deployment"), "{reply}");
+    assert!(
+        reply.contains("| production | not deployed | open |"),
+        "{reply}"
+    );
+    assert!(reply.contains("Not on hold."), "{reply}");
+    let help = world.comment("/help", "alice");
+    assert_eq!(verdict(&world.act(&help)), Some(Verdict::Accepted));
+    assert!(
+        world
+            .replies()
+            .pop()
+            .unwrap()
+            .contains("| command | what it does |")
+    );
+    let nosy = world.comment("/status", "reader");
+    assert_eq!(verdict(&world.act(&nosy)), Some(Verdict::Refused));
+    assert!(world.fake.dispatches().is_empty());
 }
 
 #[test]
