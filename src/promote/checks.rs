@@ -5,7 +5,7 @@ use std::fmt;
 use jiff::{SignedDuration, Timestamp};
 
 use crate::forge::{Deployment, DeploymentState, Permission};
-use crate::window::Verdict as WindowVerdict;
+use crate::window::{Calendar, Verdict as WindowVerdict};
 
 use super::answer::{Answer, Verdict};
 
@@ -216,7 +216,11 @@ pub fn rollback_target(
 }
 
 /// The window's answer as a check; an override by an admin passes it with the reason recorded.
-pub fn window_check(verdict: &WindowVerdict, override_reason: Option<&str>) -> Check {
+pub fn window_check(
+    calendar: &Calendar,
+    verdict: &WindowVerdict,
+    override_reason: Option<&str>,
+) -> Check {
     match (verdict.allowed, override_reason) {
         (true, _) => Check::pass(Gate::When, "inside the deployment window"),
         (false, Some(reason)) => Check::pass(
@@ -229,7 +233,7 @@ pub fn window_check(verdict: &WindowVerdict, override_reason: Option<&str>) -> C
         (false, None) => {
             let next = verdict.next.map_or_else(
                 || " No allowed moment was found ahead.".to_owned(),
-                |t| format!(" Next allowed: {}.", t.strftime("%Y-%m-%d %H:%M UTC")),
+                |t| format!(" Next allowed: {}.", calendar.local(t)),
             );
             Check::fail(
                 Gate::When,

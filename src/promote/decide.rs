@@ -146,9 +146,11 @@ pub async fn decide<F: Forge>(
             decision.checks.extend(checks);
             if let Some(target) = &target {
                 let verdict = policy.calendar.check(environment, target.risk, policy.now);
-                decision
-                    .checks
-                    .push(window_check(&verdict, override_window.as_deref()));
+                decision.checks.push(window_check(
+                    policy.calendar,
+                    &verdict,
+                    override_window.as_deref(),
+                ));
             }
             decision.checks.push(hold_check(request.answers));
             target

@@ -57,7 +57,11 @@ pub async fn check_job<F: Forge>(
         let overridden = accepted
             .filter(|a| a.override_window)
             .map(|a| format!("by the command accepted at {}", a.at));
-        checks.push(window_check(&verdict, overridden.as_deref()));
+        checks.push(window_check(
+            policy.calendar,
+            &verdict,
+            overridden.as_deref(),
+        ));
         checks.push(hold_check(&ours));
     }
     let deployments = forge.deployments(&job.environment).await?;
