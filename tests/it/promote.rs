@@ -553,7 +553,10 @@ fn outside_the_window_only_an_admin_override_with_a_reason_passes() {
     );
     let reply = world.replies().pop().unwrap();
     assert!(reply.contains("outside the deployment window"), "{reply}");
-    assert!(reply.contains("Next allowed: 2026-03-09 00:00 UTC."), "{reply}");
+    assert!(
+        reply.contains("Next allowed: 2026-03-09 00:00 UTC."),
+        "{reply}"
+    );
 
     let event = world.comment(
         "/promote production --override-window \"INC-7 hotfix\"",
