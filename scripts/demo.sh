@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Install the shipgate binaries, make a small sample repository with a bare remote,
 # show what shipgate-version would release from it (--dry-run), release it for real, check its
-# migrations, and track it in a deployment issue on the local forge.
+# migrations, track it in a deployment issue on the local forge, and promote it to production
+# by a comment that shipgate-promote poll answers.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -45,3 +46,22 @@ echo "==> shipgate-issue open, then record a stage deployment (local forge: .shi
 "$bin/shipgate-issue" --forge local record --env stage --status success
 echo
 sed -n '/## Environments/,/## Commands/p' .shipgate/forge/issues/1/body.md
+
+echo
+echo "==> alice (a maintainer) comments /promote production; shipgate-promote poll answers it"
+# The demo opens production's window so that it runs on any day (see windows in docs/config.md),
+# and dispatches deploy.yml on acceptance (on the local forge: a line in pipelines.jsonl).
+printf 'promote:\n  dispatch: deploy.yml\nwindows:\n  environments:\n    stage: { open: true }\n    production: { open: true }\n' > shipgate.yml
+forge=.shipgate/forge
+printf '{"alice": "maintain"}\n' > "$forge/permissions.json"
+mkdir -p "$forge/issues/1/comments"
+n=$(( $(find "$forge/issues/1/comments" -name '*.json' | wc -l) + 1 ))
+now="$(date -u +%Y-%m-%dT%H:%M:%SZ)"
+printf '/promote production\n' > "$forge/issues/1/comments/$n.md"
+printf '{"id": %s, "author": "alice", "created_at": "%s", "updated_at": "%s", "reactions": []}\n' \
+  "$n" "$now" "$now" > "$forge/issues/1/comments/$n.json"
+"$bin/shipgate-promote" --forge local poll
+echo
+echo "--- the reply:"
+cat "$forge/issues/1/comments/$((n + 1)).md"
+echo "--- the pipeline started: $(cat "$forge/pipelines.jsonl")"

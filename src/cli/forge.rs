@@ -87,7 +87,8 @@ impl ForgeArgs {
                 let login = login
                     .or_else(|| std::env::var("USER").ok())
                     .unwrap_or_else(|| "shipgate".to_owned());
-                let forge = LocalForge::new(root.join(&config.forge.local_dir), login);
+                let forge =
+                    LocalForge::new(root.join(&config.forge.local_dir), login).with_repo(&root);
                 Ok(Connected {
                     forge: AnyForge::Local(forge),
                     tag_base: None,

@@ -4,8 +4,8 @@
 //! Layout under the root (default `.shipgate/forge/`):
 //! `issues/<n>/issue.json` and `issues/<n>/body.md`; `issues/<n>/comments/<id>.json` and
 //! `<id>.md`; `deployments.json`; `permissions.json` (login → permission; the acting user is
-//! admin unless listed); `teams.json` (`org/team` → logins); `tags.json` (tag → commit: the local
-//! forge reads no git repository); `pipelines.jsonl`, one line per pipeline started.
+//! admin unless listed); `teams.json` (`org/team` → logins); `tags.json` (tag → commit; tags not
+//! listed are read from the git repository when one is given); `pipelines.jsonl`, one line per pipeline started.
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
@@ -27,6 +27,7 @@ const LOCK_WAIT: Duration = Duration::from_secs(10);
 pub struct LocalForge {
     root: PathBuf,
     login: String,
+    repo: Option<PathBuf>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -110,7 +111,14 @@ impl LocalForge {
         Self {
             root: root.into(),
             login: login.into(),
+            repo: None,
         }
+    }
+
+    /// Tags not listed in `tags.json` are read from the git repository at `repo`.
+    pub fn with_repo(mut self, repo: impl Into<PathBuf>) -> Self {
+        self.repo = Some(repo.into());
+        self
     }
 
     fn issue_dir(&self, number: u64) -> PathBuf {
@@ -383,10 +391,21 @@ impl Forge for LocalForge {
             .collect())
     }
 
-    /// `tags.json` maps each tag to its commit; no file, or a tag not listed, is `None`.
+    /// `tags.json` maps each tag to its commit; a tag not listed there is read from the git
+    /// repository given by [`LocalForge::with_repo`]; else `None`.
     async fn tag_commit(&self, tag: &str) -> ForgeResult<Option<String>> {
         let tags: Option<BTreeMap<String, String>> = Self::read_json(&self.root.join("tags.json"))?;
-        Ok(tags.and_then(|mut t| t.remove(tag)))
+        if let Some(sha) = tags.and_then(|mut t| t.remove(tag)) {
+            return Ok(Some(sha));
+        }
+        let Some(repo) = &self.repo else {
+            return Ok(None);
+        };
+        let repo = crate::git::Repo::discover(repo).map_err(|e| local_error(repo, e))?;
+        let target = repo
+            .tag_target(tag)
+            .map_err(|e| local_error(repo.root(), e))?;
+        Ok(target.map(|oid| oid.to_string()))
     }
 
     async fn create_deployment(&self, new: &NewDeployment) -> ForgeResult<Deployment> {

@@ -294,3 +294,53 @@ fn help_explains_commands_checks_and_exit_codes() {
     assert!(output.status.success());
     insta::assert_snapshot!(String::from_utf8(output.stdout).unwrap());
 }
+
+#[test]
+fn the_local_forge_promotes_a_real_tag_by_poll() {
+    let repo = TestRepo::new();
+    repo.commit("feat(api): paginate");
+    repo.version().arg("--no-push").assert().success();
+    repo.write(
+        "shipgate.yml",
+        "promote: { dispatch: deploy.yml }\nwindows:\n  environments:\n    stage: { open: true }\n    production: { open: true }\n",
+    );
+    for args in [
+        vec!["open"],
+        vec!["record", "--env", "stage", "--status", "success"],
+    ] {
+        repo.binary("shipgate-issue")
+            .env("USER", "ada")
+            .args(["--forge", "local"])
+            .args(args)
+            .assert()
+            .success();
+    }
+    let forge = repo.path().join(".shipgate/forge");
+    std::fs::write(forge.join("permissions.json"), r#"{"alice": "maintain"}"#).unwrap();
+    let comments = forge.join("issues/1/comments");
+    std::fs::create_dir_all(&comments).unwrap();
+    std::fs::write(comments.join("1.md"), "/promote production\n").unwrap();
+    std::fs::write(
+        comments.join("1.json"),
+        r#"{"id": 1, "author": "alice", "created_at": "2026-03-02T09:00:00Z", "updated_at": "2026-03-02T09:00:00Z", "reactions": []}"#,
+    )
+    .unwrap();
+    repo.binary("shipgate-promote")
+        .env("USER", "ada")
+        .args(["--forge", "local", "poll", "--at", MONDAY])
+        .assert()
+        .success()
+        .stdout(contains(
+            "accepted: v0.1.0 to production (pipeline started)",
+        ));
+    let pipelines = std::fs::read_to_string(forge.join("pipelines.jsonl")).unwrap();
+    assert!(pipelines.contains(r#""ref":"v0.1.0""#), "{pipelines}");
+    assert_eq!(pipelines.lines().count(), 1);
+    // The tag's commit came from the repository: the reply names it.
+    let head = repo.git(&["rev-parse", "--short=7", "v0.1.0^{commit}"]);
+    let reply = std::fs::read_to_string(comments.join("2.md")).unwrap();
+    assert!(
+        reply.contains(&format!("(commit `{}`)", head.trim())),
+        "{reply}"
+    );
+}
