@@ -175,6 +175,18 @@ impl TestRepo {
         assert_cmd::Command::from_std(self.process(name))
     }
 
+    /// Any program in the work tree, isolated like the binaries, with a fixed clock for git.
+    pub fn program(&self, program: &Path) -> Command {
+        let mut command = Command::new(program);
+        self.isolate(&mut command);
+        let date = self.next_date();
+        command
+            .current_dir(self.path())
+            .env("GIT_AUTHOR_DATE", &date)
+            .env("GIT_COMMITTER_DATE", &date);
+        command
+    }
+
     /// The same as a plain process, for tests that run several at once.
     pub fn process(&self, name: &str) -> Command {
         let mut command = Command::cargo_bin(name).expect("binary built");

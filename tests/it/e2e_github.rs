@@ -1,0 +1,276 @@
+//! End to end on GitHub Actions: the starter workflows of `ci-templates/github` run by `act` (no
+//! Docker: `-P ubuntu-latest=-self-hosted`) in a temporary user repository, with the locally
+//! built binaries on PATH and the fake GitHub API. A feat commit with a migration lands → release
+//! tags it → the tag's deploy workflow migrates before the code, opens the deployment issue and
+//! records stage → "/promote production" by a maintainer dispatches the deploy workflow → the
+//! production job checks, deploys, records and closes the issue. The same comment by a writer is
+//! refused and dispatches nothing.
+//!
+//! The workflows are the templates with two substitutions a user's copy would not need: shipgate's
+//! actions come from the repository (`./shipgate-actions/NAME`) rather than from GitHub, which
+//! is not reachable here.
+use std::path::{Path, PathBuf};
+use std::process::Output;
+
+use serde_json::json;
+
+use crate::fake_github::{FakeGithub, REPO};
+use crate::fixture::TestRepo;
+
+const TOKEN: &str = "ghs_e2e_workflow_token";
+const RELEASE_TOKEN: &str = "github_pat_e2e_release";
+
+fn act_binary() -> PathBuf {
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(".tools/venv/bin/act");
+    assert!(
+        path.exists(),
+        "{} is missing: run scripts/tools.sh (scripts/test.sh does)",
+        path.display()
+    );
+    path
+}
+
+/// The directory holding the built shipgate binaries.
+fn binaries() -> PathBuf {
+    Path::new(env!("CARGO_BIN_EXE_shipgate-version"))
+        .parent()
+        .unwrap()
+        .to_path_buf()
+}
+
+/// A user repository with the starter workflows, deploy hooks that log what they do, and
+/// shipgate.yml; `hooks.log` records the hooks' calls in order.
+fn user_repo() -> TestRepo {
+    let repo = TestRepo::new();
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    let workflows = repo.path().join(".github/workflows");
+    std::fs::create_dir_all(&workflows).unwrap();
+    for name in ["release", "deploy", "promote"] {
+        let text =
+            std::fs::read_to_string(root.join(format!("ci-templates/github/{name}.yml"))).unwrap();
+        let local = regex::Regex::new(r"shipgate/shipgate/actions/([a-z]+)@v[0-9.]+")
+            .unwrap()
+            .replace_all(&text, "./shipgate-actions/$1");
+        std::fs::write(workflows.join(format!("{name}.yml")), local.as_ref()).unwrap();
+    }
+    copy_dir(&root.join("actions"), &repo.path().join("shipgate-actions"));
+    for hook in ["build", "migrate", "deploy", "verify"] {
+        repo.write(
+            &format!("deploy/{hook}.sh"),
+            &format!("#!/bin/sh\necho \"{hook} $* ${{MIGRATIONS:-}}\" >> \"$HOOK_LOG\"\n"),
+        );
+        let path = repo.path().join(format!("deploy/{hook}.sh"));
+        let mut permissions = std::fs::metadata(&path).unwrap().permissions();
+        std::os::unix::fs::PermissionsExt::set_mode(&mut permissions, 0o755);
+        std::fs::set_permissions(&path, permissions).unwrap();
+    }
+    repo.write(
+        "shipgate.yml",
+        "schema:\n  paths: [db/migrate]\n\
+         promote:\n  dispatch: deploy.yml\n  # The fake API's clock is not today's.\n  max_comment_age: 525600m\n\
+         windows:\n  environments:\n    stage: { open: true }\n    production: { open: true }\n",
+    );
+    repo.git(&["add", "."]);
+    repo.git(&["commit", "-q", "-m", "ci: shipgate workflows"]);
+    repo.git(&["push", "-q", "origin", "main"]);
+    repo
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), &target).unwrap();
+        }
+    }
+}
+
+/// `act EVENT` for `workflow` with `event` as the payload, as GitHub run `run`.
+fn act(
+    repo: &TestRepo,
+    fake: &FakeGithub,
+    event_name: &str,
+    workflow: &str,
+    event: serde_json::Value,
+    run: u32,
+) -> Output {
+    let event_file = repo.root().join(format!("event-{run}.json"));
+    std::fs::write(&event_file, event.to_string()).unwrap();
+    let path = format!(
+        "{}:{}",
+        binaries().display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    repo.program(&act_binary())
+        .arg(event_name)
+        .args(["-P", "ubuntu-latest=-self-hosted"])
+        .args(["-W", &format!(".github/workflows/{workflow}.yml")])
+        .arg("-e")
+        .arg(&event_file)
+        .args(["-s", &format!("GITHUB_TOKEN={TOKEN}")])
+        .args(["-s", &format!("RELEASE_TOKEN={RELEASE_TOKEN}")])
+        .args(["--env", &format!("GITHUB_API_URL={}", fake.url())])
+        .args(["--env", &format!("GITHUB_REPOSITORY={REPO}")])
+        .args(["--env", &format!("GITHUB_RUN_ID={run}")])
+        .args([
+            "--env",
+            &format!("HOOK_LOG={}", repo.root().join("hooks.log").display()),
+        ])
+        .env("PATH", path)
+        .output()
+        .unwrap()
+}
+
+fn succeeded(output: &Output) {
+    assert!(
+        output.status.success(),
+        "act failed:\n{}\n{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
+    for text in [&output.stdout, &output.stderr] {
+        let text = String::from_utf8_lossy(text);
+        assert!(
+            !text.contains(TOKEN) && !text.contains(RELEASE_TOKEN),
+            "a token in the output"
+        );
+    }
+}
+
+fn hooks(repo: &TestRepo) -> Vec<String> {
+    std::fs::read_to_string(repo.root().join("hooks.log"))
+        .unwrap_or_default()
+        .lines()
+        .map(|l| l.trim().to_owned())
+        .collect()
+}
+
+fn comment_event(fake: &FakeGithub, issue: u64, login: &str, body: &str) -> serde_json::Value {
+    let (id, at) = fake.seed_comment(issue, body, login, "User");
+    json!({
+        "action": "created",
+        "issue": { "number": issue, "state": "open" },
+        "comment": { "id": id, "body": body, "user": { "login": login, "type": "User" },
+                     "created_at": at, "updated_at": at },
+        "repository": { "full_name": REPO },
+    })
+}
+
+#[test]
+fn a_release_goes_from_commit_to_production_by_comment() {
+    let fake = FakeGithub::start(TOKEN, None);
+    fake.set_role("alice", "maintain");
+    fake.set_role("bob", "write");
+    let repo = user_repo();
+
+    // A feat commit with an additive migration lands on main: release.yml tags it.
+    repo.write(
+        "db/migrate/001_add_nickname.sql",
+        "ALTER TABLE users ADD COLUMN nickname text;\n",
+    );
+    repo.git(&["add", "."]);
+    repo.git(&["commit", "-q", "-m", "feat: nicknames"]);
+    repo.git(&["push", "-q", "origin", "main"]);
+    succeeded(&act(
+        &repo,
+        &fake,
+        "push",
+        "release",
+        json!({ "ref": "refs/heads/main" }),
+        1,
+    ));
+    let tags = repo.git(&["ls-remote", "--tags", "origin"]);
+    assert!(tags.contains("refs/tags/v0.1.0"), "{tags}");
+    // act ran the job in a copy of the work tree; take what it pushed.
+    repo.git(&["fetch", "-q", "--tags", "origin"]);
+    repo.git(&["merge", "-q", "--ff-only", "origin/main"]);
+    let commit = repo.git(&["rev-parse", "v0.1.0^{commit}"]);
+    fake.add_tag("v0.1.0", &commit);
+
+    // The tag's pipeline: migrations before the code (schema-first), issue, stage recorded.
+    let tag_push = json!({ "ref": "refs/tags/v0.1.0" });
+    succeeded(&act(&repo, &fake, "push", "deploy", tag_push, 2));
+    assert_eq!(
+        hooks(&repo),
+        [
+            "build",
+            "migrate stage db/migrate/001_add_nickname.sql",
+            "deploy stage",
+            "verify stage"
+        ]
+    );
+    let issues = fake.issues();
+    assert_eq!(issues.len(), 1);
+    assert_eq!(issues[0]["title"], "Deploy v0.1.0");
+    let issue = issues[0]["number"].as_u64().unwrap();
+    let stage: Vec<_> = fake
+        .deployments()
+        .into_iter()
+        .filter(|d| d["environment"] == "stage")
+        .collect();
+    assert_eq!(stage.len(), 1);
+    let states: Vec<_> = fake
+        .statuses(stage[0]["id"].as_u64().unwrap())
+        .iter()
+        .map(|s| s["state"].as_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(states, ["in_progress", "success"]);
+
+    // A writer's "/promote production" is refused: the job fails, nothing is dispatched.
+    let refused = act(
+        &repo,
+        &fake,
+        "issue_comment",
+        "promote",
+        comment_event(&fake, issue, "bob", "/promote production"),
+        3,
+    );
+    assert!(!refused.status.success());
+    assert!(fake.dispatches().is_empty());
+
+    // A maintainer's is accepted: deploy.yml is dispatched at the tag.
+    succeeded(&act(
+        &repo,
+        &fake,
+        "issue_comment",
+        "promote",
+        comment_event(&fake, issue, "alice", "/promote production"),
+        4,
+    ));
+    let dispatches = fake.dispatches();
+    assert_eq!(dispatches.len(), 1);
+    assert_eq!(dispatches[0].0, "deploy.yml");
+    assert_eq!(dispatches[0].1["ref"], "v0.1.0");
+
+    // What GitHub then runs: the production job, which checks, deploys, records and closes.
+    let dispatch =
+        json!({ "ref": "refs/tags/v0.1.0", "inputs": dispatches[0].1["inputs"].clone() });
+    succeeded(&act(
+        &repo,
+        &fake,
+        "workflow_dispatch",
+        "deploy",
+        dispatch,
+        5,
+    ));
+    assert_eq!(
+        &hooks(&repo)[4..],
+        [
+            "migrate production db/migrate/001_add_nickname.sql",
+            "deploy production",
+            "verify production"
+        ]
+    );
+    let issue = fake.issues().into_iter().next().unwrap();
+    assert_eq!(issue["state"], "closed", "{issue}");
+    assert!(
+        fake.deployments()
+            .iter()
+            .any(|d| d["environment"] == "production"),
+        "production recorded"
+    );
+}
