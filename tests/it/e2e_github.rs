@@ -45,12 +45,11 @@ fn user_repo() -> TestRepo {
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
     let workflows = repo.path().join(".github/workflows");
     std::fs::create_dir_all(&workflows).unwrap();
+    let remote_action = regex::Regex::new(r"shipgate/shipgate/actions/([a-z]+)@v[0-9.]+").unwrap();
     for name in ["release", "deploy", "promote"] {
         let text =
             std::fs::read_to_string(root.join(format!("ci-templates/github/{name}.yml"))).unwrap();
-        let local = regex::Regex::new(r"shipgate/shipgate/actions/([a-z]+)@v[0-9.]+")
-            .unwrap()
-            .replace_all(&text, "./shipgate-actions/$1");
+        let local = remote_action.replace_all(&text, "./shipgate-actions/$1");
         std::fs::write(workflows.join(format!("{name}.yml")), local.as_ref()).unwrap();
     }
     copy_dir(&root.join("actions"), &repo.path().join("shipgate-actions"));
