@@ -1,9 +1,29 @@
 #!/usr/bin/env bash
 # Installs the pinned tools the tests run into .tools/ (git-ignored), once: a Python virtual
-# environment with the packages of scripts/requirements-tools.txt. Re-running is quick: nothing
-# is installed again while the requirements file is unchanged.
+# environment with the packages of scripts/requirements-tools.txt, and gitlab-ci-local with the
+# Node 22 it needs (npm packages, versions below) plus rsync. Re-running is quick: nothing is
+# installed again while the pinned versions are unchanged.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+
+NPM_PACKAGES="gitlab-ci-local@4.75.1 node@22.23.3"
+
+node_dir=.tools/node
+if ! [ -x "$node_dir/node_modules/.bin/gitlab-ci-local" ] \
+  || [ "$(cat "$node_dir/.installed" 2>/dev/null)" != "$NPM_PACKAGES" ]; then
+  if ! command -v npm >/dev/null || ! command -v rsync >/dev/null; then
+    echo "scripts/tools.sh: npm and rsync are needed; installing them with apt-get" >&2
+    apt-get update -qq && apt-get install -y -qq npm rsync >/dev/null
+  fi
+  mkdir -p "$node_dir"
+  # shellcheck disable=SC2086 # the list is split on purpose
+  npm install --silent --no-audit --no-fund --prefix "$node_dir" $NPM_PACKAGES
+  echo "$NPM_PACKAGES" > "$node_dir/.installed"
+  echo "scripts/tools.sh: gitlab-ci-local installed in $node_dir" >&2
+fi
+if ! command -v rsync >/dev/null; then
+  apt-get update -qq && apt-get install -y -qq rsync >/dev/null
+fi
 
 venv=.tools/venv
 stamp="$venv/.requirements"

@@ -1,6 +1,7 @@
 //! Integration tests: the built binaries against real repositories (and, later, fake forges).
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 mod e2e_github;
+mod e2e_gitlab;
 mod fake_github;
 mod fake_gitlab;
 mod fixture;

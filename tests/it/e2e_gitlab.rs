@@ -1,0 +1,195 @@
+//! End to end on GitLab CI: `ci-templates/gitlab/shipgate.yml`, included with inputs by a user's
+//! `.gitlab-ci.yml`, run by `gitlab-ci-local` with the shell executor, the built binaries on PATH
+//! and the fake GitLab API. The default branch's pipeline tags a feat commit → the tag pipeline
+//! migrates before the code, opens the deployment issue and records stage → the scheduled poll
+//! answers "/promote production" (a Developer's refused, a Maintainer's accepted with a pipeline
+//! created for the tag) → the production pipeline checks, migrates, deploys, records and closes.
+use std::path::{Path, PathBuf};
+use std::process::Output;
+
+use crate::fake_gitlab::{FakeGitlab, PROJECT_ID};
+use crate::fixture::TestRepo;
+
+const TOKEN: &str = "glpat-e2e-project-token";
+const ME: &str = "shipgate-bot";
+
+fn tools() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(".tools/node/node_modules/.bin")
+}
+
+fn user_repo() -> TestRepo {
+    let repo = TestRepo::new();
+    let template =
+        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("ci-templates/gitlab/shipgate.yml");
+    repo.write(
+        "ci/shipgate.yml",
+        &std::fs::read_to_string(template).unwrap(),
+    );
+    repo.write(
+        ".gitlab-ci.yml",
+        "stages: [release, test, deploy-stage, deploy-production]\n\
+         include:\n  - local: ci/shipgate.yml\n    inputs:\n      install: \"true\"\n      deploy-job: .deploy\n      migrate-job: .migrate\n\
+         .deploy:\n  script:\n    - echo \"deploy $SHIPGATE_TARGET\" >> \"$HOOK_LOG\"\n\
+         .migrate:\n  script:\n    - echo \"migrate $SHIPGATE_TARGET $SHIPGATE_MIGRATIONS\" >> \"$HOOK_LOG\"\n",
+    );
+    repo.write(
+        "shipgate.yml",
+        "schema:\n  paths: [db/migrate]\n\
+         promote:\n  # The fake API's clock is not today's.\n  max_comment_age: 525600m\n\
+         windows:\n  environments:\n    stage: { open: true }\n    production: { open: true }\n",
+    );
+    repo.write(".gitignore", ".gitlab-ci-local/\n*.env\n*.json\n");
+    repo.git(&["add", "."]);
+    repo.git(&["commit", "-q", "-m", "ci: shipgate pipeline"]);
+    repo.git(&["push", "-q", "origin", "main"]);
+    repo
+}
+
+/// `gitlab-ci-local` with `variables`, running `jobs` (all of the pipeline when empty).
+fn pipeline(
+    repo: &TestRepo,
+    fake: &FakeGitlab,
+    variables: &[(&str, &str)],
+    jobs: &[&str],
+) -> Output {
+    let binaries = Path::new(env!("CARGO_BIN_EXE_shipgate-version"))
+        .parent()
+        .unwrap();
+    let path = format!(
+        "{}:{}:{}",
+        tools().display(),
+        binaries.display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    let mut command = repo.program(&tools().join("gitlab-ci-local"));
+    command
+        .env("PATH", path)
+        .arg("--force-shell-executor")
+        // gitlab-ci-local sets GITLAB_CI=false; GitLab's runners set true.
+        .args(["--variable", "GITLAB_CI=true"])
+        .args(["--variable", &format!("GITLAB_TOKEN={TOKEN}")])
+        .args(["--variable", &format!("CI_API_V4_URL={}", fake.api_url())])
+        .args(["--variable", &format!("CI_PROJECT_ID={PROJECT_ID}")])
+        .args([
+            "--variable",
+            &format!("HOOK_LOG={}", repo.root().join("hooks.log").display()),
+        ]);
+    for (key, value) in variables {
+        command.args(["--variable", &format!("{key}={value}")]);
+    }
+    command.args(jobs).output().unwrap()
+}
+
+fn succeeded(output: &Output) -> String {
+    let text = format!(
+        "{}\n{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert!(output.status.success(), "gitlab-ci-local failed:\n{text}");
+    text
+}
+
+fn hooks(repo: &TestRepo) -> Vec<String> {
+    std::fs::read_to_string(repo.root().join("hooks.log"))
+        .unwrap_or_default()
+        .lines()
+        .map(|l| l.trim().to_owned())
+        .collect()
+}
+
+#[test]
+fn a_release_goes_from_commit_to_production_by_note() {
+    assert!(
+        tools().join("gitlab-ci-local").exists(),
+        "gitlab-ci-local is missing: run scripts/tools.sh (scripts/test.sh does)"
+    );
+    let fake = FakeGitlab::start(TOKEN, ME);
+    fake.set_access("maria", 40);
+    fake.set_access("dev", 30);
+    let repo = user_repo();
+
+    // The default branch's pipeline: shipgate-version tags the feat commit.
+    repo.write(
+        "db/migrate/001_add_nickname.sql",
+        "ALTER TABLE users ADD COLUMN nickname text;\n",
+    );
+    repo.git(&["add", "."]);
+    repo.git(&["commit", "-q", "-m", "feat: nicknames"]);
+    repo.git(&["push", "-q", "origin", "main"]);
+    let text = succeeded(&pipeline(
+        &repo,
+        &fake,
+        &[("CI_PIPELINE_SOURCE", "push")],
+        &["shipgate-version"],
+    ));
+    assert!(!text.contains(TOKEN), "the token in the job log");
+    repo.git(&["fetch", "-q", "--tags", "origin"]);
+    repo.git(&["merge", "-q", "--ff-only", "origin/main"]);
+    let commit = repo.git(&["rev-parse", "v0.1.0^{commit}"]);
+    fake.add_tag("v0.1.0", &commit);
+
+    // The tag pipeline.
+    let tag = [
+        ("CI_COMMIT_TAG", "v0.1.0"),
+        ("CI_COMMIT_BRANCH", ""),
+        ("CI_PIPELINE_SOURCE", "push"),
+        ("CI_PIPELINE_ID", "501"),
+    ];
+    succeeded(&pipeline(&repo, &fake, &tag, &[]));
+    assert_eq!(
+        hooks(&repo),
+        [
+            "migrate stage db/migrate/001_add_nickname.sql",
+            "deploy stage"
+        ]
+    );
+    let issues = fake.issues();
+    assert_eq!(issues.len(), 1, "{issues:?}");
+    assert_eq!(issues[0]["title"], "Deploy v0.1.0");
+    let iid = issues[0]["iid"].as_u64().unwrap();
+    let stage: Vec<_> = fake
+        .deployments()
+        .into_iter()
+        .filter(|d| d["environment"]["name"] == "stage")
+        .collect();
+    assert_eq!(stage.len(), 1);
+    assert_eq!(stage[0]["status"], "success");
+
+    // The scheduled poll: a Developer's note is refused, a Maintainer's accepted.
+    fake.seed_note(iid, "/promote production", "dev", false);
+    fake.seed_note(iid, "/promote production", "maria", false);
+    let schedule = [
+        ("CI_PIPELINE_SOURCE", "schedule"),
+        ("CI_COMMIT_BRANCH", "main"),
+    ];
+    succeeded(&pipeline(
+        &repo,
+        &fake,
+        &schedule,
+        &["shipgate-promote-poll"],
+    ));
+    let pipelines = fake.pipelines();
+    assert_eq!(pipelines.len(), 1, "{pipelines:?}");
+    assert_eq!(pipelines[0]["ref"], "v0.1.0");
+    assert_eq!(pipelines[0]["variables"][0]["value"], "production");
+
+    // The pipeline GitLab then runs for the tag, with SHIPGATE_ENVIRONMENT=production.
+    let production = [
+        ("CI_COMMIT_TAG", "v0.1.0"),
+        ("CI_COMMIT_BRANCH", ""),
+        ("CI_PIPELINE_SOURCE", "api"),
+        ("CI_PIPELINE_ID", "502"),
+        ("SHIPGATE_ENVIRONMENT", "production"),
+    ];
+    succeeded(&pipeline(&repo, &fake, &production, &[]));
+    assert_eq!(
+        &hooks(&repo)[2..],
+        [
+            "migrate production db/migrate/001_add_nickname.sql",
+            "deploy production"
+        ]
+    );
+    let issue = fake.issues().into_iter().next().unwrap();
+    assert_eq!(issue["state"], "closed", "{issue}");
+}
