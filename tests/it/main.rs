@@ -13,5 +13,6 @@ mod promote;
 mod promote_cli;
 mod promote_gitlab;
 mod schema;
+mod verify;
 mod version;
 mod window;
