@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The whole test suite: unit tests, integration tests (tests/it) and doc tests.
-# Installs what the tests need (none beyond git and ssh-keygen yet) into folders the project owns.
+# Installs what the tests need: git, ssh-keygen, and Prometheus (Debian's package) for the
+# prometheus gate tests, which start their own instance on a free loopback port.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -11,5 +12,19 @@ for tool in git ssh-keygen; do
     break
   fi
 done
+
+if ! command -v prometheus >/dev/null; then
+  echo "scripts/test.sh: prometheus is needed by the verify tests; installing it with apt-get" >&2
+  # The package would start a system service listening on :9090; the tests run their own
+  # instance, so keep the service from starting while it is installed.
+  policy=/usr/sbin/policy-rc.d
+  if [ ! -e "$policy" ]; then
+    printf '#!/bin/sh\nexit 101\n' >"$policy"
+    chmod +x "$policy"
+    trap 'rm -f "$policy"' EXIT
+  fi
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends prometheus >/dev/null
+fi
 
 cargo test --locked "$@"
