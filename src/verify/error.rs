@@ -32,7 +32,34 @@ pub enum VerifyError {
         /// The header name.
         header: String,
     },
+    /// The forge failed (after retries).
+    #[error(transparent)]
+    Forge(#[from] crate::forge::ForgeError),
+    /// No open deployment issue of ours exists for the version.
+    #[error(
+        "there is no open deployment issue for v{version} made by {login}; run `shipgate-issue open --version {version}` first, or drop --issue"
+    )]
+    NoIssue {
+        /// The version.
+        version: String,
+        /// The login shipgate acts as.
+        login: String,
+    },
     /// The HTTP client could not be built.
     #[error("cannot build the HTTP client: {0}")]
     Client(#[source] reqwest::Error),
+}
+
+impl VerifyError {
+    /// Whether the failure came from outside (exit 3) rather than from input or state (exit 2).
+    pub fn is_external(&self) -> bool {
+        match self {
+            Self::Forge(e) => e.is_external(),
+            Self::Client(_) => true,
+            Self::UnknownGate { .. }
+            | Self::MissingSecret { .. }
+            | Self::BadHeader { .. }
+            | Self::NoIssue { .. } => false,
+        }
+    }
 }

@@ -9,19 +9,23 @@ mod command;
 mod error;
 mod file;
 mod http;
+mod issue;
 mod model;
 mod prometheus;
 mod report;
+mod rollback;
 mod runner;
 mod select;
 mod threshold;
 mod wait;
 
 pub use error::VerifyError;
+pub use issue::{IssueRequest, IssueUpdate, failure_marker, report_on_issue};
 pub use model::{
     Check, CommandCheck, FileCheck, Gate, GateResult, HttpCheck, Measured, PromCheck, Verdict,
 };
 pub use report::{Report, markdown_summary, text_report};
+pub use rollback::rollback_target;
 pub use runner::{RunOptions, run};
 pub use select::{Selection, select};
 pub use threshold::{Op, Threshold};

@@ -1,6 +1,7 @@
 //! What a run of the gates gives: the JSON report, the text for people and the step summary.
 use serde::Serialize;
 
+use super::issue::IssueUpdate;
 use super::model::{GateResult, Verdict};
 use super::runner::RunOptions;
 
@@ -22,6 +23,12 @@ pub struct Report {
     pub inconclusive_gates: Vec<String>,
     /// Every gate's result, in order.
     pub gates: Vec<GateResult>,
+    /// With `--on-fail-rollback` after a failure: the release to roll back to (`""`: none).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rollback_to: Option<String>,
+    /// With `--issue`: what was written on the deployment issue.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub issue: Option<IssueUpdate>,
 }
 
 impl Report {
@@ -45,6 +52,8 @@ impl Report {
             failed_gates,
             inconclusive_gates,
             gates: results,
+            rollback_to: None,
+            issue: None,
         }
     }
 }
@@ -86,6 +95,31 @@ pub fn text_report(report: &Report) -> String {
         out.push_str(&format!("passed: {} gates\n", report.gates.len()));
     } else {
         out.push_str(&format!("failed: {}\n", report.failed_gates.join(", ")));
+    }
+    let env = report.environment.as_deref().unwrap_or("the environment");
+    match report.rollback_to.as_deref() {
+        Some("") => out.push_str(&format!(
+            "rollback-to: none (no earlier successful release of {env})\n"
+        )),
+        Some(tag) => out.push_str(&format!(
+            "rollback-to: {tag} (the previous successful release of {env})\n"
+        )),
+        None => {}
+    }
+    if let Some(issue) = &report.issue {
+        let list = |items: &[String]| {
+            if items.is_empty() {
+                "nothing".to_owned()
+            } else {
+                items.join(", ")
+            }
+        };
+        out.push_str(&format!(
+            "issue #{}: ticked {}; commented on {}\n",
+            issue.number,
+            list(&issue.ticked),
+            list(&issue.commented)
+        ));
     }
     out
 }

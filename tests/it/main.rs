@@ -15,6 +15,7 @@ mod promote_cli;
 mod promote_gitlab;
 mod schema;
 mod verify;
+mod verify_issue;
 mod verify_prometheus;
 mod version;
 mod window;
