@@ -114,6 +114,13 @@ async fn run(cli: &Cli, ci: &CiEnv) -> Result<Exit, Failure> {
             )));
         }
     }
+    if let Some(step) = &cli.step {
+        if !config.gates.iter().any(|g| g.step.as_ref() == Some(step)) {
+            tracing::warn!(
+                "no gate names the step `{step}`; only gates without `step` run (check the spelling)"
+            );
+        }
+    }
     let root = shipgate::git::Repo::discover(&cli.repo)
         .map(|r| r.root().to_path_buf())
         .unwrap_or_else(|_| cli.repo.clone());

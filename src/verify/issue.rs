@@ -2,7 +2,7 @@
 //! comment per failed gate and CI run (found again by a hidden marker, so re-runs add none).
 use semver::Version;
 
-use crate::deploy_issue::tick_in_body;
+use crate::deploy_issue::{parse, tick_in_body};
 use crate::forge::Forge;
 use crate::issue::own_open_issue;
 
@@ -83,6 +83,16 @@ pub async fn report_on_issue<F: Forge>(
     }
     update.ticked.sort();
     update.ticked.dedup();
+    let checklist = parse(&body).checklist;
+    for item in &items {
+        if !checklist.iter().any(|c| c.text == one_line_text(item)) {
+            tracing::warn!(
+                "issue #{}: the checklist has no item {item:?} to tick; check the gate's \
+                 `checklist` against `issue.checklist`",
+                issue.number
+            );
+        }
+    }
 
     let comments = forge.comments(issue.number).await?;
     for gate in report
@@ -135,4 +145,9 @@ pub async fn report_on_issue<F: Forge>(
         update.commented.push(gate.name.clone());
     }
     Ok(update)
+}
+
+/// `text` as the checklist shows it: on one line, trimmed.
+fn one_line_text(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
 }

@@ -306,6 +306,11 @@ gates:
     assert_eq!((code, pre["gates"].as_array().unwrap().len()), (0, 1));
     assert_eq!(pre["step"], "pre-deploy");
     verify(&repo)
+        .args(["--step", "post-deploi", "--gate", "true"])
+        .assert()
+        .code(0)
+        .stderr(contains("no gate names the step `post-deploi`"));
+    verify(&repo)
         .args(["--gate", "backups"])
         .assert()
         .code(2)

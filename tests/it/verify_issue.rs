@@ -87,6 +87,9 @@ fn passed_gates_tick_and_failed_gates_comment_once_per_run() {
         .code(1)
         .stdout(contains(
             "issue #2: ticked Backups verified; commented on smoke\n",
+        ))
+        .stderr(contains(
+            "issue #2: the checklist has no item \"Not in the checklist\" to tick",
         ));
     let after = body(&repo, 2);
     assert_eq!(
