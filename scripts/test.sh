@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The whole test suite: unit tests, integration tests (tests/it) and doc tests.
-# Installs what the tests need into folders the project owns: git and ssh-keygen if missing, and
-# the pinned linters of scripts/requirements-tools.txt (scripts/tools.sh, into .tools/).
+# Installs what the tests need: git and ssh-keygen and Prometheus (Debian's packages, if missing;
+# the prometheus gate tests start their own instance on a free loopback port), and the pinned
+# linters and CI runners of scripts/tools.sh, into .tools/ (git-ignored).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -14,5 +15,19 @@ for tool in git ssh-keygen; do
 done
 
 scripts/tools.sh
+
+if ! command -v prometheus >/dev/null; then
+  echo "scripts/test.sh: prometheus is needed by the verify tests; installing it with apt-get" >&2
+  # The package would start a system service listening on :9090; the tests run their own
+  # instance, so keep the service from starting while it is installed.
+  policy=/usr/sbin/policy-rc.d
+  if [ ! -e "$policy" ]; then
+    printf '#!/bin/sh\nexit 101\n' >"$policy"
+    chmod +x "$policy"
+    trap 'rm -f "$policy"' EXIT
+  fi
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends prometheus >/dev/null
+fi
 
 cargo test --locked "$@"

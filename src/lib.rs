@@ -10,5 +10,6 @@ pub mod promote;
 pub mod schema;
 #[cfg(test)]
 mod schema_checks;
+pub mod verify;
 pub mod version;
 pub mod window;

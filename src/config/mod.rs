@@ -8,13 +8,16 @@ use serde::{Deserialize, Deserializer, Serialize};
 mod calendar;
 mod clock;
 mod error;
+pub mod gates;
 pub mod issue;
 mod load;
 mod locate;
 pub mod promote;
 pub mod schema;
+mod seconds;
 mod text_scalar;
 mod validate;
+mod validate_gates;
 pub mod version;
 pub mod windows;
 
@@ -28,10 +31,12 @@ mod load_tests;
 pub use calendar::{Date, LocalDateTime};
 pub use clock::{DailyHours, Minutes, TimeZoneName};
 pub use error::ConfigError;
+pub use gates::{GateConfig, GateKind, HttpMethod, MissingData, PrometheusConfig};
 pub use issue::{ForgeConfig, IssueConfig};
 pub use load::{DEFAULT_PATH, load, parse};
 pub use promote::PromoteConfig;
 pub use schema::SchemaConfig;
+pub use seconds::Seconds;
 pub use version::VersionConfig;
 pub use windows::WindowsConfig;
 
@@ -59,6 +64,12 @@ pub struct Config {
     /// `forge:` — how shipgate recognises itself; where the local forge lives.
     #[serde(deserialize_with = "null_as_default")]
     pub forge: ForgeConfig,
+    /// `gates:` — what `shipgate-verify` checks, in order.
+    #[serde(deserialize_with = "null_as_default")]
+    pub gates: Vec<GateConfig>,
+    /// `prometheus:` — defaults for `prometheus` gates.
+    #[serde(deserialize_with = "null_as_default")]
+    pub prometheus: PrometheusConfig,
 }
 
 impl Default for Config {
@@ -71,6 +82,8 @@ impl Default for Config {
             windows: WindowsConfig::default(),
             issue: IssueConfig::default(),
             forge: ForgeConfig::default(),
+            gates: Vec::new(),
+            prometheus: PrometheusConfig::default(),
         }
     }
 }

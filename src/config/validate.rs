@@ -16,7 +16,7 @@ pub(crate) struct Violation {
 }
 
 impl Violation {
-    fn new(path: Vec<Step>, message: String) -> Self {
+    pub(crate) fn new(path: Vec<Step>, message: String) -> Self {
         Self { path, message }
     }
 }
@@ -26,6 +26,7 @@ pub(crate) fn validate(config: &Config) -> Option<Violation> {
     environments(&config.environments)
         .or_else(|| promote(config))
         .or_else(|| windows(config))
+        .or_else(|| super::validate_gates::gates(config))
 }
 
 fn promote(config: &Config) -> Option<Violation> {
@@ -98,7 +99,7 @@ fn environments(names: &[String]) -> Option<Violation> {
 }
 
 /// Names appear in `/promote NAME` commands and CI variables: one token, no spaces.
-fn valid_environment_name(name: &str) -> bool {
+pub(crate) fn valid_environment_name(name: &str) -> bool {
     let mut bytes = name.bytes();
     bytes.next().is_some_and(|b| b.is_ascii_alphanumeric())
         && bytes.all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'-'))
@@ -172,7 +173,7 @@ fn windows(config: &Config) -> Option<Violation> {
     time_left(config)
 }
 
-fn unknown_environment(name: &str, environments: &[String]) -> String {
+pub(crate) fn unknown_environment(name: &str, environments: &[String]) -> String {
     format!(
         "`{name}` is not one of the environments ({}); check `environments`",
         environments.join(", ")

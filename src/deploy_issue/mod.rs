@@ -15,6 +15,7 @@ mod schema_summary;
 mod sections;
 mod splice;
 mod state;
+mod tick;
 mod time;
 
 #[cfg(test)]
@@ -33,3 +34,4 @@ pub use parse::{ParsedBody, parse};
 pub use render::{MAX_BODY_CHARS, render};
 pub use schema_summary::SchemaSummary;
 pub use splice::{history_in_body, record_in_body};
+pub use tick::tick_in_body;

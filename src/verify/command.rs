@@ -1,0 +1,112 @@
+//! `command` gates: a program run without a shell (unless asked), passing on exit 0.
+use std::io::Read;
+use std::process::{Child, Command, Stdio};
+use std::thread::JoinHandle;
+use std::time::{Duration, Instant};
+
+use super::http::excerpt;
+use super::model::{CommandCheck, Measured, Outcome, Verdict};
+
+/// How often a running command is looked at.
+const POLL: Duration = Duration::from_millis(20);
+
+/// Run the command; kill it when it outlives the timeout.
+pub(crate) async fn evaluate(check: &CommandCheck) -> Outcome {
+    let shown = shown(check);
+    let mut command = if check.shell {
+        let mut c = Command::new("sh");
+        c.arg("-c").args(&check.argv);
+        c
+    } else {
+        let mut c = Command::new(&check.argv[0]);
+        c.args(&check.argv[1..]);
+        c
+    };
+    command
+        .current_dir(&check.dir)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    let started = Instant::now();
+    let mut child = match command.spawn() {
+        Ok(child) => child,
+        Err(e) => {
+            return Outcome::new(
+                Verdict::Fail,
+                format!("`{shown}` could not start: {e}"),
+                vec![],
+            );
+        }
+    };
+    let stdout = reader(child.stdout.take());
+    let stderr = reader(child.stderr.take());
+    let status = wait(&mut child, check.timeout).await;
+    let ms = started.elapsed().as_millis();
+    let mut measured = vec![Measured::new("time_ms", ms)];
+    // After a kill, grandchildren may still hold the pipes open: their output is left behind.
+    let Some(status) = status else {
+        return Outcome::new(
+            Verdict::Fail,
+            format!(
+                "`{shown}` did not finish within {}s and was killed",
+                check.timeout.as_secs()
+            ),
+            measured,
+        );
+    };
+    let code = status
+        .code()
+        .map_or_else(|| "signal".to_owned(), |c| c.to_string());
+    measured.insert(0, Measured::new("exit_code", &code));
+    let out = stdout.join().unwrap_or_default();
+    let err = stderr.join().unwrap_or_default();
+    if status.success() {
+        Outcome::new(
+            Verdict::Pass,
+            format!("`{shown}` exited 0 in {ms} ms"),
+            measured,
+        )
+    } else {
+        let said = if err.trim().is_empty() { &out } else { &err };
+        Outcome::new(
+            Verdict::Fail,
+            format!("`{shown}` exited {code}; output: {}", excerpt(said)),
+            measured,
+        )
+    }
+}
+
+/// The command as people would type it.
+fn shown(check: &CommandCheck) -> String {
+    if check.shell {
+        format!("sh -c {:?}", check.argv.join(" "))
+    } else {
+        check.argv.join(" ")
+    }
+}
+
+fn reader(pipe: Option<impl Read + Send + 'static>) -> JoinHandle<String> {
+    std::thread::spawn(move || {
+        let mut bytes = Vec::new();
+        if let Some(mut pipe) = pipe {
+            let _ = pipe.read_to_end(&mut bytes);
+        }
+        String::from_utf8_lossy(&bytes).into_owned()
+    })
+}
+
+/// The exit status, or `None` after killing a command that outlived `timeout`.
+async fn wait(child: &mut Child, timeout: Duration) -> Option<std::process::ExitStatus> {
+    let deadline = Instant::now() + timeout;
+    loop {
+        match child.try_wait() {
+            Ok(Some(status)) => return Some(status),
+            Ok(None) if Instant::now() < deadline => tokio::time::sleep(POLL).await,
+            _ => {
+                let _ = child.kill();
+                let _ = child.wait();
+                return None;
+            }
+        }
+    }
+}
