@@ -9,7 +9,7 @@ use std::process::Command;
 
 use serde_yaml::Value;
 
-const ACTIONS: [&str; 5] = ["version", "schema", "issue", "promote", "window"];
+const ACTIONS: [&str; 6] = ["version", "schema", "issue", "promote", "window", "verify"];
 const WORKFLOWS: [&str; 3] = ["release", "deploy", "promote"];
 
 fn root() -> PathBuf {
