@@ -8,8 +8,7 @@ use clap::{Parser, Subcommand, ValueEnum};
 use semver::Version;
 use shipgate::ci::{CiEnv, Outputs};
 use shipgate::cli::{
-    CommonArgs, Exit, Failure, ForgeArgs, OutputArgs, TokenNeeds, init_logging, load_config,
-    set_output,
+    CommonArgs, Exit, Failure, ForgeArgs, OutputArgs, TokenNeeds, load_config, set_output,
 };
 use shipgate::config::Config;
 use shipgate::deploy_issue::{Image, Release, SchemaSummary, parse_version};
@@ -113,21 +112,11 @@ enum ReasonArg {
 }
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
-    let var = |key: &str| std::env::var(key).ok();
-    init_logging(&cli.common, var("SHIPGATE_LOG"), var("NO_COLOR").is_some());
-    let ci = CiEnv::from_env();
-    let runtime = match tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-    {
-        Ok(runtime) => runtime,
-        Err(e) => return Failure::external(e).report(),
-    };
-    match runtime.block_on(run(&cli, &ci)) {
-        Ok(()) => Exit::Done.into(),
-        Err(failure) => failure.report(),
-    }
+    let parsed = Cli::parse();
+    let cli = &parsed;
+    shipgate::cli::run_main(&cli.common, |ci| async move {
+        run(cli, &ci).await.map(|()| Exit::Done)
+    })
 }
 
 async fn run(cli: &Cli, ci: &CiEnv) -> Result<(), Failure> {

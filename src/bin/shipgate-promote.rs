@@ -7,8 +7,8 @@ use clap::{Parser, Subcommand, ValueEnum};
 use jiff::Timestamp;
 use shipgate::ci::{CiEnv, Outputs};
 use shipgate::cli::{
-    CommonArgs, Exit, Failure, ForgeArgs, OutputArgs, TokenNeeds, init_logging, load_config,
-    release_risk, set_output,
+    CommonArgs, Exit, Failure, ForgeArgs, OutputArgs, TokenNeeds, load_config, release_risk,
+    set_output,
 };
 use shipgate::config::Config;
 use shipgate::deploy_issue::parse_version;
@@ -88,21 +88,9 @@ const AFTER_HELP: &str = concat!(
 );
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
-    let var = |key: &str| std::env::var(key).ok();
-    init_logging(&cli.common, var("SHIPGATE_LOG"), var("NO_COLOR").is_some());
-    let ci = CiEnv::from_env();
-    let runtime = match tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-    {
-        Ok(runtime) => runtime,
-        Err(e) => return Failure::external(e).report(),
-    };
-    match runtime.block_on(run(&cli, &ci)) {
-        Ok(exit) => exit.into(),
-        Err(failure) => failure.report(),
-    }
+    let parsed = Cli::parse();
+    let cli = &parsed;
+    shipgate::cli::run_main(&cli.common, |ci| async move { run(cli, &ci).await })
 }
 
 async fn run(cli: &Cli, ci: &CiEnv) -> Result<Exit, Failure> {

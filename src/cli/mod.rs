@@ -2,6 +2,7 @@
 mod forge;
 mod risk;
 
+use std::future::Future;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -66,6 +67,28 @@ pub enum Exit {
 impl From<Exit> for ExitCode {
     fn from(exit: Exit) -> Self {
         ExitCode::from(exit as u8)
+    }
+}
+
+/// A binary's `main` after parsing its flags: logging set up, the CI variables read, and `run`
+/// driven to its exit code on a current-thread runtime; a failure is printed with its chain.
+pub fn run_main<Fut>(common: &CommonArgs, run: impl FnOnce(crate::ci::CiEnv) -> Fut) -> ExitCode
+where
+    Fut: Future<Output = Result<Exit, Failure>>,
+{
+    let var = |key: &str| std::env::var(key).ok();
+    init_logging(common, var("SHIPGATE_LOG"), var("NO_COLOR").is_some());
+    let ci = crate::ci::CiEnv::from_env();
+    let runtime = match tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(runtime) => runtime,
+        Err(e) => return Failure::external(e).report(),
+    };
+    match runtime.block_on(run(ci)) {
+        Ok(exit) => exit.into(),
+        Err(failure) => failure.report(),
     }
 }
 
