@@ -67,7 +67,8 @@ fn user_repo() -> TestRepo {
         "shipgate.yml",
         "schema:\n  paths: [db/migrate]\n\
          promote:\n  dispatch: deploy.yml\n  # The fake API's clock is not today's.\n  max_comment_age: 525600m\n\
-         windows:\n  environments:\n    stage: { open: true }\n    production: { open: true }\n",
+         windows:\n  environments:\n    stage: { open: true }\n    production: { open: true }\n\
+         gates:\n  - name: smoke\n    type: command\n    command: [\"true\"]\n    environments: [production]\n    step: post-deploy\n    checklist: Production verified\n",
     );
     repo.git(&["add", "."]);
     repo.git(&["commit", "-q", "-m", "ci: shipgate workflows"]);
@@ -266,6 +267,9 @@ fn a_release_goes_from_commit_to_production_by_comment() {
     );
     let issue = fake.issues().into_iter().next().unwrap();
     assert_eq!(issue["state"], "closed", "{issue}");
+    // The production gate passed and ticked its runbook item.
+    let body = issue["body"].as_str().unwrap();
+    assert!(body.contains("- [x] Production verified"), "{body}");
     assert!(
         fake.deployments()
             .iter()

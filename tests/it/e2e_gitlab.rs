@@ -36,7 +36,8 @@ fn user_repo() -> TestRepo {
         "shipgate.yml",
         "schema:\n  paths: [db/migrate]\n\
          promote:\n  # The fake API's clock is not today's.\n  max_comment_age: 525600m\n\
-         windows:\n  environments:\n    stage: { open: true }\n    production: { open: true }\n",
+         windows:\n  environments:\n    stage: { open: true }\n    production: { open: true }\n\
+         gates:\n  - name: smoke\n    type: command\n    command: [\"true\"]\n    environments: [production]\n    step: post-deploy\n    checklist: Production verified\n",
     );
     repo.write(".gitignore", ".gitlab-ci-local/\n*.env\n*.json\n");
     repo.git(&["add", "."]);
@@ -192,4 +193,6 @@ fn a_release_goes_from_commit_to_production_by_note() {
     );
     let issue = fake.issues().into_iter().next().unwrap();
     assert_eq!(issue["state"], "closed", "{issue}");
+    let body = issue["description"].as_str().unwrap();
+    assert!(body.contains("- [x] Production verified"), "{body}");
 }
