@@ -160,6 +160,14 @@ fn invalid_documents_are_rejected_by_both() {
         "windows: {environments: {production: {min_time_left: 60}}}\n",
         "windows: {environments: {production: {high_risk: {min_time_left: soon}}}}\n",
         "windows: {environments: [stage]}\n",
+        "notify: {channels: [{name: a, type: sms}]}\n",
+        "notify: {channels: [{name: a b, type: issue}]}\n",
+        "notify: {timeout: 10}\n",
+        "notify: {language: fr}\n",
+        "notify: {channels: [{name: a, type: issue, events: [begin]}]}\n",
+        "notify: {channels: [{name: m, type: email, smtp: {host: h, from: a, to: []}}]}\n",
+        "log: {path: /abs.csv}\n",
+        "log: {branch: \"a b\"}\n",
         "[]\n",
     ] {
         assert!(parse(yaml, "t").is_err(), "parse accepts {yaml:?}");

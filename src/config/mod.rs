@@ -11,8 +11,12 @@ mod error;
 pub mod issue;
 mod load;
 mod locate;
+pub mod log;
+pub mod notify;
+mod notify_checks;
 pub mod promote;
 pub mod schema;
+mod span;
 mod text_scalar;
 mod validate;
 pub mod version;
@@ -24,14 +28,19 @@ pub(crate) mod doc_examples;
 mod json_schema_tests;
 #[cfg(test)]
 mod load_tests;
+#[cfg(test)]
+mod notify_tests;
 
 pub use calendar::{Date, LocalDateTime};
 pub use clock::{DailyHours, Minutes, TimeZoneName};
 pub use error::ConfigError;
 pub use issue::{ForgeConfig, IssueConfig};
 pub use load::{DEFAULT_PATH, load, parse};
+pub use log::LogConfig;
+pub use notify::NotifyConfig;
 pub use promote::PromoteConfig;
 pub use schema::SchemaConfig;
+pub use span::Span;
 pub use version::VersionConfig;
 pub use windows::WindowsConfig;
 
@@ -59,6 +68,12 @@ pub struct Config {
     /// `forge:` — how shipgate recognises itself; where the local forge lives.
     #[serde(deserialize_with = "null_as_default")]
     pub forge: ForgeConfig,
+    /// `notify:` — who hears about a deployment, and how.
+    #[serde(deserialize_with = "null_as_default")]
+    pub notify: NotifyConfig,
+    /// `log:` — where the deployment log lives.
+    #[serde(deserialize_with = "null_as_default")]
+    pub log: LogConfig,
 }
 
 impl Default for Config {
@@ -71,6 +86,8 @@ impl Default for Config {
             windows: WindowsConfig::default(),
             issue: IssueConfig::default(),
             forge: ForgeConfig::default(),
+            notify: NotifyConfig::default(),
+            log: LogConfig::default(),
         }
     }
 }

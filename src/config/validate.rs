@@ -16,7 +16,7 @@ pub(crate) struct Violation {
 }
 
 impl Violation {
-    fn new(path: Vec<Step>, message: String) -> Self {
+    pub(crate) fn new(path: Vec<Step>, message: String) -> Self {
         Self { path, message }
     }
 }
@@ -26,6 +26,8 @@ pub(crate) fn validate(config: &Config) -> Option<Violation> {
     environments(&config.environments)
         .or_else(|| promote(config))
         .or_else(|| windows(config))
+        .or_else(|| super::notify_checks::notify(&config.notify))
+        .or_else(|| super::notify_checks::log(&config.log))
 }
 
 fn promote(config: &Config) -> Option<Violation> {
