@@ -14,6 +14,7 @@ fn main() {
         env!("CARGO_BIN_EXE_shipgate-issue"),
         env!("CARGO_BIN_EXE_shipgate-window"),
         env!("CARGO_BIN_EXE_shipgate-promote"),
+        env!("CARGO_BIN_EXE_shipgate-notify"),
     ];
     let dir = std::env::temp_dir();
     println!(

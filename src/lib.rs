@@ -6,6 +6,7 @@ pub mod deploy_issue;
 pub mod forge;
 pub mod git;
 pub mod issue;
+pub mod notify;
 pub mod promote;
 pub mod schema;
 #[cfg(test)]
