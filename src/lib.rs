@@ -3,6 +3,7 @@ pub mod ci;
 pub mod cli;
 pub mod config;
 pub mod deploy_issue;
+pub mod deploy_log;
 pub mod forge;
 pub mod git;
 pub mod issue;

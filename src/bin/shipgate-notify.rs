@@ -491,23 +491,7 @@ fn project_name(ci: &CiEnv, root: &Path) -> String {
 /// The release before `version` and the messages of the commits since it (both empty when
 /// git cannot tell: notifications still go out).
 fn release_history(repo: &Path, version: &Version, prefix: &str) -> (Option<Version>, Vec<String>) {
-    let read = || -> Result<(Option<Version>, Vec<String>), shipgate::git::GitError> {
-        let facts = shipgate::issue::release_facts(repo, version, prefix)?;
-        let git = shipgate::git::Repo::discover(repo)?;
-        let head = git.resolve(&facts.commit)?;
-        let since = match &facts.previous {
-            Some(previous) => git.tag_target(&format!("{prefix}{previous}"))?,
-            None => None,
-        };
-        let messages = git
-            .commits_between(since, head)?
-            .into_iter()
-            .filter(|c| c.parent_count < 2)
-            .map(|c| c.message)
-            .collect();
-        Ok((facts.previous, messages))
-    };
-    read().unwrap_or_else(|e| {
+    notify::release_history(repo, version, prefix).unwrap_or_else(|e| {
         tracing::warn!("no tickets or previous version from git: {e}");
         (None, Vec::new())
     })

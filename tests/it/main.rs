@@ -1,5 +1,6 @@
 //! Integration tests: the built binaries against real repositories (and, later, fake forges).
 #![allow(clippy::unwrap_used, clippy::expect_used)]
+mod deploy_log;
 mod fake_github;
 mod fake_gitlab;
 mod fixture;
