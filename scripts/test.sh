@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The whole test suite: unit tests, integration tests (tests/it) and doc tests.
-# Installs what the tests need (none beyond git and ssh-keygen yet) into folders the project owns.
+# Installs what the tests need into folders the project owns: git and ssh-keygen (apt), and a
+# Python venv in .tools/venv with aiosmtpd, the SMTP server the e-mail tests send to.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -11,5 +12,7 @@ for tool in git ssh-keygen; do
     break
   fi
 done
+
+scripts/tools.sh
 
 cargo test --locked "$@"

@@ -40,7 +40,17 @@ pub(crate) async fn send(
         ));
     }
     let transport = builder.build();
-    transport.send(email).await.map(|_| ()).map_err(|e| {
+    // lettre's own timeout covers connecting, not every answer: bound the whole attempt.
+    let sent = tokio::time::timeout(timeout, transport.send(email))
+        .await
+        .map_err(|_| {
+            AttemptError::Transient(format!(
+                "SMTP {}:{port}: no answer within {}",
+                smtp.host,
+                crate::config::Span::from_duration(timeout)
+            ))
+        })?;
+    sent.map(|_| ()).map_err(|e| {
         let text = format!("SMTP {}:{port}: {e}", smtp.host);
         if e.is_permanent() {
             AttemptError::Permanent(text)

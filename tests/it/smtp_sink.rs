@@ -1,0 +1,98 @@
+//! A real SMTP server on 127.0.0.1 for the e-mail tests: aiosmtpd from the project's venv
+//! (`scripts/tools.sh`, run by `scripts/test.sh`) with the handler in `tests/support/smtp_sink.py`,
+//! which writes every message it receives to a directory.
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use serde_json::Value;
+use tempfile::TempDir;
+
+/// A running aiosmtpd; it is killed when dropped.
+pub struct SmtpSink {
+    child: Child,
+    dir: TempDir,
+    port: u16,
+}
+
+fn python() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(".tools/venv/bin/python")
+}
+
+impl SmtpSink {
+    /// Start it on a free port and wait until it accepts connections. Without the venv: a
+    /// failure in CI (`CI` set), else a notice on stderr and `None` (the caller skips).
+    #[allow(clippy::print_stderr)]
+    pub fn start() -> Option<Self> {
+        let python = python();
+        if !python.exists() {
+            let message = format!(
+                "{} is missing: run scripts/test.sh (or scripts/tools.sh) once to install aiosmtpd for the e-mail tests",
+                python.display()
+            );
+            if std::env::var_os("CI").is_some() {
+                panic!("{message}");
+            }
+            eprintln!("SKIPPED (not in CI): {message}");
+            return None;
+        }
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
+        let dir = tempfile::tempdir().unwrap();
+        let child = Command::new(&python)
+            .args(["-m", "aiosmtpd", "-n", "-l", &format!("127.0.0.1:{port}")])
+            .args(["-c", "smtp_sink.Sink"])
+            .arg(dir.path())
+            .env(
+                "PYTHONPATH",
+                PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/support"),
+            )
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("aiosmtpd starts");
+        let sink = Self { child, dir, port };
+        let deadline = Instant::now() + Duration::from_secs(15);
+        while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+            assert!(
+                Instant::now() < deadline,
+                "aiosmtpd did not listen on port {port}"
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        Some(sink)
+    }
+
+    /// Its port.
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    /// The messages received, in order: `{"from", "to", "data"}`.
+    pub fn messages(&self) -> Vec<Value> {
+        (1..)
+            .map(|n| self.dir.path().join(format!("{n}.json")))
+            .take_while(|p| p.exists())
+            .map(|p| serde_json::from_str(&std::fs::read_to_string(p).unwrap()).unwrap())
+            .collect()
+    }
+
+    /// Every RCPT address given, in order (one per attempt and recipient).
+    pub fn rcpts(&self) -> Vec<String> {
+        std::fs::read_to_string(self.dir.path().join("rcpt.log"))
+            .unwrap_or_default()
+            .lines()
+            .map(str::to_owned)
+            .collect()
+    }
+}
+
+impl Drop for SmtpSink {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
