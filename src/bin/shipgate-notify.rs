@@ -11,12 +11,13 @@ use shipgate::cli::{
     CommonArgs, Failure, ForgeArgs, Format, OutputArgs, TokenNeeds, init_logging, load_config,
     set_output,
 };
-use shipgate::config::notify::{Channel, ChannelKind, Event};
+use shipgate::config::notify::{Channel, ChannelKind, Event, Language};
 use shipgate::config::{Config, Span};
 use shipgate::deploy_issue::{Image, parse_version};
 use shipgate::forge::{AnyForge, Forge};
 use shipgate::notify::{
-    self, Component, DeliveryStatus, Facts, Outcome, Secrets, SendRequest, Templates, Watched,
+    self, Component, DeliveryStatus, DeployReport, Facts, Outcome, Secrets, SendRequest, Templates,
+    Watched,
 };
 
 /// Tell people about a deployment — before it starts (tickets, components, restarts, estimate),
@@ -63,6 +64,58 @@ enum Command {
         #[arg(last = true, required = true, value_name = "CMD")]
         command: Vec<String>,
     },
+    /// Write the deployment report (date, version, strategy, duration, downtime, result, checks,
+    /// issues met) to the job summary and as a comment on the deployment issue
+    Report(ReportArgs),
+}
+
+#[derive(Debug, Clone, Args)]
+struct ReportArgs {
+    /// The release [default: the release tag of the pipeline, or on HEAD]
+    #[arg(long)]
+    version: Option<String>,
+    /// The environment deployed to
+    #[arg(long = "env", value_name = "NAME", env = "SHIPGATE_ENVIRONMENT")]
+    environment: String,
+    /// How it ended
+    #[arg(long, value_enum, default_value_t = ResultArg::Success)]
+    result: ResultArg,
+    /// It was rolled back
+    #[arg(long)]
+    rolled_back: bool,
+    /// How it was deployed (rolling, blue-green, recreate, …)
+    #[arg(long, value_name = "NAME")]
+    strategy: Option<String>,
+    /// How long it took: 90s, 12m30s, 1h
+    #[arg(long, value_name = "DURATION")]
+    duration: Option<Span>,
+    /// How long the service was down
+    #[arg(long, value_name = "DURATION")]
+    downtime: Option<Span>,
+    /// A check and its verdict, NAME=pass or NAME=fail (repeatable)
+    #[arg(long, value_name = "NAME=pass|fail")]
+    check: Vec<notify::Check>,
+    /// A problem met on the way (repeatable)
+    #[arg(long, value_name = "TEXT")]
+    problem: Vec<String>,
+    /// The report's language [default: notify.language]
+    #[arg(long, value_enum)]
+    language: Option<LanguageArg>,
+    /// Do not comment on the deployment issue
+    #[arg(long)]
+    no_issue: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum ResultArg {
+    Success,
+    Failure,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum LanguageArg {
+    En,
+    Es,
 }
 
 #[derive(Debug, Clone, Args)]
@@ -99,6 +152,7 @@ const AFTER_HELP: &str = concat!(
     "Messages come from templates: built-in ones in English (en) and Spanish (es), replaced file by file by notify.templates/LANG/EVENT.txt (first line: the title) and LANG/EVENT.md. Tickets are collected from the release's commits: Refs:/Closes:/Fixes: footers, #123 and notify.ticket_pattern.\n\n",
     "A channel that fails is retried (notify.retries, notify.backoff doubling); the others are sent either way. Issue comments carry a hidden marker and are written once per event, environment and CI run.\n\n",
     "watch: `shipgate-notify watch --env production --estimate 15m -- ./deploy.sh prod` runs the command with this job's stdin, stdout and stderr (stdout goes to stderr with --format json).\n\n",
+    "report: the deployment report (LANG/report.md) goes to $GITHUB_STEP_SUMMARY and, once per version, environment and CI run, as a comment on the deployment issue (skipped with a warning when there is none); its output is report-issue.\n\n",
     "Outputs: sent, failed (channel names, comma-separated) — to $GITHUB_OUTPUT and --dotenv FILE.\n\n",
     "Exit codes: 0 done (a channel that is not required may have failed: see the output); 2 usage or configuration error, or a required channel whose secret variable is not set or has no deployment issue; 3 a required channel failed after retries. watch exits with the command's exit code, or with 2 or 3 as above when the command succeeded."
 );
@@ -136,6 +190,7 @@ struct Prepared<'a> {
 async fn run(cli: &Cli, ci: &CiEnv) -> Result<u8, Failure> {
     let config = load_config(&cli.repo, cli.common.config.as_deref())?;
     let (args, watch) = match &cli.command {
+        Command::Report(args) => return report_command(cli, ci, &config, args).await,
         Command::Start(a)
         | Command::Delay(a)
         | Command::End(a)
@@ -144,7 +199,7 @@ async fn run(cli: &Cli, ci: &CiEnv) -> Result<u8, Failure> {
         Command::Watch { event, command } => (event, Some(command)),
     };
     let first = match &cli.command {
-        Command::Start(_) | Command::Watch { .. } => Event::Start,
+        Command::Start(_) | Command::Watch { .. } | Command::Report(_) => Event::Start,
         Command::Delay(_) => Event::Delay,
         Command::End(_) => Event::End,
         Command::Failure(_) => Event::Failure,
@@ -432,6 +487,117 @@ fn exit_code_of(status: std::process::ExitStatus) -> i32 {
         .code()
         .or_else(|| status.signal().map(|s| 128 + s))
         .unwrap_or(1)
+}
+
+/// The deployment report: to the job summary, as a comment on the deployment issue, and on
+/// stdout.
+async fn report_command(
+    cli: &Cli,
+    ci: &CiEnv,
+    config: &Config,
+    args: &ReportArgs,
+) -> Result<u8, Failure> {
+    let prefix = &config.version.tag_prefix;
+    let version = resolve_version(args.version.as_deref(), ci, &cli.repo, prefix)?;
+    let (previous, _) = release_history(&cli.repo, &version, prefix);
+    let root = shipgate::git::Repo::discover(&cli.repo)
+        .map(|r| r.root().to_path_buf())
+        .unwrap_or_else(|_| cli.repo.clone());
+    let notify_config = &config.notify;
+    let report = DeployReport {
+        project: if notify_config.project.is_empty() {
+            project_name(ci, &root)
+        } else {
+            notify_config.project.clone()
+        },
+        environment: args.environment.clone(),
+        version: version.to_string(),
+        previous_version: previous.map(|v| v.to_string()),
+        date: jiff::Timestamp::now()
+            .strftime("%Y-%m-%d %H:%M UTC")
+            .to_string(),
+        strategy: args.strategy.clone(),
+        duration: args.duration.map(|d| d.to_string()),
+        downtime: args.downtime.map(|d| d.to_string()),
+        result: match args.result {
+            ResultArg::Success => "success",
+            ResultArg::Failure => "failure",
+        }
+        .to_owned(),
+        rolled_back: args.rolled_back,
+        checks: args.check.clone(),
+        problems: args.problem.clone(),
+        actor: ci
+            .actor
+            .clone()
+            .or_else(|| std::env::var("USER").ok())
+            .unwrap_or_else(|| "shipgate".to_owned()),
+        pipeline_url: ci.run_url.clone(),
+    };
+    let language = match args.language {
+        Some(LanguageArg::En) => Language::En,
+        Some(LanguageArg::Es) => Language::Es,
+        None => notify_config.language,
+    };
+    let templates = Templates::new(
+        (!notify_config.templates.as_os_str().is_empty())
+            .then(|| root.join(&notify_config.templates))
+            .as_deref(),
+    );
+    let markdown = notify::render_report(&templates, &report, language).map_err(Failure::usage)?;
+    let summary = match &ci.github_step_summary {
+        Some(path) => {
+            shipgate::ci::append_step_summary(path, &markdown).map_err(Failure::external)?;
+            true
+        }
+        None => false,
+    };
+    let (issue, code) = if args.no_issue {
+        ("skipped".to_owned(), 0)
+    } else {
+        match find_issue(cli, ci, config, &version).await {
+            (Some(forge), Ok((number, login, _))) => {
+                let run = ci.run_id.clone().unwrap_or_else(|| "local".to_owned());
+                let marker = notify::report_marker(&report.version, &report.environment, &run);
+                match notify::comment_report(&forge, &login, number, &marker, &markdown).await {
+                    Ok(true) => (format!("commented on #{number}"), 0),
+                    Ok(false) => (format!("already on #{number}"), 0),
+                    Err(e) => {
+                        tracing::error!("commenting the report on #{number}: {e}");
+                        (format!("failed: {e}"), 3)
+                    }
+                }
+            }
+            (None, Ok(_)) => ("skipped: no forge".to_owned(), 0),
+            (_, Err(why)) => {
+                tracing::warn!("the report is not on the deployment issue: {why}");
+                (format!("skipped: {why}"), 0)
+            }
+        }
+    };
+    let mut outputs = Outputs::new();
+    set_output(&mut outputs, "report-issue", issue.clone())?;
+    if let Some(path) = &ci.github_output {
+        shipgate::ci::write_github_output(path, &outputs).map_err(Failure::external)?;
+    }
+    if let Some(path) = &cli.output.dotenv {
+        shipgate::ci::write_dotenv(path, &outputs).map_err(Failure::external)?;
+    }
+    match cli.output.format {
+        Format::Text => print!("{markdown}"),
+        Format::Json => println!(
+            "{}",
+            serde_json::to_string_pretty(&serde_json::json!({
+                "version": report.version,
+                "environment": report.environment,
+                "markdown": markdown,
+                "summary": summary,
+                "issue": issue,
+            }))
+            .map_err(Failure::external)?
+        ),
+    }
+    Ok(code)
 }
 
 /// Outputs and the report on stdout.

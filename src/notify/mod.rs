@@ -2,6 +2,7 @@
 //! templates (English and Spanish built in) and sent to Slack, generic webhooks, e-mail and the
 //! deployment issue, each channel retried on its own.
 mod deliver;
+mod deploy_report;
 mod email;
 mod error;
 mod facts;
@@ -15,6 +16,7 @@ mod tickets;
 mod webhook;
 
 pub use deliver::{Delivery, DeliveryStatus, Outcome, SendRequest, send};
+pub use deploy_report::{Check, DeployReport, comment_report, render_report, report_marker};
 pub use error::NotifyError;
 pub use facts::{Component, Facts, Ticket};
 pub use history::release_history;

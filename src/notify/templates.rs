@@ -30,6 +30,12 @@ macro_rules! builtin {
     };
 }
 
+/// The deployment reports, by name (`es/report.md`).
+const REPORTS: &[(&str, &str)] = &[
+    ("en/report.md", include_str!("templates/en/report.md")),
+    ("es/report.md", include_str!("templates/es/report.md")),
+];
+
 /// The built-in templates, by name (`es/start.txt`).
 const BUILTIN: &[(&str, &str)] = builtin!(
     "en" / "start",
@@ -76,6 +82,7 @@ impl Templates {
         }
         BUILTIN
             .iter()
+            .chain(REPORTS)
             .find(|(n, _)| *n == name)
             .map(|(_, text)| (*text).to_owned())
             .ok_or_else(|| NotifyError::Template {
@@ -98,6 +105,15 @@ impl Templates {
     }
 
     fn render_one(&self, name: &str, facts: &Facts) -> Result<String, NotifyError> {
+        self.render_named(name, facts)
+    }
+
+    /// Render template `name` (`en/report.md`) with `data`.
+    pub fn render_named(
+        &self,
+        name: &str,
+        data: &impl serde::Serialize,
+    ) -> Result<String, NotifyError> {
         let source = self.source(name)?;
         let mut env = Environment::new();
         env.set_undefined_behavior(UndefinedBehavior::Strict);
@@ -110,7 +126,7 @@ impl Templates {
             },
         };
         let template = env.template_from_named_str(name, &source).map_err(failed)?;
-        template.render(facts).map_err(failed)
+        template.render(data).map_err(failed)
     }
 }
 

@@ -60,7 +60,9 @@ fn start_goes_to_slack_and_webhook_with_tickets_and_no_secret_in_any_output() {
         "    - { name: dev, type: slack, webhook_env: DEV_HOOK }\n    - { name: users, type: webhook, webhook_env: USERS_HOOK, language: es }\n    - { name: ends, type: webhook, webhook_env: USERS_HOOK, events: [end] }\n",
     );
     let dev_url = format!("{}{SECRET_QUERY}", sink.url("ok/dev"));
+    let outputs = repo.root().join("github_output");
     let output = notify(&repo)
+        .env("GITHUB_OUTPUT", &outputs)
         .env("DEV_HOOK", &dev_url)
         .env("USERS_HOOK", sink.url("ok/users"))
         .args([
@@ -81,7 +83,9 @@ fn start_goes_to_slack_and_webhook_with_tickets_and_no_secret_in_any_output() {
         stdout,
         "sent start to dev (slack)\nsent start to users (webhook)\n"
     );
-    for text in [&stdout, &stderr] {
+    let outputs = std::fs::read_to_string(&outputs).unwrap();
+    assert_eq!(outputs, "sent=dev,users\nfailed=\n");
+    for text in [stdout.as_ref(), stderr.as_ref(), outputs.as_str()] {
         assert!(
             !text.contains("xoxb-very-secret") && !text.contains("127.0.0.1"),
             "{text}"
@@ -461,4 +465,118 @@ fn help_explains_channels_secrets_and_exit_codes() {
         .output()
         .unwrap();
     insta::assert_snapshot!(String::from_utf8_lossy(&output.stdout));
+}
+
+#[test]
+fn report_goes_to_the_job_summary_and_once_to_the_deployment_issue() {
+    let repo = released();
+    repo.binary("shipgate-issue")
+        .env("USER", "ada")
+        .args(["open", "--version", "1.2.0"])
+        .assert()
+        .success();
+    write_config(
+        &repo,
+        "    - { name: dev, type: webhook, webhook_env: DEV_HOOK }\n",
+    );
+    let summary = repo.root().join("summary.md");
+    let report = |format: &str| {
+        notify(&repo)
+            .env("GITHUB_STEP_SUMMARY", &summary)
+            .args([
+                "report",
+                "--env",
+                "production",
+                "--version",
+                "1.2.0",
+                "--strategy",
+                "rolling",
+                "--duration",
+                "12m30s",
+                "--downtime",
+                "0s",
+                "--check",
+                "smoke tests=pass",
+                "--check",
+                "latency=fail",
+                "--problem",
+                "the worker restarted twice",
+                "--language",
+                "es",
+                "--format",
+                format,
+            ])
+            .output()
+            .unwrap()
+    };
+    let first = report("text");
+    assert!(
+        first.status.success(),
+        "{}",
+        String::from_utf8_lossy(&first.stderr)
+    );
+    let markdown = String::from_utf8(first.stdout).unwrap();
+    assert!(
+        markdown.starts_with(
+            "## :white_check_mark: Informe de despliegue: Acme shop v1.2.0 en production\n"
+        ),
+        "{markdown}"
+    );
+    for expected in [
+        "| Versión | v1.2.0 (desde v1.1.0) |",
+        "| Estrategia | rolling |",
+        "| Corte de servicio | 0s |",
+        "- :x: latency",
+        "- the worker restarted twice",
+    ] {
+        assert!(
+            markdown.contains(expected),
+            "{expected:?} not in\n{markdown}"
+        );
+    }
+    assert_eq!(std::fs::read_to_string(&summary).unwrap(), markdown);
+
+    let second = report("json");
+    assert!(second.status.success());
+    let json = stdout_json(&second);
+    let schema: Value = serde_json::from_str(include_str!(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/schemas/notify-report-output.schema.json"
+    )))
+    .unwrap();
+    assert!(
+        jsonschema::draft202012::new(&schema)
+            .unwrap()
+            .is_valid(&json),
+        "{json:#}"
+    );
+    assert_eq!(json["issue"], "already on #1");
+    assert_eq!(json["summary"], true);
+    let comments = std::fs::read_dir(repo.path().join(".shipgate/forge/issues/1/comments"))
+        .unwrap()
+        .filter(|e| {
+            e.as_ref()
+                .unwrap()
+                .path()
+                .extension()
+                .is_some_and(|e| e == "md")
+        })
+        .count();
+    assert_eq!(comments, 1);
+
+    notify(&repo)
+        .args([
+            "report",
+            "--env",
+            "production",
+            "--version",
+            "9.9.9",
+            "--format",
+            "json",
+        ])
+        .assert()
+        .success()
+        .stdout(contains(
+            "\"issue\": \"skipped: no open deployment issue for v9.9.9",
+        ));
 }
