@@ -182,3 +182,39 @@ fn the_smtp_password_comes_from_its_variable_and_is_never_shown() {
         assert!(!text.contains("hunter2"), "{text}");
     }
 }
+
+#[test]
+fn smtp_auth_uses_the_password_from_its_variable() {
+    let Some(smtp) = SmtpSink::start_with_auth("deploys@acme.example", "hunter2-very-secret")
+    else {
+        return;
+    };
+    let repo = repo_with_email(
+        smtp.port(),
+        "ops@customer.example",
+        "        username: deploys@acme.example\n        password_env: SMTP_PASSWORD\n",
+    );
+    notify(&repo)
+        .env("SMTP_PASSWORD", "hunter2-very-secret")
+        .args(["end", "--env", "production", "--version", "1.2.0"])
+        .assert()
+        .success()
+        .stdout("sent end to customer (email, required)\n");
+    assert_eq!(smtp.messages().len(), 1);
+    let output = notify(&repo)
+        .env("SMTP_PASSWORD", "hunter3-wrong-guess")
+        .args(["end", "--env", "production", "--version", "1.2.0", "-vv"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(3));
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        stdout.contains("FAILED end to customer (email, required): SMTP 127.0.0.1:"),
+        "{stdout}"
+    );
+    for text in [&output.stdout, &output.stderr] {
+        let text = String::from_utf8_lossy(text);
+        assert!(!text.contains("hunter"), "{text}");
+    }
+    assert_eq!(smtp.messages().len(), 1);
+}

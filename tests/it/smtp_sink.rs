@@ -22,8 +22,17 @@ fn python() -> PathBuf {
 impl SmtpSink {
     /// Start it on a free port and wait until it accepts connections. Without the venv: a
     /// failure in CI (`CI` set), else a notice on stderr and `None` (the caller skips).
-    #[allow(clippy::print_stderr)]
     pub fn start() -> Option<Self> {
+        Self::launch(&[])
+    }
+
+    /// The same, requiring `AUTH` as `user` with `password` (allowed without TLS on loopback).
+    pub fn start_with_auth(user: &str, password: &str) -> Option<Self> {
+        Self::launch(&[user, password])
+    }
+
+    #[allow(clippy::print_stderr)]
+    fn launch(auth: &[&str]) -> Option<Self> {
         let python = python();
         if !python.exists() {
             let message = format!(
@@ -42,14 +51,22 @@ impl SmtpSink {
             .unwrap()
             .port();
         let dir = tempfile::tempdir().unwrap();
-        let child = Command::new(&python)
-            .args(["-m", "aiosmtpd", "-n", "-l", &format!("127.0.0.1:{port}")])
-            .args(["-c", "smtp_sink.Sink"])
-            .arg(dir.path())
-            .env(
-                "PYTHONPATH",
-                PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/support"),
-            )
+        let support = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/support");
+        let mut command = Command::new(&python);
+        if auth.is_empty() {
+            command
+                .args(["-m", "aiosmtpd", "-n", "-l", &format!("127.0.0.1:{port}")])
+                .args(["-c", "smtp_sink.Sink"])
+                .arg(dir.path());
+        } else {
+            command
+                .arg(support.join("smtp_auth_server.py"))
+                .arg(port.to_string())
+                .arg(dir.path())
+                .args(auth);
+        }
+        let child = command
+            .env("PYTHONPATH", &support)
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .spawn()
