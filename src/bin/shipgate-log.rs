@@ -1,15 +1,16 @@
 //! `shipgate-log`: the deployment log, one CSV row per deployment on its own branch.
 #![allow(clippy::print_stdout)]
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
 use secrecy::SecretString;
-use semver::Version;
 use shipgate::ci::{CiEnv, Outputs, Platform};
-use shipgate::cli::{CommonArgs, Exit, Failure, init_logging, load_config, set_output};
-use shipgate::config::{Config, Span};
-use shipgate::deploy_issue::{Image, parse_version};
+use shipgate::cli::{
+    CommonArgs, Exit, Failure, init_logging, load_config, project_name, resolve_version, set_output,
+};
+use shipgate::config::Span;
+use shipgate::deploy_issue::Image;
 use shipgate::deploy_log::{self, AppendRequest, LogError, Row};
 use shipgate::git::{Identity, PushAuth};
 
@@ -116,7 +117,7 @@ fn run(cli: &Cli, ci: &CiEnv) -> Result<(), Failure> {
         .map_err(Failure::usage)?
         .root()
         .to_path_buf();
-    let project = project_name(&config, ci, &root);
+    let project = project_name(&[&config.log.project, &config.notify.project], ci, &root);
     let path = PathBuf::from(config.log.path.replace("{project}", &slug(&project)));
     let log = &config.log;
     let auth = push_auth(ci);
@@ -254,22 +255,6 @@ fn run(cli: &Cli, ci: &CiEnv) -> Result<(), Failure> {
     }
 }
 
-/// `log.project`, else `notify.project`, else the repository's name.
-fn project_name(config: &Config, ci: &CiEnv, root: &Path) -> String {
-    [&config.log.project, &config.notify.project]
-        .into_iter()
-        .find(|p| !p.is_empty())
-        .cloned()
-        .or_else(|| {
-            ci.repository()
-                .and_then(|r| r.rsplit('/').next())
-                .filter(|n| !n.is_empty() && !n.bytes().all(|b| b.is_ascii_digit()))
-                .map(str::to_owned)
-        })
-        .or_else(|| root.file_name().map(|n| n.to_string_lossy().into_owned()))
-        .unwrap_or_else(|| "project".to_owned())
-}
-
 /// A file-name-safe form of a project name: `Acme shop` → `acme-shop`.
 fn slug(name: &str) -> String {
     let mut out = String::new();
@@ -311,31 +296,4 @@ fn push_auth(ci: &CiEnv) -> PushAuth {
             host: ci.github_host(),
         }
     }
-}
-
-/// The release version: `--version`, else the pipeline's tag, else the release tag on HEAD.
-fn resolve_version(
-    given: Option<&str>,
-    ci: &CiEnv,
-    repo: &Path,
-    prefix: &str,
-) -> Result<Version, Failure> {
-    if let Some(text) = given {
-        return parse_version(text).map_err(Failure::usage);
-    }
-    if let Some(version) = ci
-        .tag
-        .as_deref()
-        .and_then(|t| t.strip_prefix(prefix))
-        .and_then(|v| Version::parse(v).ok())
-    {
-        return Ok(version);
-    }
-    shipgate::issue::version_at_head(repo, prefix)
-        .map_err(Failure::usage)?
-        .ok_or_else(|| {
-            Failure::usage(anyhow::anyhow!(
-                "no --version given and HEAD carries no release tag; pass --version X.Y.Z"
-            ))
-        })
 }

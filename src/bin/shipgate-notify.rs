@@ -2,18 +2,17 @@
 #![allow(clippy::print_stdout)]
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
-use std::time::Instant;
 
 use clap::{Args, Parser, Subcommand};
 use semver::Version;
 use shipgate::ci::{CiEnv, Outputs};
 use shipgate::cli::{
     CommonArgs, Failure, ForgeArgs, Format, OutputArgs, TokenNeeds, init_logging, load_config,
-    set_output,
+    project_name, resolve_version, set_output,
 };
 use shipgate::config::notify::{Channel, ChannelKind, Event, Language};
 use shipgate::config::{Config, Span};
-use shipgate::deploy_issue::{Image, parse_version};
+use shipgate::deploy_issue::Image;
 use shipgate::forge::{AnyForge, Forge};
 use shipgate::notify::{
     self, Component, DeliveryStatus, DeployReport, Facts, Outcome, Secrets, SendRequest, Templates,
@@ -266,7 +265,7 @@ async fn prepare<'a>(
         .map(|r| r.root().to_path_buf())
         .unwrap_or_else(|_| cli.repo.clone());
     let project = if notify.project.is_empty() {
-        project_name(ci, &root)
+        project_name(&[], ci, &root)
     } else {
         notify.project.clone()
     };
@@ -399,60 +398,27 @@ async fn watch_command(
         worst = worst.max(outcome.exit_code());
         sent.push((event, outcome));
     };
-    let started = Instant::now();
     let outcome = send(prepared, &prepared.facts).await?;
     record(Event::Start, &prepared.facts, outcome);
 
-    let json = cli.output.format == Format::Json;
-    let (done_tx, done_rx) = tokio::sync::oneshot::channel();
-    let mut process = std::process::Command::new(&command[0]);
-    process.args(&command[1..]);
-    if json {
-        // Our stdout carries the JSON report only.
-        if let Ok(stderr) = std::os::fd::AsFd::as_fd(&std::io::stderr()).try_clone_to_owned() {
-            process.stdout(stderr);
-        }
+    let delay = prepared.facts.for_event(Event::Delay);
+    let mut late_outcome = None;
+    let finished = notify::run_watched(
+        command,
+        cli.output.format == Format::Json,
+        args.estimate.map(Span::duration),
+        || async {
+            late_outcome = Some(send(prepared, &delay).await?);
+            Ok::<(), Failure>(())
+        },
+    )
+    .await?;
+    if let Some(outcome) = late_outcome {
+        record(Event::Delay, &delay, outcome);
     }
-    let exit_code = match process.spawn() {
-        Ok(mut child) => {
-            std::thread::spawn(move || {
-                let _ = done_tx.send(child.wait());
-            });
-            let mut done_rx = done_rx;
-            let mut delayed = false;
-            let status = match args.estimate {
-                Some(estimate) => {
-                    tokio::select! {
-                        status = &mut done_rx => status,
-                        () = tokio::time::sleep(estimate.duration()) => {
-                            delayed = true;
-                            let facts = prepared.facts.for_event(Event::Delay);
-                            let outcome = send(prepared, &facts).await?;
-                            record(Event::Delay, &facts, outcome);
-                            done_rx.await
-                        }
-                    }
-                }
-                None => done_rx.await,
-            };
-            let code = match status {
-                Ok(Ok(status)) => exit_code_of(status),
-                Ok(Err(e)) => {
-                    tracing::error!("waiting for `{}` failed: {e}", command[0]);
-                    1
-                }
-                Err(_) => 1,
-            };
-            (code, delayed)
-        }
-        Err(e) => {
-            tracing::error!("cannot run `{}`: {e}", command[0]);
-            (127, false)
-        }
-    };
-    let (code, delayed) = exit_code;
+    let (code, delayed) = (finished.exit_code, finished.delayed);
     // Whole seconds: people read "12m30s", not milliseconds.
-    let duration = Span::seconds(started.elapsed().as_secs());
+    let duration = Span::seconds(finished.elapsed.as_secs());
     let mut facts = prepared.facts.for_event(if code == 0 {
         Event::End
     } else {
@@ -480,15 +446,6 @@ async fn watch_command(
     })
 }
 
-#[cfg(unix)]
-fn exit_code_of(status: std::process::ExitStatus) -> i32 {
-    use std::os::unix::process::ExitStatusExt as _;
-    status
-        .code()
-        .or_else(|| status.signal().map(|s| 128 + s))
-        .unwrap_or(1)
-}
-
 /// The deployment report: to the job summary, as a comment on the deployment issue, and on
 /// stdout.
 async fn report_command(
@@ -506,7 +463,7 @@ async fn report_command(
     let notify_config = &config.notify;
     let report = DeployReport {
         project: if notify_config.project.is_empty() {
-            project_name(ci, &root)
+            project_name(&[], ci, &root)
         } else {
             notify_config.project.clone()
         },
@@ -644,16 +601,6 @@ fn publish(
     Ok(())
 }
 
-/// The project's name: the repository's (from CI), else the directory's.
-fn project_name(ci: &CiEnv, root: &Path) -> String {
-    ci.repository()
-        .and_then(|r| r.rsplit('/').next())
-        .filter(|n| !n.is_empty() && !n.bytes().all(|b| b.is_ascii_digit()))
-        .map(str::to_owned)
-        .or_else(|| root.file_name().map(|n| n.to_string_lossy().into_owned()))
-        .unwrap_or_else(|| "project".to_owned())
-}
-
 /// The release before `version` and the messages of the commits since it (both empty when
 /// git cannot tell: notifications still go out).
 fn release_history(repo: &Path, version: &Version, prefix: &str) -> (Option<Version>, Vec<String>) {
@@ -661,31 +608,4 @@ fn release_history(repo: &Path, version: &Version, prefix: &str) -> (Option<Vers
         tracing::warn!("no tickets or previous version from git: {e}");
         (None, Vec::new())
     })
-}
-
-/// The release version: `--version`, else the pipeline's tag, else the release tag on HEAD.
-fn resolve_version(
-    given: Option<&str>,
-    ci: &CiEnv,
-    repo: &Path,
-    prefix: &str,
-) -> Result<Version, Failure> {
-    if let Some(text) = given {
-        return parse_version(text).map_err(Failure::usage);
-    }
-    if let Some(version) = ci
-        .tag
-        .as_deref()
-        .and_then(|t| t.strip_prefix(prefix))
-        .and_then(|v| Version::parse(v).ok())
-    {
-        return Ok(version);
-    }
-    shipgate::issue::version_at_head(repo, prefix)
-        .map_err(Failure::usage)?
-        .ok_or_else(|| {
-            Failure::usage(anyhow::anyhow!(
-                "no --version given and HEAD carries no release tag; pass --version X.Y.Z"
-            ))
-        })
 }

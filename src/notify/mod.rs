@@ -13,6 +13,7 @@ mod report;
 mod secrets;
 mod templates;
 mod tickets;
+mod watch;
 mod webhook;
 
 pub use deliver::{Delivery, DeliveryStatus, Outcome, SendRequest, send};
@@ -26,3 +27,4 @@ pub use report::{Watched, json_report, text_report};
 pub use secrets::Secrets;
 pub use templates::{Message, Templates};
 pub use tickets::collect_tickets;
+pub use watch::{Finished, run_watched};
