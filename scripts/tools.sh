@@ -1,8 +1,14 @@
 #!/usr/bin/env bash
-# Test tools in .tools/ (git-ignored), installed once and skipped when already there:
-#   .tools/venv  Python venv with aiosmtpd (the SMTP server the e-mail tests send to)
+# Test tools, installed once and skipped when already there:
+#   .tools/venv  (git-ignored) Python venv with aiosmtpd, the SMTP server the e-mail tests send to
+#   openssl      makes the test CA and server certificate for the STARTTLS and TLS tests
 set -euo pipefail
 cd "$(dirname "$0")/.."
+
+if ! command -v openssl >/dev/null; then
+  echo "scripts/tools.sh: openssl is needed by the e-mail TLS tests; installing it with apt-get" >&2
+  apt-get update -qq && apt-get install -y -qq openssl >/dev/null
+fi
 
 AIOSMTPD_VERSION=1.4.6
 venv=.tools/venv

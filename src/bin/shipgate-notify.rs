@@ -184,6 +184,7 @@ struct Prepared<'a> {
     forge: Option<AnyForge>,
     issue: Result<(u64, String), String>,
     run_id: String,
+    root: PathBuf,
 }
 
 async fn run(cli: &Cli, ci: &CiEnv) -> Result<u8, Failure> {
@@ -325,6 +326,7 @@ async fn prepare<'a>(
         forge,
         issue,
         run_id: ci.run_id.clone().unwrap_or_else(|| "local".to_owned()),
+        root,
     })
 }
 
@@ -374,6 +376,7 @@ async fn send(prepared: &Prepared<'_>, facts: &Facts) -> Result<Outcome, Failure
         facts,
         templates: &prepared.templates,
         secrets: &prepared.secrets,
+        base_dir: prepared.root.clone(),
         run_id: prepared.run_id.clone(),
         issue: prepared.issue.clone(),
     };

@@ -214,6 +214,10 @@ pub struct Smtp {
     /// The environment variable holding the password.
     #[serde(default)]
     pub password_env: String,
+    /// A PEM file of CA certificates to trust besides the system's (relative to the repository
+    /// root); empty: the system's only.
+    #[serde(default)]
+    pub ca_file: String,
     /// The sender, `Name <address>` or an address.
     pub from: String,
     /// The recipients.

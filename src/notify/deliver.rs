@@ -27,6 +27,8 @@ pub struct SendRequest<'a> {
     pub templates: &'a Templates,
     /// Webhook URLs and passwords.
     pub secrets: &'a Secrets,
+    /// The directory relative paths of the config (`smtp.ca_file`) start from: the repository root.
+    pub base_dir: std::path::PathBuf,
     /// The CI run (issue comments are written once per event and run).
     pub run_id: String,
     /// For `issue` channels: the deployment issue's number and the login comments are made
@@ -237,7 +239,7 @@ async fn deliver<F: Forge>(
                 })?)
             };
             retry(config, attempts, || {
-                super::email::send(smtp, password, message, timeout)
+                super::email::send(smtp, password, message, timeout, &request.base_dir)
             })
             .await?;
             Ok(DeliveryStatus::Sent)

@@ -1,9 +1,11 @@
 //! The `email` channel: one message with plain-text and HTML parts to every recipient, over
 //! SMTP with STARTTLS, TLS or (for a relay on the same host) no encryption.
+use std::path::Path;
 use std::time::Duration;
 
 use lettre::message::{Mailbox, MultiPart};
 use lettre::transport::smtp::authentication::Credentials;
+use lettre::transport::smtp::client::{Certificate, Tls, TlsParameters};
 use lettre::{AsyncSmtpTransport, AsyncTransport, Tokio1Executor};
 use secrecy::{ExposeSecret, SecretString};
 
@@ -17,21 +19,22 @@ pub(crate) async fn send(
     password: Option<&SecretString>,
     message: &Message,
     timeout: Duration,
+    base_dir: &Path,
 ) -> Result<(), AttemptError> {
     let email = build(smtp, message)?;
+    let tls = tls_parameters(smtp, base_dir)?;
     let port = smtp.port.unwrap_or(match smtp.security {
         SmtpSecurity::Starttls => 587,
         SmtpSecurity::Tls => 465,
         SmtpSecurity::None => 25,
     });
-    let builder = match smtp.security {
-        SmtpSecurity::Starttls => AsyncSmtpTransport::<Tokio1Executor>::starttls_relay(&smtp.host),
-        SmtpSecurity::Tls => AsyncSmtpTransport::<Tokio1Executor>::relay(&smtp.host),
-        SmtpSecurity::None => Ok(AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous(
-            &smtp.host,
-        )),
-    }
-    .map_err(|e| AttemptError::Permanent(format!("SMTP server {}: {e}", smtp.host)))?;
+    let builder = AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous(&smtp.host).tls(
+        match (smtp.security, tls) {
+            (SmtpSecurity::Starttls, Some(tls)) => Tls::Required(tls),
+            (SmtpSecurity::Tls, Some(tls)) => Tls::Wrapper(tls),
+            _ => Tls::None,
+        },
+    );
     let mut builder = builder.port(port).timeout(Some(timeout));
     if let Some(password) = password {
         builder = builder.credentials(Credentials::new(
@@ -58,6 +61,29 @@ pub(crate) async fn send(
             AttemptError::Transient(text)
         }
     })
+}
+
+/// TLS settings for the server's host name, trusting `ca_file` too when given; `None` for
+/// `security: none`.
+fn tls_parameters(smtp: &Smtp, base_dir: &Path) -> Result<Option<TlsParameters>, AttemptError> {
+    if smtp.security == SmtpSecurity::None {
+        return Ok(None);
+    }
+    let mut builder = TlsParameters::builder(smtp.host.clone());
+    if !smtp.ca_file.is_empty() {
+        let path = base_dir.join(&smtp.ca_file);
+        let pem = std::fs::read(&path).map_err(|e| {
+            AttemptError::Permanent(format!("smtp.ca_file {}: {e}", path.display()))
+        })?;
+        let certificate = Certificate::from_pem(&pem).map_err(|e| {
+            AttemptError::Permanent(format!("smtp.ca_file {}: {e}", path.display()))
+        })?;
+        builder = builder.add_root_certificate(certificate);
+    }
+    builder
+        .build_rustls()
+        .map(Some)
+        .map_err(|e| AttemptError::Permanent(format!("TLS for {}: {e}", smtp.host)))
 }
 
 /// The e-mail: subject from the title, a plain-text part and an HTML part.

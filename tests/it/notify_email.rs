@@ -4,17 +4,21 @@ use predicates::str::contains;
 use serde_json::Value;
 
 use crate::fixture::TestRepo;
-use crate::smtp_sink::SmtpSink;
+use crate::smtp_sink::{SmtpSink, test_certificates};
 use crate::webhook_sink::refused_url;
 
 fn repo_with_email(port: u16, to: &str, extra: &str) -> TestRepo {
+    repo_with_smtp(port, "none", to, extra)
+}
+
+fn repo_with_smtp(port: u16, security: &str, to: &str, extra: &str) -> TestRepo {
     let repo = TestRepo::new();
     repo.commit("fix: totals\n\nRefs: SHOP-12");
     repo.git(&["tag", "v1.2.0"]);
     repo.write(
         "shipgate.yml",
         &format!(
-            "notify:\n  project: Acme shop\n  support: support@acme.example\n  timeout: 1s\n  retries: 2\n  backoff: 10ms\n  channels:\n    - name: customer\n      type: email\n      required: true\n      smtp:\n        host: 127.0.0.1\n        port: {port}\n        security: none\n        from: \"Acme deploys <deploys@acme.example>\"\n        to: [{to}]\n{extra}"
+            "notify:\n  project: Acme shop\n  support: support@acme.example\n  timeout: 1s\n  retries: 2\n  backoff: 10ms\n  channels:\n    - name: customer\n      type: email\n      required: true\n      smtp:\n        host: 127.0.0.1\n        port: {port}\n        security: {security}\n        from: \"Acme deploys <deploys@acme.example>\"\n        to: [{to}]\n{extra}"
         ),
     );
     repo
@@ -217,4 +221,39 @@ fn smtp_auth_uses_the_password_from_its_variable() {
         assert!(!text.contains("hunter"), "{text}");
     }
     assert_eq!(smtp.messages().len(), 1);
+}
+
+#[test]
+fn starttls_and_tls_with_a_private_ca() {
+    let certs = tempfile::tempdir().unwrap();
+    let (ca, cert, key) = test_certificates(certs.path());
+    for (options, security) in [
+        (["--tlscert", "--tlskey"], "starttls"),
+        (["--smtpscert", "--smtpskey"], "tls"),
+    ] {
+        let Some(smtp) = SmtpSink::start_tls(options, &cert, &key) else {
+            return;
+        };
+        let repo = repo_with_smtp(smtp.port(), security, "ops@customer.example", "");
+        // Without the CA the server's certificate is not trusted.
+        notify(&repo)
+            .args(["end", "--env", "production", "--version", "1.2.0"])
+            .assert()
+            .code(3)
+            .stdout(contains(
+                "FAILED end to customer (email, required): SMTP 127.0.0.1:",
+            ));
+        assert!(smtp.messages().is_empty(), "{security}");
+        std::fs::copy(&ca, repo.path().join("ca.pem")).unwrap();
+        let repo_config = repo
+            .read("shipgate.yml")
+            .replace("        from:", "        ca_file: ca.pem\n        from:");
+        repo.write("shipgate.yml", &repo_config);
+        notify(&repo)
+            .args(["end", "--env", "production", "--version", "1.2.0"])
+            .assert()
+            .success()
+            .stdout("sent end to customer (email, required)\n");
+        assert_eq!(smtp.messages().len(), 1, "{security}");
+    }
 }

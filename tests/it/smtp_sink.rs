@@ -23,16 +23,34 @@ impl SmtpSink {
     /// Start it on a free port and wait until it accepts connections. Without the venv: a
     /// failure in CI (`CI` set), else a notice on stderr and `None` (the caller skips).
     pub fn start() -> Option<Self> {
-        Self::launch(&[])
+        Self::launch(&[], &[])
+    }
+
+    /// The same, speaking TLS with `cert` and `key` (PEM files): `--tlscert`/`--tlskey` for
+    /// STARTTLS (then required), `--smtpscert`/`--smtpskey` for TLS from the first byte.
+    pub fn start_tls(
+        options: [&str; 2],
+        cert: &std::path::Path,
+        key: &std::path::Path,
+    ) -> Option<Self> {
+        Self::launch(
+            &[],
+            &[
+                options[0],
+                cert.to_str().unwrap(),
+                options[1],
+                key.to_str().unwrap(),
+            ],
+        )
     }
 
     /// The same, requiring `AUTH` as `user` with `password` (allowed without TLS on loopback).
     pub fn start_with_auth(user: &str, password: &str) -> Option<Self> {
-        Self::launch(&[user, password])
+        Self::launch(&[user, password], &[])
     }
 
     #[allow(clippy::print_stderr)]
-    fn launch(auth: &[&str]) -> Option<Self> {
+    fn launch(auth: &[&str], tls: &[&str]) -> Option<Self> {
         let python = python();
         if !python.exists() {
             let message = format!(
@@ -56,6 +74,7 @@ impl SmtpSink {
         if auth.is_empty() {
             command
                 .args(["-m", "aiosmtpd", "-n", "-l", &format!("127.0.0.1:{port}")])
+                .args(tls)
                 .args(["-c", "smtp_sink.Sink"])
                 .arg(dir.path());
         } else {
@@ -72,7 +91,7 @@ impl SmtpSink {
             .spawn()
             .expect("aiosmtpd starts");
         let sink = Self { child, dir, port };
-        let deadline = Instant::now() + Duration::from_secs(15);
+        let deadline = Instant::now() + Duration::from_secs(30);
         while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
             assert!(
                 Instant::now() < deadline,
@@ -112,4 +131,75 @@ impl Drop for SmtpSink {
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
+}
+
+/// A test CA and a certificate for 127.0.0.1 signed by it, made with openssl in `dir`:
+/// `(ca.pem, cert.pem, key.pem)`.
+pub fn test_certificates(dir: &std::path::Path) -> (PathBuf, PathBuf, PathBuf) {
+    let openssl = |args: &[&str]| {
+        let output = Command::new("openssl")
+            .args(args)
+            .current_dir(dir)
+            .output()
+            .expect("openssl runs (scripts/tools.sh installs it)");
+        assert!(
+            output.status.success(),
+            "openssl {args:?}: {}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+    };
+    std::fs::write(
+        dir.join("leaf.ext"),
+        "subjectAltName=IP:127.0.0.1\nbasicConstraints=CA:FALSE\nextendedKeyUsage=serverAuth\n",
+    )
+    .unwrap();
+    openssl(&[
+        "req",
+        "-x509",
+        "-newkey",
+        "rsa:2048",
+        "-nodes",
+        "-keyout",
+        "ca.key",
+        "-out",
+        "ca.pem",
+        "-days",
+        "2",
+        "-subj",
+        "/CN=shipgate test CA",
+    ]);
+    openssl(&[
+        "req",
+        "-newkey",
+        "rsa:2048",
+        "-nodes",
+        "-keyout",
+        "key.pem",
+        "-out",
+        "leaf.csr",
+        "-subj",
+        "/CN=127.0.0.1",
+    ]);
+    openssl(&[
+        "x509",
+        "-req",
+        "-in",
+        "leaf.csr",
+        "-CA",
+        "ca.pem",
+        "-CAkey",
+        "ca.key",
+        "-CAcreateserial",
+        "-out",
+        "cert.pem",
+        "-days",
+        "2",
+        "-extfile",
+        "leaf.ext",
+    ]);
+    (
+        dir.join("ca.pem"),
+        dir.join("cert.pem"),
+        dir.join("key.pem"),
+    )
 }
