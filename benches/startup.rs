@@ -15,6 +15,8 @@ fn main() {
         env!("CARGO_BIN_EXE_shipgate-window"),
         env!("CARGO_BIN_EXE_shipgate-promote"),
         env!("CARGO_BIN_EXE_shipgate-verify"),
+        env!("CARGO_BIN_EXE_shipgate-notify"),
+        env!("CARGO_BIN_EXE_shipgate-log"),
     ];
     let dir = std::env::temp_dir();
     println!(

@@ -2,7 +2,7 @@
 # The whole test suite: unit tests, integration tests (tests/it) and doc tests.
 # Installs what the tests need: git and ssh-keygen and Prometheus (Debian's packages, if missing;
 # the prometheus gate tests start their own instance on a free loopback port), and the pinned
-# linters and CI runners of scripts/tools.sh, into .tools/ (git-ignored).
+# linters, CI runners and SMTP server of scripts/tools.sh, into .tools/ (git-ignored).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 

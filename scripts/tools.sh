@@ -1,10 +1,16 @@
 #!/usr/bin/env bash
 # Installs the pinned tools the tests run into .tools/ (git-ignored), once: a Python virtual
-# environment with the packages of scripts/requirements-tools.txt, and gitlab-ci-local with the
-# Node 22 it needs (npm packages, versions below) plus rsync. Re-running is quick: nothing is
-# installed again while the pinned versions are unchanged.
+# environment with the packages of scripts/requirements-tools.txt (the linters, act, and aiosmtpd,
+# the SMTP server the e-mail tests send to), gitlab-ci-local with the Node 22 it needs (npm
+# packages, versions below) plus rsync, and openssl (it makes the test CA for the e-mail TLS
+# tests). Re-running is quick: nothing is installed again while the pinned versions are unchanged.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+
+if ! command -v openssl >/dev/null; then
+  echo "scripts/tools.sh: openssl is needed by the e-mail TLS tests; installing it with apt-get" >&2
+  apt-get update -qq && apt-get install -y -qq openssl >/dev/null
+fi
 
 NPM_PACKAGES="gitlab-ci-local@4.75.1 node@22.23.3"
 

@@ -3,9 +3,11 @@ pub mod ci;
 pub mod cli;
 pub mod config;
 pub mod deploy_issue;
+pub mod deploy_log;
 pub mod forge;
 pub mod git;
 pub mod issue;
+pub mod notify;
 pub mod promote;
 pub mod schema;
 #[cfg(test)]

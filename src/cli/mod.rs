@@ -1,5 +1,6 @@
 //! What every binary shares at its edge: common flags, logging, exit codes, the forge.
 mod forge;
+mod release;
 mod risk;
 
 use std::future::Future;
@@ -12,6 +13,7 @@ use tracing_subscriber::EnvFilter;
 use crate::config::Config;
 
 pub use forge::{Connected, ForgeArg, ForgeArgs, TokenNeeds};
+pub use release::{project_name, resolve_version};
 pub use risk::release_risk;
 
 /// Flags every shipgate binary takes (each also takes its own `--format`).

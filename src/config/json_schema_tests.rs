@@ -174,6 +174,14 @@ fn invalid_documents_are_rejected_by_both() {
         "gates: [{name: a, type: prometheus, url: http://p, query: up, threshold: \"< 1\", missing: pass}]\n",
         "gates: [{name: a b, type: wait, duration: 1s}]\n",
         "prometheus: {address: http://p}\n",
+        "notify: {channels: [{name: a, type: sms}]}\n",
+        "notify: {channels: [{name: a b, type: issue}]}\n",
+        "notify: {timeout: 10}\n",
+        "notify: {language: fr}\n",
+        "notify: {channels: [{name: a, type: issue, events: [begin]}]}\n",
+        "notify: {channels: [{name: m, type: email, smtp: {host: h, from: a, to: []}}]}\n",
+        "log: {path: /abs.csv}\n",
+        "log: {branch: \"a b\"}\n",
         "[]\n",
     ] {
         assert!(parse(yaml, "t").is_err(), "parse accepts {yaml:?}");

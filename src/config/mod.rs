@@ -12,9 +12,13 @@ pub mod gates;
 pub mod issue;
 mod load;
 mod locate;
+pub mod log;
+pub mod notify;
+mod notify_checks;
 pub mod promote;
 pub mod schema;
 mod seconds;
+mod span;
 mod text_scalar;
 mod validate;
 mod validate_gates;
@@ -27,6 +31,8 @@ pub(crate) mod doc_examples;
 mod json_schema_tests;
 #[cfg(test)]
 mod load_tests;
+#[cfg(test)]
+mod notify_tests;
 
 pub use calendar::{Date, LocalDateTime};
 pub use clock::{DailyHours, Minutes, TimeZoneName};
@@ -34,9 +40,12 @@ pub use error::ConfigError;
 pub use gates::{GateConfig, GateKind, HttpMethod, MissingData, PrometheusConfig};
 pub use issue::{ForgeConfig, IssueConfig};
 pub use load::{DEFAULT_PATH, load, parse};
+pub use log::LogConfig;
+pub use notify::NotifyConfig;
 pub use promote::PromoteConfig;
 pub use schema::SchemaConfig;
 pub use seconds::Seconds;
+pub use span::Span;
 pub use version::VersionConfig;
 pub use windows::WindowsConfig;
 
@@ -70,6 +79,12 @@ pub struct Config {
     /// `prometheus:` — defaults for `prometheus` gates.
     #[serde(deserialize_with = "null_as_default")]
     pub prometheus: PrometheusConfig,
+    /// `notify:` — who hears about a deployment, and how.
+    #[serde(deserialize_with = "null_as_default")]
+    pub notify: NotifyConfig,
+    /// `log:` — where the deployment log lives.
+    #[serde(deserialize_with = "null_as_default")]
+    pub log: LogConfig,
 }
 
 impl Default for Config {
@@ -84,6 +99,8 @@ impl Default for Config {
             forge: ForgeConfig::default(),
             gates: Vec::new(),
             prometheus: PrometheusConfig::default(),
+            notify: NotifyConfig::default(),
+            log: LogConfig::default(),
         }
     }
 }

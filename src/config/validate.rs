@@ -27,6 +27,8 @@ pub(crate) fn validate(config: &Config) -> Option<Violation> {
         .or_else(|| promote(config))
         .or_else(|| windows(config))
         .or_else(|| super::validate_gates::gates(config))
+        .or_else(|| super::notify_checks::notify(&config.notify))
+        .or_else(|| super::notify_checks::log(&config.log))
 }
 
 fn promote(config: &Config) -> Option<Violation> {

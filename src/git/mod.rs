@@ -2,6 +2,7 @@
 mod error;
 mod push;
 mod repo;
+mod side_branch;
 mod tree;
 mod write;
 

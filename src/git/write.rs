@@ -70,7 +70,7 @@ const FALLBACK_NAME: &str = "shipgate";
 const FALLBACK_EMAIL: &str = "shipgate@users.noreply.invalid";
 
 impl Repo {
-    fn signature(&self, person: &Person) -> Result<Signature<'static>, GitError> {
+    pub(super) fn signature(&self, person: &Person) -> Result<Signature<'static>, GitError> {
         let config = self.inner.config().ok();
         let from_config = |key: &str| config.as_ref().and_then(|c| c.get_string(key).ok());
         let name = person

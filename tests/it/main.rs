@@ -1,5 +1,6 @@
 //! Integration tests: the built binaries against real repositories (and, later, fake forges).
 #![allow(clippy::unwrap_used, clippy::expect_used)]
+mod deploy_log;
 mod e2e_github;
 mod e2e_gitlab;
 mod fake_github;
@@ -11,14 +12,18 @@ mod git_http;
 mod http_server;
 mod issue;
 mod issue_gitlab;
+mod notify;
+mod notify_email;
 mod prometheus;
 mod promote;
 mod promote_cli;
 mod promote_gitlab;
 mod schema;
+mod smtp_sink;
 mod templates;
 mod verify;
 mod verify_issue;
 mod verify_prometheus;
 mod version;
+mod webhook_sink;
 mod window;

@@ -1,0 +1,52 @@
+//! Which release and project a command is about, from flags, CI variables and the repository.
+use std::path::Path;
+
+use semver::Version;
+
+use super::Failure;
+use crate::ci::CiEnv;
+
+/// The release version: `given` (`--version`), else the pipeline's tag, else the release tag
+/// on HEAD; none of them is a usage error.
+pub fn resolve_version(
+    given: Option<&str>,
+    ci: &CiEnv,
+    repo: &Path,
+    prefix: &str,
+) -> Result<Version, Failure> {
+    if let Some(text) = given {
+        return crate::deploy_issue::parse_version(text).map_err(Failure::usage);
+    }
+    if let Some(version) = ci
+        .tag
+        .as_deref()
+        .and_then(|t| t.strip_prefix(prefix))
+        .and_then(|v| Version::parse(v).ok())
+    {
+        return Ok(version);
+    }
+    crate::issue::version_at_head(repo, prefix)
+        .map_err(Failure::usage)?
+        .ok_or_else(|| {
+            Failure::usage(anyhow::anyhow!(
+                "no --version given and HEAD carries no release tag; pass --version X.Y.Z"
+            ))
+        })
+}
+
+/// The project's name: the first non-empty of `configured`, else the repository's name (from
+/// the CI; a numeric GitLab project id does not count), else the directory's.
+pub fn project_name(configured: &[&str], ci: &CiEnv, root: &Path) -> String {
+    configured
+        .iter()
+        .find(|p| !p.is_empty())
+        .map(|p| (*p).to_owned())
+        .or_else(|| {
+            ci.repository()
+                .and_then(|r| r.rsplit('/').next())
+                .filter(|n| !n.is_empty() && !n.bytes().all(|b| b.is_ascii_digit()))
+                .map(str::to_owned)
+        })
+        .or_else(|| root.file_name().map(|n| n.to_string_lossy().into_owned()))
+        .unwrap_or_else(|| "project".to_owned())
+}

@@ -1,0 +1,47 @@
+//! What can go wrong with the deployment log.
+use thiserror::Error;
+
+use crate::git::GitError;
+
+/// A deployment-log problem.
+#[derive(Debug, Error)]
+pub enum LogError {
+    /// The CSV on the branch cannot be read as our log: it is reported, never overwritten.
+    #[error(
+        "{path} on branch {branch} is not a valid deployment log ({detail}); it was left as it is: fix or move it on the branch, then run again"
+    )]
+    Malformed {
+        /// The file.
+        path: String,
+        /// The branch.
+        branch: String,
+        /// What is wrong, with the line.
+        detail: String,
+    },
+    /// Another job kept pushing first.
+    #[error(
+        "could not push to branch {branch} after {attempts} attempts: other jobs kept changing it ({last})"
+    )]
+    Raced {
+        /// The branch.
+        branch: String,
+        /// Attempts made.
+        attempts: u32,
+        /// The last rejection.
+        last: String,
+    },
+    /// A git operation failed.
+    #[error(transparent)]
+    Git(#[from] GitError),
+}
+
+impl LogError {
+    /// Whether this is an external failure (git remote), not the user's to fix in the config.
+    pub fn is_external(&self) -> bool {
+        match self {
+            LogError::Malformed { .. } => false,
+            LogError::Raced { .. } => true,
+            LogError::Git(e) => e.is_external(),
+        }
+    }
+}

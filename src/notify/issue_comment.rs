@@ -1,0 +1,44 @@
+//! The `issue` channel: a comment on the release's deployment issue, once per event and CI run.
+use crate::config::notify::Event;
+use crate::forge::Forge;
+
+use super::webhook::AttemptError;
+
+/// The hidden marker that makes a comment findable again:
+/// `<!-- shipgate:notify start v1.2.0 production run 77 -->`.
+pub fn comment_marker(event: Event, version: &str, environment: &str, run: &str) -> String {
+    format!("<!-- shipgate:notify {event} v{version} {environment} run {run} -->")
+}
+
+/// Whether the comment was written now or found from an earlier try.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Commented {
+    /// Written now.
+    New,
+    /// Our comment with the same marker was already there.
+    Already,
+}
+
+/// Comment `markdown` on issue `number` unless our comment with `marker` is already there.
+pub(crate) async fn comment<F: Forge>(
+    forge: &F,
+    login: &str,
+    number: u64,
+    marker: &str,
+    markdown: &str,
+) -> Result<Commented, AttemptError> {
+    let transient = |e: crate::forge::ForgeError| AttemptError::Transient(e.to_string());
+    let comments = forge.comments(number).await.map_err(transient)?;
+    if comments
+        .iter()
+        .any(|c| c.author.eq_ignore_ascii_case(login) && c.body.contains(marker))
+    {
+        return Ok(Commented::Already);
+    }
+    let body = format!("{marker}\n{markdown}");
+    forge
+        .create_comment(number, &body)
+        .await
+        .map_err(transient)?;
+    Ok(Commented::New)
+}
