@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use super::seconds::Seconds;
+use super::span::Span;
 use super::text_scalar::{TextScalar, text_scalar_serde};
 use crate::verify::Threshold;
 
@@ -140,13 +140,13 @@ pub struct GateConfig {
     pub json_equals: Option<serde_json::Value>,
     /// http, command, prometheus: how long one attempt or query may take.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub timeout: Option<Seconds>,
+    pub timeout: Option<Span>,
     /// http: attempts after the first one failed (2).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub retries: Option<u32>,
     /// http: wait before the first retry, doubled for each next one (1s).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub backoff: Option<Seconds>,
+    pub backoff: Option<Span>,
     /// http: request headers from environment variables: header name → variable NAME.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub headers_env: BTreeMap<String, String>,
@@ -176,14 +176,14 @@ pub struct GateConfig {
     pub fail_fast: Option<Threshold>,
     /// prometheus: time between queries (30s).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub interval: Option<Seconds>,
+    pub interval: Option<Span>,
     /// prometheus: how long the query is watched (5m); wait: how long to wait (required).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub duration: Option<Seconds>,
+    pub duration: Option<Span>,
     /// prometheus: how long the threshold must be breached without a break to fail the gate
     /// (`duration`: breached through the whole window; `0s`: the first breach fails).
     #[serde(default, rename = "for", skip_serializing_if = "Option::is_none")]
-    pub breach_for: Option<Seconds>,
+    pub breach_for: Option<Span>,
     /// prometheus: what missing data means (inconclusive).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub missing: Option<MissingData>,

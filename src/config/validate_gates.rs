@@ -5,7 +5,7 @@ use std::collections::HashSet;
 use super::gates::{GateConfig, GateKind};
 use super::locate::Step;
 use super::validate::{Violation, unknown_environment, valid_environment_name};
-use super::{Config, Seconds};
+use super::{Config, Span};
 
 /// The first problem in `gates:`, in document order.
 pub(crate) fn gates(config: &Config) -> Option<Violation> {
@@ -179,7 +179,7 @@ fn consistent(gate: &GateConfig, at: &impl Fn(&'static str) -> Vec<Step>) -> Opt
         } else {
             gate.interval
         };
-        if value == Some(Seconds(0)) {
+        if value == Some(Span(0)) {
             return Some(Violation::new(
                 at(key),
                 format!("`{key}` must be at least 1s"),
@@ -187,7 +187,7 @@ fn consistent(gate: &GateConfig, at: &impl Fn(&'static str) -> Vec<Step>) -> Opt
         }
     }
     if gate.kind == GateKind::Prometheus {
-        let duration = gate.duration.unwrap_or(Seconds(300));
+        let duration = gate.duration.unwrap_or(Span::seconds(300));
         if gate.breach_for.is_some_and(|f| f > duration) {
             return Some(Violation::new(
                 at("for"),
@@ -237,7 +237,7 @@ gates:
         )
         .unwrap();
         assert_eq!(config.gates.len(), 5);
-        assert_eq!(config.gates[2].duration, Some(super::Seconds(300)));
+        assert_eq!(config.gates[2].duration, Some(super::Span::seconds(300)));
         assert_eq!(config.gates[1].json_equals, Some(serde_json::json!("ok")));
     }
 

@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use secrecy::SecretString;
 
-use crate::config::{Config, GateConfig, GateKind, Seconds};
+use crate::config::{Config, GateConfig, GateKind, Span};
 
 use super::VerifyError;
 use super::model::{Check, CommandCheck, FileCheck, Gate, HttpCheck, PromCheck};
@@ -52,8 +52,10 @@ pub fn select(
         .collect()
 }
 
-fn seconds(value: Option<Seconds>, default: u32) -> Duration {
-    value.unwrap_or(Seconds(default)).duration()
+fn seconds(value: Option<Span>, default: u32) -> Duration {
+    value
+        .unwrap_or(Span::seconds(u64::from(default)))
+        .duration()
 }
 
 fn gate(
@@ -122,7 +124,7 @@ fn gate(
                 fail_fast: g.fail_fast,
                 interval: seconds(g.interval, 30),
                 duration,
-                breach_for: g.breach_for.map_or(duration, Seconds::duration),
+                breach_for: g.breach_for.map_or(duration, Span::duration),
                 missing: g.missing.unwrap_or_default(),
                 timeout: seconds(g.timeout, 10),
             })
