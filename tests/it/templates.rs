@@ -9,7 +9,9 @@ use std::process::Command;
 
 use serde_yaml::Value;
 
-const ACTIONS: [&str; 6] = ["version", "schema", "issue", "promote", "window", "verify"];
+const ACTIONS: [&str; 8] = [
+    "version", "schema", "issue", "promote", "window", "verify", "notify", "log",
+];
 const WORKFLOWS: [&str; 3] = ["release", "deploy", "promote"];
 
 fn root() -> PathBuf {
