@@ -267,6 +267,29 @@ fn a_release_goes_from_commit_to_production_by_comment() {
     );
     let issue = fake.issues().into_iter().next().unwrap();
     assert_eq!(issue["state"], "closed", "{issue}");
+    // The deployment log on its branch got the production row.
+    let remote = repo.remote();
+    let remote = remote.to_str().unwrap();
+    let files = repo.git(&[
+        "--git-dir",
+        remote,
+        "ls-tree",
+        "-r",
+        "--name-only",
+        "shipgate-log",
+    ]);
+    assert_eq!(files.lines().count(), 1, "{files}");
+    let log = repo.git(&[
+        "--git-dir",
+        remote,
+        "show",
+        &format!("shipgate-log:{files}"),
+    ]);
+    assert!(
+        log.lines()
+            .any(|l| l.contains("production") && l.contains("0.1.0") && l.contains("success")),
+        "{log}"
+    );
     // The production gate passed and ticked its runbook item.
     let body = issue["body"].as_str().unwrap();
     assert!(body.contains("- [x] Production verified"), "{body}");
