@@ -1,17 +1,16 @@
 //! `shipgate-issue`: open, record in and close the deployment issue that tracks one release.
 #![allow(clippy::print_stdout)]
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::ExitCode;
 
 use anyhow::Context as _;
 use clap::{Parser, Subcommand, ValueEnum};
-use semver::Version;
 use shipgate::ci::{CiEnv, Outputs};
 use shipgate::cli::{
     CommonArgs, Exit, Failure, ForgeArgs, OutputArgs, TokenNeeds, load_config, set_output,
 };
 use shipgate::config::Config;
-use shipgate::deploy_issue::{Image, Release, SchemaSummary, parse_version};
+use shipgate::deploy_issue::{Image, Release, SchemaSummary};
 use shipgate::forge::{DeploymentState, Forge};
 use shipgate::issue::{self, CloseReason, CloseRequest, OpenRequest, RecordRequest};
 
@@ -133,33 +132,6 @@ async fn run(cli: &Cli, ci: &CiEnv) -> Result<(), Failure> {
     command(cli, ci, &config, &connected.forge, connected.tag_base).await
 }
 
-/// The release version: `--version`, else the pipeline's tag, else the release tag on HEAD.
-fn resolve_version(
-    given: Option<&str>,
-    ci: &CiEnv,
-    repo: &Path,
-    prefix: &str,
-) -> Result<Version, Failure> {
-    if let Some(text) = given {
-        return parse_version(text).map_err(Failure::usage);
-    }
-    if let Some(tag) = &ci.tag {
-        if let Some(version) = tag
-            .strip_prefix(prefix)
-            .and_then(|v| Version::parse(v).ok())
-        {
-            return Ok(version);
-        }
-    }
-    issue::version_at_head(repo, prefix)
-        .map_err(Failure::usage)?
-        .ok_or_else(|| {
-            Failure::usage(anyhow::anyhow!(
-                "no --version given and HEAD carries no release tag; pass --version X.Y.Z"
-            ))
-        })
-}
-
 fn forge_failure(error: issue::IssueError) -> Failure {
     if error.is_external() {
         Failure::external(error)
@@ -195,7 +167,13 @@ async fn command<F: Forge>(
             label,
             assignee,
         } => {
-            let version = resolve_version(version.as_deref(), ci, &cli.repo, prefix)?;
+            let version = shipgate::cli::resolve_version(
+                version.as_deref(),
+                "--version",
+                ci,
+                &cli.repo,
+                prefix,
+            )?;
             let facts =
                 issue::release_facts(&cli.repo, &version, prefix).map_err(Failure::usage)?;
             let tag = tag.clone().unwrap_or(facts.tag);
@@ -270,7 +248,13 @@ async fn command<F: Forge>(
                     config.environments.join(", ")
                 )));
             }
-            let version = resolve_version(version.as_deref(), ci, &cli.repo, prefix)?;
+            let version = shipgate::cli::resolve_version(
+                version.as_deref(),
+                "--version",
+                ci,
+                &cli.repo,
+                prefix,
+            )?;
             let facts =
                 issue::release_facts(&cli.repo, &version, prefix).map_err(Failure::usage)?;
             let request = RecordRequest {
@@ -306,7 +290,13 @@ async fn command<F: Forge>(
             )
         }
         Command::Close { version, reason } => {
-            let version = resolve_version(version.as_deref(), ci, &cli.repo, prefix)?;
+            let version = shipgate::cli::resolve_version(
+                version.as_deref(),
+                "--version",
+                ci,
+                &cli.repo,
+                prefix,
+            )?;
             let request = CloseRequest {
                 version: version.clone(),
                 reason: match reason {

@@ -152,7 +152,7 @@ fn run(cli: &Cli, ci: &CiEnv) -> Result<(), Failure> {
             who,
         } => {
             let prefix = &config.version.tag_prefix;
-            let version = resolve_version(version.as_deref(), ci, &cli.repo, prefix)?;
+            let version = resolve_version(version.as_deref(), "--version", ci, &cli.repo, prefix)?;
             let (previous, messages) = shipgate::notify::release_history(
                 &cli.repo, &version, prefix,
             )

@@ -244,7 +244,7 @@ async fn prepare<'a>(
         .filter(|c| args.channel.is_empty() || args.channel.contains(&c.name))
         .collect();
     let prefix = &config.version.tag_prefix;
-    let version = resolve_version(args.version.as_deref(), ci, &cli.repo, prefix)?;
+    let version = resolve_version(args.version.as_deref(), "--version", ci, &cli.repo, prefix)?;
     let (previous, messages) = release_history(&cli.repo, &version, prefix);
     let pattern = regex::Regex::new(&notify.ticket_pattern).map_err(Failure::usage)?;
     let mut components: Vec<Component> = notify
@@ -458,7 +458,7 @@ async fn report_command(
     args: &ReportArgs,
 ) -> Result<u8, Failure> {
     let prefix = &config.version.tag_prefix;
-    let version = resolve_version(args.version.as_deref(), ci, &cli.repo, prefix)?;
+    let version = resolve_version(args.version.as_deref(), "--version", ci, &cli.repo, prefix)?;
     let (previous, _) = release_history(&cli.repo, &version, prefix);
     let root = shipgate::git::Repo::discover(&cli.repo)
         .map(|r| r.root().to_path_buf())

@@ -1,15 +1,13 @@
 //! `shipgate-verify`: evaluate the gates that must be green before the pipeline goes on.
 use std::io::Write as _;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::Parser;
-use semver::Version;
 use shipgate::ci::{CiEnv, Outputs};
 use shipgate::cli::{
     CommonArgs, Exit, Failure, ForgeArgs, Format, OutputArgs, TokenNeeds, load_config,
 };
-use shipgate::deploy_issue::parse_version;
 use shipgate::forge::Forge;
 use shipgate::verify::{self, IssueRequest, Report, RunOptions, Selection, VerifyError};
 
@@ -131,7 +129,13 @@ async fn run(cli: &Cli, ci: &CiEnv) -> Result<Exit, Failure> {
     let forge_used = cli.issue || (cli.on_fail_rollback && !report.passed);
     if forge_used {
         let prefix = &config.version.tag_prefix;
-        let version = resolve_version(cli.release.as_deref(), ci, &cli.repo, prefix)?;
+        let version = shipgate::cli::resolve_version(
+            cli.release.as_deref(),
+            "--release",
+            ci,
+            &cli.repo,
+            prefix,
+        )?;
         let connected = cli.forge.connect(
             ci,
             &config,
@@ -196,33 +200,6 @@ fn verify_failure(error: VerifyError) -> Failure {
     } else {
         Failure::usage(error)
     }
-}
-
-/// The release version: `--version`, else the pipeline's tag, else the release tag on HEAD.
-fn resolve_version(
-    given: Option<&str>,
-    ci: &CiEnv,
-    repo: &Path,
-    prefix: &str,
-) -> Result<Version, Failure> {
-    if let Some(text) = given {
-        return parse_version(text).map_err(Failure::usage);
-    }
-    if let Some(version) = ci
-        .tag
-        .as_deref()
-        .and_then(|tag| tag.strip_prefix(prefix))
-        .and_then(|v| Version::parse(v).ok())
-    {
-        return Ok(version);
-    }
-    shipgate::issue::version_at_head(repo, prefix)
-        .map_err(Failure::usage)?
-        .ok_or_else(|| {
-            Failure::usage(anyhow::anyhow!(
-                "no --release given and HEAD carries no release tag; pass --release X.Y.Z"
-            ))
-        })
 }
 
 fn publish(cli: &Cli, ci: &CiEnv, report: &Report) -> anyhow::Result<()> {

@@ -6,10 +6,11 @@ use semver::Version;
 use super::Failure;
 use crate::ci::CiEnv;
 
-/// The release version: `given` (`--version`), else the pipeline's tag, else the release tag
-/// on HEAD; none of them is a usage error.
+/// The release version: `given` (from the flag named `flag`, e.g. `--version`), else the
+/// pipeline's tag, else the release tag on HEAD; none of them is a usage error naming the flag.
 pub fn resolve_version(
     given: Option<&str>,
+    flag: &str,
     ci: &CiEnv,
     repo: &Path,
     prefix: &str,
@@ -29,7 +30,7 @@ pub fn resolve_version(
         .map_err(Failure::usage)?
         .ok_or_else(|| {
             Failure::usage(anyhow::anyhow!(
-                "no --version given and HEAD carries no release tag; pass --version X.Y.Z"
+                "no {flag} given and HEAD carries no release tag; pass {flag} X.Y.Z"
             ))
         })
 }
