@@ -92,11 +92,7 @@ fn succeeded(output: &Output) -> String {
 }
 
 fn hooks(repo: &TestRepo) -> Vec<String> {
-    std::fs::read_to_string(repo.root().join("hooks.log"))
-        .unwrap_or_default()
-        .lines()
-        .map(|l| l.trim().to_owned())
-        .collect()
+    repo.root_file_lines("hooks.log")
 }
 
 #[test]
@@ -194,23 +190,7 @@ fn a_release_goes_from_commit_to_production_by_note() {
     let issue = fake.issues().into_iter().next().unwrap();
     assert_eq!(issue["state"], "closed", "{issue}");
     // The deployment log on its branch got the production row.
-    let remote = repo.remote();
-    let remote = remote.to_str().unwrap();
-    let files = repo.git(&[
-        "--git-dir",
-        remote,
-        "ls-tree",
-        "-r",
-        "--name-only",
-        "shipgate-log",
-    ]);
-    assert_eq!(files.lines().count(), 1, "{files}");
-    let log = repo.git(&[
-        "--git-dir",
-        remote,
-        "show",
-        &format!("shipgate-log:{files}"),
-    ]);
+    let log = repo.only_file_on_remote_branch("shipgate-log");
     assert!(
         log.lines()
             .any(|l| l.contains("production") && l.contains("0.1.0") && l.contains("success")),

@@ -187,6 +187,25 @@ impl TestRepo {
         command
     }
 
+    /// The one file on `branch` of the bare remote (asserted to be alone there), read whole.
+    pub fn only_file_on_remote_branch(&self, branch: &str) -> String {
+        let remote = self.remote();
+        let remote = remote.to_str().unwrap();
+        let files = self.git(&["--git-dir", remote, "ls-tree", "-r", "--name-only", branch]);
+        assert_eq!(files.lines().count(), 1, "{files}");
+        self.git(&["--git-dir", remote, "show", &format!("{branch}:{files}")])
+    }
+
+    /// The trimmed lines of the file `name` beside the work tree (empty when it is missing):
+    /// where test hooks log what they were called with.
+    pub fn root_file_lines(&self, name: &str) -> Vec<String> {
+        std::fs::read_to_string(self.root().join(name))
+            .unwrap_or_default()
+            .lines()
+            .map(|l| l.trim().to_owned())
+            .collect()
+    }
+
     /// The same as a plain process, for tests that run several at once.
     pub fn process(&self, name: &str) -> Command {
         let mut command = Command::cargo_bin(name).expect("binary built");
