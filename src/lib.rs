@@ -12,6 +12,7 @@ pub mod promote;
 pub mod schema;
 #[cfg(test)]
 mod schema_checks;
+pub mod seal;
 pub mod verify;
 pub mod version;
 pub mod window;

@@ -69,6 +69,14 @@ enum Command {
         /// A `shipgate-schema --format json` report of the release, to derive the risk
         #[arg(long, value_name = "FILE")]
         schema_report: Option<PathBuf>,
+        /// The commit the job deploys [default: GITHUB_SHA or CI_COMMIT_SHA, else the
+        /// checkout's HEAD]
+        #[arg(long, value_name = "SHA")]
+        commit: Option<String>,
+        /// The commit the dispatch or pipeline was started for (shipgate-promote passes it as the
+        /// `commit` input on GitHub and SHIPGATE_COMMIT on GitLab); refused when it differs
+        #[arg(long, value_name = "SHA", env = "SHIPGATE_COMMIT")]
+        expect_commit: Option<String>,
     },
 }
 
@@ -109,12 +117,14 @@ async fn run(cli: &Cli, ci: &CiEnv) -> Result<Exit, Failure> {
     )?;
     let forge = &connected.forge;
     let calendar = calendar(&config, &root, forge).await?;
+    let seal = shipgate::cli::seal_from_env();
     let policy = Policy {
         promote: &config.promote,
         environments: &config.environments,
         tag_prefix: &config.version.tag_prefix,
         calendar: &calendar,
         now: cli.at.unwrap_or_else(Timestamp::now),
+        seal: &seal,
     };
     let mut outputs = Outputs::new();
     let (exit, text) = match &cli.command {
@@ -125,12 +135,16 @@ async fn run(cli: &Cli, ci: &CiEnv) -> Result<Exit, Failure> {
             tag,
             risk,
             schema_report,
+            commit,
+            expect_commit,
         }) => {
             let job = CheckArgs {
                 environment,
                 tag: tag.as_deref(),
                 risk: *risk,
                 schema_report: schema_report.as_deref(),
+                commit: commit.clone(),
+                expect_commit: expect_commit.clone().filter(|c| !c.is_empty()),
             };
             check(cli, ci, &config, forge, policy, job, &mut outputs).await?
         }
@@ -254,6 +268,8 @@ struct CheckArgs<'a> {
     tag: Option<&'a str>,
     risk: Option<RiskArg>,
     schema_report: Option<&'a std::path::Path>,
+    commit: Option<String>,
+    expect_commit: Option<String>,
 }
 
 async fn check(
@@ -301,6 +317,13 @@ async fn check(
             run: ci.run_id.clone(),
             job: ci.job_id.clone(),
         },
+        commit: args.commit.or_else(|| ci.commit.clone()).or_else(|| {
+            shipgate::git::Repo::discover(&cli.repo)
+                .and_then(|repo| repo.head())
+                .map(|oid| oid.to_string())
+                .ok()
+        }),
+        expected_commit: args.expect_commit,
     };
     let checks = promote::check_job(forge, policy, &job)
         .await

@@ -9,6 +9,8 @@ pub(crate) const BODY_LIMIT: usize = 1000;
 
 /// A successful answer.
 pub(crate) struct Answer {
+    /// The HTTP status (2xx).
+    pub status: u16,
     /// The body, as text.
     pub body: String,
     /// The next page, as a path and query on the API (GitHub `Link`, GitLab `X-Next-Page`).

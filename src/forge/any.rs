@@ -62,7 +62,7 @@ impl Forge for AnyForge {
         number: u64,
         comment_id: u64,
         reaction: Reaction,
-    ) -> ForgeResult<()> {
+    ) -> ForgeResult<bool> {
         each!(self, f => f.add_reaction(number, comment_id, reaction).await)
     }
     async fn reactions_by(

@@ -325,15 +325,16 @@ impl Forge for LocalForge {
         number: u64,
         comment_id: u64,
         reaction: Reaction,
-    ) -> ForgeResult<()> {
+    ) -> ForgeResult<bool> {
         let _lock = Lock::take(&self.root)?;
         let (path, mut meta) = self.comment_meta(number, comment_id)?;
         let entry = (self.login.clone(), reaction);
-        if !meta.reactions.contains(&entry) {
-            meta.reactions.push(entry);
-            Self::write_json(&path, &meta)?;
+        if meta.reactions.contains(&entry) {
+            return Ok(false);
         }
-        Ok(())
+        meta.reactions.push(entry);
+        Self::write_json(&path, &meta)?;
+        Ok(true)
     }
 
     async fn reactions_by(

@@ -40,13 +40,14 @@ pub trait Forge {
     async fn comments(&self, number: u64) -> ForgeResult<Vec<Comment>>;
     /// Comment on an issue.
     async fn create_comment(&self, number: u64, body: &str) -> ForgeResult<Comment>;
-    /// React to a comment of issue `number` (idempotent: an existing reaction is kept).
+    /// React to a comment of issue `number` (idempotent: an existing reaction is kept); whether
+    /// the reaction is new.
     async fn add_reaction(
         &self,
         number: u64,
         comment_id: u64,
         reaction: Reaction,
-    ) -> ForgeResult<()>;
+    ) -> ForgeResult<bool>;
     /// Reactions left on a comment by `login`.
     async fn reactions_by(
         &self,

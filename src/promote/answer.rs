@@ -1,9 +1,11 @@
 //! Our replies to commands, read back: each reply starts with a hidden marker naming the comment
-//! it answers and the decision. Only replies by shipgate's own login count, and only their first
-//! line, so text quoted from a comment can never pass for a decision.
+//! it answers and the decision. Only replies by shipgate's own login count, only their first
+//! line, so text quoted from a comment can never pass for a decision, and only markers proven
+//! unaltered ([`Seal`]), so an edited reply decides nothing.
 use std::fmt;
 
 use crate::forge::{Comment, Reaction};
+use crate::seal::Seal;
 
 const MARKER_START: &str = "<!-- shipgate:answer ";
 const MARKER_END: &str = " -->";
@@ -65,6 +67,9 @@ pub struct Answer {
     pub environment: Option<String>,
     /// The tag deployed, for `promote` and `rollback`.
     pub tag: Option<String>,
+    /// The commit the tag pointed at when the command was accepted: the only one the deploy job
+    /// may deploy.
+    pub sha: Option<String>,
     /// The window was overridden.
     pub override_window: bool,
     /// When the reply was written (RFC 3339).
@@ -72,8 +77,8 @@ pub struct Answer {
 }
 
 impl Answer {
-    /// The marker line that starts the reply.
-    pub fn marker(&self) -> String {
+    /// The marker line that starts the reply on issue `issue`, sealed when `seal` has a key.
+    pub fn marker(&self, seal: &Seal, issue: u64) -> String {
         let mut fields = vec![
             self.comment_id.to_string(),
             self.verdict.to_string(),
@@ -85,19 +90,36 @@ impl Answer {
         if let Some(tag) = &self.tag {
             fields.push(format!("tag={tag}"));
         }
+        if let Some(sha) = &self.sha {
+            fields.push(format!("sha={sha}"));
+        }
         if self.override_window {
             fields.push("override".to_owned());
         }
-        format!("{MARKER_START}{}{MARKER_END}", fields.join(" "))
+        fields.push(format!("at={}", self.at));
+        let sealed = seal.seal(&context(issue), &fields.join(" "));
+        format!("{MARKER_START}{sealed}{MARKER_END}")
     }
 
-    /// Reads the marker at the start of `comment` when `own_login` wrote it.
-    pub fn read(comment: &Comment, own_login: &str) -> Option<Self> {
+    /// Reads the marker at the start of `comment` on issue `issue` when `own_login` wrote it and
+    /// `seal` proves it unaltered.
+    pub fn read(comment: &Comment, own_login: &str, seal: &Seal, issue: u64) -> Option<Self> {
         if !comment.author.eq_ignore_ascii_case(own_login) {
             return None;
         }
         let line = comment.body.lines().next()?;
-        let fields = line.strip_prefix(MARKER_START)?.strip_suffix(MARKER_END)?;
+        let sealed = line.strip_prefix(MARKER_START)?.strip_suffix(MARKER_END)?;
+        let fields = match seal.open(&context(issue), sealed, comment) {
+            Ok(fields) => fields,
+            Err(why) => {
+                tracing::warn!(
+                    comment = comment.id,
+                    issue,
+                    "an answer of shipgate's does not count: {why}"
+                );
+                return None;
+            }
+        };
         let mut fields = fields.split(' ');
         let mut answer = Self {
             comment_id: fields.next()?.parse().ok()?,
@@ -105,6 +127,7 @@ impl Answer {
             word: fields.next()?.to_owned(),
             environment: None,
             tag: None,
+            sha: None,
             override_window: false,
             at: comment.created_at.clone(),
         };
@@ -112,6 +135,8 @@ impl Answer {
             match field.split_once('=') {
                 Some(("env", v)) => answer.environment = Some(v.to_owned()),
                 Some(("tag", v)) => answer.tag = Some(v.to_owned()),
+                Some(("sha", v)) => answer.sha = Some(v.to_owned()),
+                Some(("at", v)) => answer.at = v.to_owned(),
                 None if field == "override" => answer.override_window = true,
                 _ => {}
             }
@@ -120,11 +145,34 @@ impl Answer {
     }
 }
 
-/// Every answer of ours among `comments`, oldest first.
-pub fn answers(comments: &[Comment], own_login: &str) -> Vec<Answer> {
+/// Our comments on issue `issue` that carry an answer marker the seal does not prove: someone
+/// edited (or forged) a decision of shipgate's. Such a comment decides nothing, and it stops
+/// promotions until people look at it: a hold altered into an unhold must not lift the hold.
+pub fn tampered(comments: &[Comment], own_login: &str, seal: &Seal, issue: u64) -> Vec<u64> {
     comments
         .iter()
-        .filter_map(|c| Answer::read(c, own_login))
+        .filter(|c| c.author.eq_ignore_ascii_case(own_login))
+        .filter(|c| {
+            c.body
+                .lines()
+                .next()
+                .is_some_and(|line| line.starts_with(MARKER_START))
+        })
+        .filter(|c| Answer::read(c, own_login, seal, issue).is_none())
+        .map(|c| c.id)
+        .collect()
+}
+
+/// What a seal binds a marker to: its issue.
+fn context(issue: u64) -> String {
+    format!("issue {issue}")
+}
+
+/// Every proven answer of ours among the comments of issue `issue`, oldest first.
+pub fn answers(comments: &[Comment], own_login: &str, seal: &Seal, issue: u64) -> Vec<Answer> {
+    comments
+        .iter()
+        .filter_map(|c| Answer::read(c, own_login, seal, issue))
         .collect()
 }
 
@@ -144,31 +192,67 @@ mod tests {
         }
     }
 
-    #[test]
-    fn markers_read_back() {
-        let answer = Answer {
+    fn accepted() -> Answer {
+        Answer {
             comment_id: 41,
             verdict: Verdict::Accepted,
             word: "promote".to_owned(),
             environment: Some("production".to_owned()),
             tag: Some("v1.2.0".to_owned()),
+            sha: Some("9fceb02d".to_owned()),
             override_window: true,
             at: "2026-11-24T10:00:00Z".to_owned(),
-        };
-        let body = format!("{}\n🚀 accepted", answer.marker());
-        assert_eq!(Answer::read(&comment("bot", &body), "bot"), Some(answer));
+        }
+    }
+
+    #[test]
+    fn markers_read_back() {
+        let answer = accepted();
+        let body = format!("{}\n🚀 accepted", answer.marker(&Seal::default(), 7));
+        let read = Answer::read(&comment("bot", &body), "bot", &Seal::default(), 7);
+        assert_eq!(read, Some(answer));
     }
 
     #[test]
     fn only_our_own_first_lines_count() {
+        let read =
+            |author, body: &str| Answer::read(&comment(author, body), "bot", &Seal::default(), 7);
         let body = "<!-- shipgate:answer 41 accepted hold -->\n";
-        assert!(Answer::read(&comment("bot", body), "BOT").is_some());
-        assert_eq!(Answer::read(&comment("mallory", body), "bot"), None);
+        assert!(read("BOT", body).is_some());
+        assert_eq!(read("mallory", body), None);
         let quoted = format!("> quoted\n{body}");
-        assert_eq!(Answer::read(&comment("bot", &quoted), "bot"), None);
-        let bad = "<!-- shipgate:answer x accepted hold -->";
-        assert_eq!(Answer::read(&comment("bot", bad), "bot"), None);
-        let odd = "<!-- shipgate:answer 4 maybe hold -->";
-        assert_eq!(Answer::read(&comment("bot", odd), "bot"), None);
+        assert_eq!(read("bot", &quoted), None);
+        assert_eq!(
+            read("bot", "<!-- shipgate:answer x accepted hold -->"),
+            None
+        );
+        assert_eq!(read("bot", "<!-- shipgate:answer 4 maybe hold -->"), None);
+    }
+
+    #[test]
+    fn an_edited_or_forged_answer_decides_nothing() {
+        let unkeyed = Seal::default();
+        let refused = Answer {
+            verdict: Verdict::Refused,
+            ..accepted()
+        };
+        // Without a key, an edited reply does not count, whatever it says.
+        let mut edited = comment(
+            "bot",
+            &refused.marker(&unkeyed, 7).replace("refused", "accepted"),
+        );
+        edited.updated_at = "2026-11-24T10:09:00Z".to_owned();
+        assert_eq!(Answer::read(&edited, "bot", &unkeyed, 7), None);
+        // With a key, the seal proves the text, wherever the comment was edited.
+        let seal = Seal::new(Some(secrecy::SecretString::from("k".to_owned())));
+        let mut sealed = comment("bot", &accepted().marker(&seal, 7));
+        sealed.updated_at = "2026-11-24T10:09:00Z".to_owned();
+        assert_eq!(Answer::read(&sealed, "bot", &seal, 7), Some(accepted()));
+        // Not on another issue, nor altered, nor unsealed.
+        assert_eq!(Answer::read(&sealed, "bot", &seal, 8), None);
+        let altered = comment("bot", &sealed.body.replace("v1.2.0", "v1.1.0"));
+        assert_eq!(Answer::read(&altered, "bot", &seal, 7), None);
+        let unsealed = comment("bot", &accepted().marker(&unkeyed, 7));
+        assert_eq!(Answer::read(&unsealed, "bot", &seal, 7), None);
     }
 }

@@ -22,6 +22,8 @@ pub enum Gate {
     When,
     /// Alone: nothing else deploying, not on hold.
     Alone,
+    /// Promotion: the deploy job was started by an accepted command.
+    Promotion,
 }
 
 impl fmt::Display for Gate {
@@ -32,6 +34,7 @@ impl fmt::Display for Gate {
             Self::What => "what",
             Self::When => "when",
             Self::Alone => "alone",
+            Self::Promotion => "promotion",
         })
     }
 }
@@ -173,15 +176,16 @@ pub fn not_deployed_yet(release: &[Deployment], environment: &str, tag: &str) ->
 }
 
 /// The version to roll `environment` back to: `wanted`, else the newest successful deployment
-/// of another tag than the current one. Deployments are newest first.
+/// of another release tag (`is_release`) than the current one. Deployments are newest first.
 pub fn rollback_target(
     deployments: &[Deployment],
     environment: &str,
     wanted: Option<&str>,
+    is_release: impl Fn(&str) -> bool,
 ) -> Result<Deployment, Check> {
     let mut successes = deployments
         .iter()
-        .filter(|d| d.state == Some(DeploymentState::Success));
+        .filter(|d| d.state == Some(DeploymentState::Success) && is_release(&d.git_ref));
     let Some(current) = successes.next() else {
         return Err(Check::fail(
             Gate::What,
@@ -295,8 +299,11 @@ pub fn alone(
         return Check::fail(
             Gate::Alone,
             format!(
-                "a {} of {environment} was accepted at {} and its deployment has not started yet",
-                a.word, a.at
+                "a {} of {} to {environment} was accepted at {} and its deployment has not \
+                 started yet",
+                a.word,
+                a.tag.as_deref().unwrap_or("a release"),
+                a.at
             ),
         );
     }
@@ -323,6 +330,27 @@ pub fn hold_check(answers: &[Answer]) -> Check {
             format!("the release is on hold since {}; `unhold` it first", a.at),
         ),
         None => Check::pass(Gate::Alone, "the release is not on hold"),
+    }
+}
+
+/// Whether every decision of shipgate's on the issue is as shipgate wrote it.
+pub fn untampered(tampered: &[u64]) -> Check {
+    match tampered {
+        [] => Check::pass(
+            Gate::Alone,
+            "every decision of shipgate's on the issue is as it was written",
+        ),
+        ids => Check::fail(
+            Gate::Alone,
+            format!(
+                "shipgate's replies {} were edited after they were written; they decide nothing \
+                 and stop promotions: review them, then delete them",
+                ids.iter()
+                    .map(|id| format!("(comment {id})"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+        ),
     }
 }
 
@@ -411,7 +439,7 @@ mod tests {
             deployment(2, "production", "v1.2.0", Success, "2026-11-21T10:00:00Z"),
             deployment(1, "production", "v1.1.0", Success, "2026-11-20T10:00:00Z"),
         ];
-        let target = |w| rollback_target(&history, "production", w);
+        let target = |w| rollback_target(&history, "production", w, |_| true);
         assert_eq!(target(None).unwrap().git_ref, "v1.2.0");
         assert_eq!(target(Some("v1.1.0")).unwrap().git_ref, "v1.1.0");
         assert!(
@@ -427,13 +455,13 @@ mod tests {
                 .contains("already runs")
         );
         assert!(
-            rollback_target(&history[..1], "production", None)
+            rollback_target(&history[..1], "production", None, |_| true)
                 .unwrap_err()
                 .detail
                 .contains("no earlier")
         );
         assert!(
-            rollback_target(&[], "production", None)
+            rollback_target(&[], "production", None, |_| true)
                 .unwrap_err()
                 .detail
                 .contains("no successful")
@@ -501,6 +529,7 @@ mod tests {
             word: "promote".to_owned(),
             environment: Some("production".to_owned()),
             tag: Some("v1.2.0".to_owned()),
+            sha: None,
             override_window: false,
             at: "2026-11-24T11:50:00Z".to_owned(),
         };
@@ -549,6 +578,7 @@ mod tests {
             word: word.to_owned(),
             environment: None,
             tag: None,
+            sha: None,
             override_window: false,
             at: "2026-11-24T11:00:00Z".to_owned(),
         };

@@ -7,12 +7,13 @@ use semver::Version;
 use crate::config::PromoteConfig;
 use crate::config::promote::{AccessLevel, GitHubPermission};
 use crate::forge::{CiJob, Deployment, DeploymentState, Forge, ForgeKind, Permission};
+use crate::seal::Seal;
 use crate::window::{Calendar, Risk};
 
 use super::answer::Answer;
 use super::checks::{
     self, Check, Gate, alone, freshness, hold_check, not_deployed_yet, permission_check,
-    previous_passed, rollback_target, window_check,
+    previous_passed, rollback_target, untampered, window_check,
 };
 use super::command::Command;
 use super::error::PromoteError;
@@ -30,6 +31,8 @@ pub struct Policy<'a> {
     pub calendar: &'a Calendar,
     /// Now.
     pub now: Timestamp,
+    /// Proves shipgate's own markers unaltered.
+    pub seal: &'a Seal,
 }
 
 /// What a deploying command deploys.
@@ -78,6 +81,13 @@ pub struct Request<'a> {
     pub version: &'a Version,
     /// Our earlier answers on the issue, oldest first.
     pub answers: &'a [Answer],
+    /// Accepted answers of ours on the other open deployment issues, oldest first: a promotion
+    /// still waiting there blocks this one.
+    pub elsewhere: &'a [Answer],
+    /// What the commenter may do in the repository (asked once, before anything else).
+    pub permission: Permission,
+    /// Our comments on the issue whose decision someone altered.
+    pub tampered: &'a [u64],
 }
 
 /// The lowest permission the configuration asks for on this forge.
@@ -119,9 +129,17 @@ pub async fn decide<F: Forge>(
             ..
         }
     );
-    decision
-        .checks
-        .extend(authorize(forge, policy, request.author, &command, needs_admin).await?);
+    decision.checks.extend(
+        authorize(
+            forge,
+            policy,
+            request.author,
+            request.permission,
+            &command,
+            needs_admin,
+        )
+        .await?,
+    );
     let Some(environment) = command.deploys_to() else {
         return Ok(decision);
     };
@@ -153,21 +171,20 @@ pub async fn decide<F: Forge>(
                 ));
             }
             decision.checks.push(hold_check(request.answers));
+            decision.checks.push(untampered(request.tampered));
             target
         }
         Command::Rollback { version, .. } => {
             let wanted = version
                 .as_ref()
                 .map(|v| format!("{}{v}", policy.tag_prefix));
-            match rollback_target(&deployments, environment, wanted.as_deref()) {
+            let is_release = |tag: &str| version_of(tag, policy.tag_prefix).is_some();
+            match rollback_target(&deployments, environment, wanted.as_deref(), is_release) {
                 Ok(d) => {
-                    decision.checks.push(Check::pass(
-                        Gate::What,
-                        format!(
-                            "{} was deployed successfully to {environment} (deployment {})",
-                            d.git_ref, d.id
-                        ),
-                    ));
+                    let now_at = forge.tag_commit(&d.git_ref).await?;
+                    decision
+                        .checks
+                        .push(same_commit_as_ran(&d, now_at.as_deref(), environment));
                     decision.checks.push(Check::pass(
                         Gate::When,
                         "rollbacks restore a known-good version and are not held by the window",
@@ -188,10 +205,16 @@ pub async fn decide<F: Forge>(
         }
         _ => None,
     };
+    let answers: Vec<Answer> = request
+        .elsewhere
+        .iter()
+        .chain(request.answers)
+        .cloned()
+        .collect();
     decision.checks.push(alone(
         environment,
         &deployments,
-        request.answers,
+        &answers,
         &CiJob::default(),
         policy.now,
         policy.promote.lock_timeout.0,
@@ -205,10 +228,10 @@ async fn authorize<F: Forge>(
     forge: &F,
     policy: Policy<'_>,
     author: &str,
+    has: Permission,
     command: &Command,
     needs_admin: bool,
 ) -> Result<Vec<Check>, PromoteError> {
-    let has = forge.permission(author).await?;
     let required = required_permission(forge.kind(), policy.promote);
     let what = format!("`{}`", command.word());
     let mut out = vec![permission_check(author, has, required, &what)];
@@ -301,6 +324,9 @@ async fn promote_checks<F: Forge>(
         .iter()
         .find(|d| d.state == Some(DeploymentState::Success))
         .and_then(|d| version_of(&d.git_ref, policy.tag_prefix));
+    if let Some(check) = downgrade(current.as_ref(), request.version, environment, policy) {
+        out.push(check);
+    }
     let risk = match current {
         Some(current) if request.version.major > current.major => Risk::High,
         _ => Risk::Low,
@@ -313,6 +339,55 @@ async fn promote_checks<F: Forge>(
         risk,
     };
     Ok((out, Some(target)))
+}
+
+/// A promotion may not take `environment` back to an older version than it runs: that is a
+/// rollback, with its own command and checks.
+fn downgrade(
+    current: Option<&Version>,
+    wanted: &Version,
+    environment: &str,
+    policy: Policy<'_>,
+) -> Option<Check> {
+    let current = current.filter(|current| wanted < *current)?;
+    let prefix = policy.tag_prefix;
+    Some(Check::fail(
+        Gate::What,
+        format!(
+            "{environment} runs {prefix}{current}, newer than {prefix}{wanted}; to go back, comment              `{}rollback {environment} {prefix}{wanted}`",
+            policy.promote.prefix
+        ),
+    ))
+}
+
+/// A rollback deploys the commit `environment` ran: the tag must still point at it.
+fn same_commit_as_ran(ran: &Deployment, tag_commit: Option<&str>, environment: &str) -> Check {
+    match tag_commit {
+        Some(sha) if sha.eq_ignore_ascii_case(&ran.sha) => Check::pass(
+            Gate::What,
+            format!(
+                "{} ran successfully on {environment} at commit {} (deployment {}), where the tag \
+                 still points",
+                ran.git_ref,
+                checks::short(&ran.sha),
+                ran.id
+            ),
+        ),
+        Some(sha) => Check::fail(
+            Gate::What,
+            format!(
+                "{environment} ran {} at commit {}, but the tag now points at {}: the tag moved, \
+                 so it is not the version that ran",
+                ran.git_ref,
+                checks::short(&ran.sha),
+                checks::short(sha)
+            ),
+        ),
+        None => Check::fail(
+            Gate::What,
+            format!("the tag {} no longer exists on the forge", ran.git_ref),
+        ),
+    }
 }
 
 fn version_of(tag: &str, prefix: &str) -> Option<Version> {

@@ -17,8 +17,20 @@ pub struct CommentEvent {
     pub issue_number: u64,
     /// The comment is on a pull request.
     pub on_pull_request: bool,
+    /// The issue as the event describes it, when it does: open, and its body. Used only to
+    /// refuse an unauthorised commenter cheaply; a decision reads the issue from the forge.
+    pub issue: Option<EventIssueFacts>,
     /// The comment, as it was when the event fired.
     pub comment: Comment,
+}
+
+/// What the event says of its issue.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EventIssueFacts {
+    /// `state` is `open`.
+    pub open: bool,
+    /// The body.
+    pub body: String,
 }
 
 #[derive(Deserialize)]
@@ -33,6 +45,10 @@ struct EventIssue {
     number: u64,
     #[serde(default)]
     pull_request: Option<serde_json::Value>,
+    #[serde(default)]
+    state: Option<String>,
+    #[serde(default)]
+    body: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -74,6 +90,14 @@ fn parse_event(text: &str) -> Result<CommentEvent, serde_json::Error> {
         action: event.action,
         issue_number: event.issue.number,
         on_pull_request: event.issue.pull_request.is_some_and(|v| !v.is_null()),
+        issue: event
+            .issue
+            .state
+            .zip(event.issue.body)
+            .map(|(state, body)| EventIssueFacts {
+                open: state == "open",
+                body,
+            }),
         comment: Comment {
             id: event.comment.id,
             body: event.comment.body.unwrap_or_default(),

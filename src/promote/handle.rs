@@ -8,13 +8,17 @@
 use semver::Version;
 
 use crate::deploy_issue::{HistoryEntry, history_in_body};
-use crate::forge::{Comment, Forge, ForgeKind, Issue, Reaction};
+use crate::forge::{Comment, Forge, ForgeKind, Issue, Permission, Reaction};
+use crate::issue::own_open_issues;
 
-use super::answer::{Answer, Verdict, answers};
+use super::answer::{Answer, Verdict, answers, tampered};
+use super::checks::permission_check;
 use super::command::{Command, Parsed, parse_command};
-use super::decide::{Decision, Policy, Request, Target, decide};
+use super::decide::{Decision, Policy, Request, Target, decide, required_permission};
 use super::error::PromoteError;
-use super::reply::{decision_reply, help, info_reply, invalid_reply, start_failed_reply};
+use super::reply::{
+    decision_reply, help, info_reply, invalid_reply, start_failed_reply, unauthorised_reply,
+};
 use super::status::status_text;
 
 /// How many times the history entry is written again when a concurrent writer dropped it.
@@ -78,11 +82,13 @@ pub struct Place<'a> {
 }
 
 /// Decide `comment` and answer it: reactions, history, reply, and on acceptance the start.
+/// `known` is the commenter's permission when the caller asked it already.
 pub async fn handle_comment<F: Forge>(
     forge: &F,
     policy: Policy<'_>,
     place: Place<'_>,
     comment: &Comment,
+    known: Option<Permission>,
 ) -> Result<Handled, PromoteError> {
     let prefix = policy.promote.prefix.as_str();
     let parsed = match parse_command(&comment.body, prefix) {
@@ -104,8 +110,32 @@ pub async fn handle_comment<F: Forge>(
         outcome,
         replies,
     };
-    let earlier = answers(place.comments, place.own_login);
-    if let Some(verdict) = answered(forge, place, comment, &earlier).await? {
+    let issue_number = place.issue.number;
+    let earlier = answers(place.comments, place.own_login, policy.seal, issue_number);
+    if let Some(answer) = earlier.iter().rev().find(|a| a.comment_id == comment.id) {
+        forge
+            .add_reaction(issue_number, comment.id, answer.verdict.reaction())
+            .await?;
+        tracing::info!(comment = comment.id, verdict = %answer.verdict, "already answered; nothing to do");
+        return Ok(handled(
+            Outcome::AlreadyAnswered(answer.verdict),
+            Vec::new(),
+        ));
+    }
+    let has = match known {
+        Some(has) => has,
+        None => forge.permission(&comment.author).await?,
+    };
+    let word = match &parsed {
+        Ok(command) => command.word().to_owned(),
+        Err((word, _)) => word.clone(),
+    };
+    if let Some(refused) =
+        refuse_unauthorised(forge, policy, issue_number, comment, &word, has).await?
+    {
+        return Ok(handled(refused.0, refused.1));
+    }
+    if let Some(verdict) = reacted(forge, place, comment).await? {
         tracing::info!(comment = comment.id, %verdict, "already answered; nothing to do");
         return Ok(handled(Outcome::AlreadyAnswered(verdict), Vec::new()));
     }
@@ -119,6 +149,7 @@ pub async fn handle_comment<F: Forge>(
         word: "invalid".to_owned(),
         environment: None,
         tag: None,
+        sha: None,
         override_window: false,
         at: now.clone(),
     };
@@ -126,7 +157,7 @@ pub async fn handle_comment<F: Forge>(
         Err((word, problem)) => {
             answer.word = word.clone();
             let reply = invalid_reply(
-                &answer,
+                &answer.marker(policy.seal, issue_number),
                 problem,
                 &comment.author,
                 prefix,
@@ -135,12 +166,19 @@ pub async fn handle_comment<F: Forge>(
             (reply, None)
         }
         Ok(command) => {
+            let elsewhere = match command.deploys_to() {
+                Some(_) => accepted_elsewhere(forge, policy, place).await?,
+                None => Vec::new(),
+            };
             let request = Request {
                 command,
                 author: &comment.author,
                 created_at: &comment.created_at,
                 version: place.version,
                 answers: &earlier,
+                elsewhere: &elsewhere,
+                permission: has,
+                tampered: &tampered(place.comments, place.own_login, policy.seal, issue_number),
             };
             let decision = decide(forge, policy, request).await?;
             answer.word = command.word().to_owned();
@@ -152,6 +190,7 @@ pub async fn handle_comment<F: Forge>(
             if let Some(target) = &decision.target {
                 answer.environment = Some(target.environment.clone());
                 answer.tag = Some(target.tag.clone());
+                answer.sha = Some(target.sha.clone());
             }
             answer.override_window = matches!(
                 command,
@@ -182,7 +221,10 @@ pub async fn handle_comment<F: Forge>(
                     verdict: Verdict::Failed,
                     ..answer.clone()
                 };
-                let text = start_failed_reply(&failed, &error.to_string());
+                let text = start_failed_reply(
+                    &failed.marker(policy.seal, issue_number),
+                    &error.to_string(),
+                );
                 forge.create_comment(place.issue.number, &text).await?;
                 forge
                     .add_reaction(place.issue.number, comment.id, Verdict::Failed.reaction())
@@ -204,19 +246,34 @@ pub async fn handle_comment<F: Forge>(
     ))
 }
 
-/// The verdict of an earlier run, making sure its final reaction is there.
-async fn answered<F: Forge>(
+/// The accepted answers of ours on the other open deployment issues: one release at a time goes
+/// to an environment, whichever issue promoted it.
+async fn accepted_elsewhere<F: Forge>(
+    forge: &F,
+    policy: Policy<'_>,
+    place: Place<'_>,
+) -> Result<Vec<Answer>, PromoteError> {
+    let mut out = Vec::new();
+    for (_, issue) in own_open_issues(forge, place.own_login).await? {
+        if issue.number == place.issue.number {
+            continue;
+        }
+        let comments = forge.comments(issue.number).await?;
+        out.extend(
+            answers(&comments, place.own_login, policy.seal, issue.number)
+                .into_iter()
+                .filter(|a| a.verdict != Verdict::Refused),
+        );
+    }
+    Ok(out)
+}
+
+/// The verdict of an earlier run that reacted but died before its reply was listed.
+async fn reacted<F: Forge>(
     forge: &F,
     place: Place<'_>,
     comment: &Comment,
-    earlier: &[Answer],
 ) -> Result<Option<Verdict>, PromoteError> {
-    if let Some(answer) = earlier.iter().rev().find(|a| a.comment_id == comment.id) {
-        forge
-            .add_reaction(place.issue.number, comment.id, answer.verdict.reaction())
-            .await?;
-        return Ok(Some(answer.verdict));
-    }
     let reactions = forge
         .reactions_by(place.issue.number, comment.id, place.own_login)
         .await?;
@@ -229,6 +286,52 @@ async fn answered<F: Forge>(
     })
 }
 
+/// A commenter below the configured permission is refused at the least cost: 👎 and, when the
+/// reaction is new (a re-run finds it there), one reply; no 👀, no history line, nothing else
+/// read. `None` when the commenter may go on.
+pub(super) async fn refuse_unauthorised<F: Forge>(
+    forge: &F,
+    policy: Policy<'_>,
+    issue: u64,
+    comment: &Comment,
+    word: &str,
+    has: Permission,
+) -> Result<Option<(Outcome, Vec<Comment>)>, PromoteError> {
+    let required = required_permission(forge.kind(), policy.promote);
+    if has >= required {
+        return Ok(None);
+    }
+    let answer = Answer {
+        comment_id: comment.id,
+        verdict: Verdict::Refused,
+        word: word.to_owned(),
+        environment: None,
+        tag: None,
+        sha: None,
+        override_window: false,
+        at: policy.now.strftime("%Y-%m-%dT%H:%M:%SZ").to_string(),
+    };
+    let refused = Outcome::Answered {
+        verdict: Verdict::Refused,
+        target: None,
+        started: false,
+    };
+    if !forge
+        .add_reaction(issue, comment.id, Reaction::ThumbsDown)
+        .await?
+    {
+        return Ok(Some((
+            Outcome::AlreadyAnswered(Verdict::Refused),
+            Vec::new(),
+        )));
+    }
+    let check = permission_check(&comment.author, has, required, &format!("`{word}`"));
+    let reply = unauthorised_reply(&answer.marker(policy.seal, issue), &check);
+    let written = forge.create_comment(issue, &reply).await?;
+    tracing::info!(comment = comment.id, "refused: {}", check.detail);
+    Ok(Some((refused, vec![written])))
+}
+
 /// The reply text: status and help answer with information, the rest with the checks.
 async fn reply_for<F: Forge>(
     forge: &F,
@@ -239,31 +342,31 @@ async fn reply_for<F: Forge>(
     author: &str,
 ) -> Result<String, PromoteError> {
     let prefix = policy.promote.prefix.as_str();
+    let marker = answer.marker(policy.seal, place.issue.number);
     if !decision.accepted() {
-        return Ok(decision_reply(answer, decision, author, prefix, None));
+        return Ok(decision_reply(&marker, decision, author, prefix, None));
     }
     Ok(match &decision.command {
-        Command::Help => info_reply(answer, author, &help(prefix, policy.environments)),
+        Command::Help => info_reply(&marker, author, &help(prefix, policy.environments)),
         Command::Status => {
-            let text = status_text(
-                forge,
-                policy,
-                place.version,
+            let earlier = answers(
                 place.comments,
                 place.own_login,
-            )
-            .await?;
-            info_reply(answer, author, &text)
+                policy.seal,
+                place.issue.number,
+            );
+            let text = status_text(forge, policy, place.version, &earlier).await?;
+            info_reply(&marker, author, &text)
         }
         Command::Hold { .. } => decision_reply(
-            answer,
+            &marker,
             decision,
             author,
             prefix,
             Some("The release is on hold: no promotion until `unhold`."),
         ),
         Command::Unhold => decision_reply(
-            answer,
+            &marker,
             decision,
             author,
             prefix,
@@ -271,7 +374,7 @@ async fn reply_for<F: Forge>(
         ),
         Command::Promote { .. } | Command::Rollback { .. } => {
             let what = starts_what(forge.kind(), policy);
-            decision_reply(answer, decision, author, prefix, Some(&what))
+            decision_reply(&marker, decision, author, prefix, Some(&what))
         }
     })
 }
@@ -299,14 +402,25 @@ async fn start<F: Forge>(
     issue: u64,
     target: &Target,
 ) -> Result<bool, crate::forge::ForgeError> {
-    let (workflow, environment_key, issue_key) = match forge.kind() {
-        ForgeKind::Gitlab => ("", "SHIPGATE_ENVIRONMENT", "SHIPGATE_ISSUE"),
+    let (workflow, environment_key, issue_key, commit_key) = match forge.kind() {
+        ForgeKind::Gitlab => (
+            "",
+            "SHIPGATE_ENVIRONMENT",
+            "SHIPGATE_ISSUE",
+            "SHIPGATE_COMMIT",
+        ),
         _ if policy.promote.dispatch.is_empty() => return Ok(false),
-        _ => (policy.promote.dispatch.as_str(), "environment", "issue"),
+        _ => (
+            policy.promote.dispatch.as_str(),
+            "environment",
+            "issue",
+            "commit",
+        ),
     };
     let inputs = [
         (environment_key.to_owned(), target.environment.clone()),
         (issue_key.to_owned(), issue.to_string()),
+        (commit_key.to_owned(), target.sha.clone()),
     ];
     forge.start_pipeline(workflow, &target.tag, &inputs).await?;
     Ok(true)
@@ -354,11 +468,20 @@ async fn record_history<F: Forge>(
     };
     for _ in 0..HISTORY_ATTEMPTS {
         let issue = forge.issue(place.issue.number).await?;
-        match history_in_body(&issue.body, policy.environments, &entry)? {
-            Some(body) => {
+        // Someone may have broken the body's sections; the reply still records the decision,
+        // and a command (a hold above all) must never fail for it.
+        match history_in_body(&issue.body, policy.environments, &entry) {
+            Ok(Some(body)) => {
                 forge.update_issue_body(issue.number, &body).await?;
             }
-            None => return Ok(()),
+            Ok(None) => return Ok(()),
+            Err(error) => {
+                tracing::warn!(
+                    issue = issue.number,
+                    "the history was not written ({error}); the reply records the decision"
+                );
+                return Ok(());
+            }
         }
     }
     tracing::warn!(

@@ -1,16 +1,18 @@
-//! `shipgate-promote check`: at the start of the deploy job, the window, freeze, hold and lock
-//! are asked again — a freeze may have begun, or someone may have held the release, since the
-//! comment was accepted.
+//! `shipgate-promote check`: the gate at the start of the deploy job. Every environment after
+//! the first deploys only what shipgate accepted a command for, at the commit that passed; and
+//! the window, freeze, hold and lock are asked again — a freeze may have begun, or someone may
+//! have held the release, since the comment was accepted.
 use semver::Version;
 
 use crate::forge::{CiJob, Forge};
 use crate::issue::own_open_issue;
 use crate::window::Risk;
 
-use super::answer::{Answer, Verdict, answers};
-use super::checks::{Check, Gate, alone, hold_check, window_check};
+use super::answer::{Answer, Verdict, answers, tampered};
+use super::checks::{Check, Gate, alone, hold_check, previous_passed, untampered, window_check};
 use super::decide::Policy;
 use super::error::PromoteError;
+use super::trust::{Commits, promotion_accepted, same_commit};
 
 /// What the deploy job is about to do.
 #[derive(Debug, Clone)]
@@ -24,6 +26,10 @@ pub struct JobCheck {
     /// This CI job: its own deployment (the platform's, or the one it recorded) does not lock
     /// it out.
     pub job: CiJob,
+    /// The commit the job deploys (`GITHUB_SHA`, `CI_COMMIT_SHA`, else the checkout's HEAD).
+    pub commit: Option<String>,
+    /// The commit the dispatch or pipeline was started for (`SHIPGATE_COMMIT`), when it says.
+    pub expected_commit: Option<String>,
 }
 
 /// Every check, in order; the job may go on when all passed.
@@ -34,18 +40,73 @@ pub async fn check_job<F: Forge>(
 ) -> Result<Vec<Check>, PromoteError> {
     let tag = format!("{}{}", policy.tag_prefix, job.version);
     let own_login = forge.own_login().await?;
-    let ours = match own_open_issue(forge, &own_login, &job.version).await? {
-        Some(issue) => answers(&forge.comments(issue.number).await?, &own_login),
+    let (ours, altered) = match own_open_issue(forge, &own_login, &job.version).await? {
+        Some(issue) => {
+            let comments = forge.comments(issue.number).await?;
+            (
+                answers(&comments, &own_login, policy.seal, issue.number),
+                tampered(&comments, &own_login, policy.seal, issue.number),
+            )
+        }
         None => {
-            tracing::warn!(
-                "no open deployment issue for {tag}: no hold or window override can apply"
-            );
-            Vec::new()
+            tracing::warn!("no open deployment issue for {tag}: no promotion, hold or override");
+            (Vec::new(), Vec::new())
         }
     };
+    let position = policy
+        .environments
+        .iter()
+        .position(|e| *e == job.environment);
+    // The first environment is deployed by the tag's own pipeline; every later one only by an
+    // accepted command.
+    let promoted = position != Some(0);
     let accepted = latest_accepted(&ours, &job.environment, &tag);
     let rollback = accepted.is_some_and(|a| a.word == "rollback");
     let mut checks = Vec::new();
+    if promoted {
+        checks.push(promotion_accepted(
+            accepted,
+            &job.environment,
+            &tag,
+            policy.now,
+            policy.promote.lock_timeout.0,
+        ));
+    }
+    let release = forge.release_deployments(&tag).await?;
+    let passed = match (rollback, position) {
+        (true, _) => release
+            .iter()
+            .filter(|d| d.environment == job.environment && d.git_ref == tag)
+            .find(|d| d.state == Some(crate::forge::DeploymentState::Success))
+            .map(|d| (d.sha.as_str(), format!("{} before", job.environment))),
+        (false, Some(i)) if i > 0 => {
+            let previous = &policy.environments[i - 1];
+            match previous_passed(
+                &release,
+                previous,
+                &tag,
+                job.commit.as_deref().unwrap_or(""),
+            ) {
+                Ok(_) => None,
+                Err(check) => {
+                    checks.push(check);
+                    None
+                }
+            }
+        }
+        _ => None,
+    };
+    let tag_commit = forge.tag_commit(&tag).await?;
+    checks.push(same_commit(
+        &tag,
+        &Commits {
+            job: job.commit.as_deref(),
+            expected: job.expected_commit.as_deref(),
+            accepted: accepted.and_then(|a| a.sha.as_deref()),
+            tag: tag_commit.as_deref(),
+            passed,
+        },
+    ));
     if rollback {
         checks.push(Check::pass(
             Gate::When,
@@ -64,6 +125,7 @@ pub async fn check_job<F: Forge>(
             overridden.as_deref(),
         ));
         checks.push(hold_check(&ours));
+        checks.push(untampered(&altered));
     }
     let deployments = forge.deployments(&job.environment).await?;
     checks.push(alone(
@@ -77,11 +139,18 @@ pub async fn check_job<F: Forge>(
     Ok(checks)
 }
 
-/// The latest command of ours accepted for this environment and tag.
+/// The latest command of ours accepted for this environment and tag, and not followed by a
+/// failure to start its deployment.
 fn latest_accepted<'a>(answers: &'a [Answer], environment: &str, tag: &str) -> Option<&'a Answer> {
+    let failed = |a: &Answer| {
+        answers
+            .iter()
+            .any(|b| b.comment_id == a.comment_id && b.verdict == Verdict::Failed)
+    };
     answers.iter().rev().find(|a| {
         a.verdict == Verdict::Accepted
             && a.environment.as_deref() == Some(environment)
             && a.tag.as_deref() == Some(tag)
+            && !failed(a)
     })
 }

@@ -13,13 +13,14 @@ mod handle;
 mod job_check;
 mod reply;
 mod status;
+mod trust;
 
 pub use answer::{Answer, Verdict};
 pub use checks::{Check, Gate};
 pub use command::{Command, Parsed, parse_command};
 pub use decide::{Decision, Policy, Target, required_permission};
 pub use error::PromoteError;
-pub use event::{CommentEvent, read_event};
+pub use event::{CommentEvent, EventIssueFacts, read_event};
 pub use flows::{EventResult, on_event, poll};
 pub use handle::{Handled, Outcome};
 pub use job_check::{JobCheck, check_job};

@@ -1,20 +1,20 @@
 //! The replies shipgate writes under a command: the hidden answer marker first, then the
 //! decision and every check. Nothing from the comment is echoed but the canonical command,
 //! whose free text was cleaned when it was parsed, inside a code span.
-use super::answer::Answer;
 use super::checks::Check;
 use super::decide::Decision;
 
-/// The reply to a decided command; `started` says what was started on acceptance.
+/// The reply to a decided command under its answer `marker`; `started` says what was started
+/// on acceptance.
 pub fn decision_reply(
-    answer: &Answer,
+    marker: &str,
     decision: &Decision,
     author: &str,
     prefix: &str,
     started: Option<&str>,
 ) -> String {
     let accepted = decision.accepted();
-    let mut out = format!("{}\n", answer.marker());
+    let mut out = format!("{marker}\n");
     let headline = if accepted {
         "🚀 **Accepted**"
     } else {
@@ -45,27 +45,33 @@ pub fn decision_reply(
     out
 }
 
-/// The reply when starting an accepted deployment failed.
-pub fn start_failed_reply(answer: &Answer, error: &str) -> String {
+/// The reply to a commenter without the permission the command needs.
+pub fn unauthorised_reply(marker: &str, check: &Check) -> String {
     format!(
-        "{}\n⚠️ **Accepted, but the deployment could not be started**: {}\n\nComment again once \
+        "{marker}\n👎 **Refused**: {}.\n\nNothing was started.\n",
+        check.detail
+    )
+}
+
+/// The reply when starting an accepted deployment failed.
+pub fn start_failed_reply(marker: &str, error: &str) -> String {
+    format!(
+        "{marker}\n⚠️ **Accepted, but the deployment could not be started**: {}\n\nComment again once \
          the cause is fixed.\n",
-        answer.marker(),
         code(error)
     )
 }
 
 /// The reply to a misused or unknown command: the problem and the help.
 pub fn invalid_reply(
-    answer: &Answer,
+    marker: &str,
     problem: &str,
     author: &str,
     prefix: &str,
     environments: &[String],
 ) -> String {
     format!(
-        "{}\n👎 @{author}: {problem}.\n\n{}",
-        answer.marker(),
+        "{marker}\n👎 @{author}: {problem}.\n\n{}",
         help(prefix, environments)
     )
 }
@@ -114,8 +120,8 @@ pub fn help(prefix: &str, environments: &[String]) -> String {
 }
 
 /// A reply to `/help` or `/status` from an authorised user.
-pub fn info_reply(answer: &Answer, author: &str, text: &str) -> String {
-    format!("{}\n@{author}\n\n{text}", answer.marker())
+pub fn info_reply(marker: &str, author: &str, text: &str) -> String {
+    format!("{marker}\n@{author}\n\n{text}")
 }
 
 /// The checks as a Markdown table.

@@ -1,10 +1,10 @@
 //! `/status`: where the release is deployed (from the forge's records), the hold, the window.
 use semver::Version;
 
-use crate::forge::{Comment, Forge};
+use crate::forge::Forge;
 use crate::window::Risk;
 
-use super::answer::answers;
+use super::answer::Answer;
 use super::checks::hold_in_force;
 use super::decide::Policy;
 use super::error::PromoteError;
@@ -14,8 +14,7 @@ pub async fn status_text<F: Forge>(
     forge: &F,
     policy: Policy<'_>,
     version: &Version,
-    comments: &[Comment],
-    own_login: &str,
+    answers: &[Answer],
 ) -> Result<String, PromoteError> {
     let tag = format!("{}{version}", policy.tag_prefix);
     let release = forge.release_deployments(&tag).await?;
@@ -45,8 +44,7 @@ pub async fn status_text<F: Forge>(
         };
         out.push_str(&format!("| {environment} | {state} | {window} |\n"));
     }
-    let answers = answers(comments, own_login);
-    match hold_in_force(&answers) {
+    match hold_in_force(answers) {
         Some(hold) => out.push_str(&format!("\nOn hold since {}.\n", hold.at)),
         None => out.push_str("\nNot on hold.\n"),
     }

@@ -218,6 +218,20 @@ impl FakeGithub {
         (id, now)
     }
 
+    /// Edits comment `id` as a person with write access can (`PATCH
+    /// /repos/{owner}/{repo}/issues/comments/{comment_id}`): a new body and a later `updated_at`.
+    pub fn edit_comment(&self, id: u64, body: &str) {
+        let mut db = self.db.lock().unwrap();
+        let now = db.now();
+        let (_, comment) = db
+            .comments
+            .iter_mut()
+            .find(|(_, c)| c["id"] == id)
+            .expect("a comment with that id");
+        comment["body"] = json!(body);
+        comment["updated_at"] = json!(now);
+    }
+
     /// Gives `login` a repository role (admin, maintain, write, triage, read or a custom one).
     pub fn set_role(&self, login: &str, role: &str) {
         self.db

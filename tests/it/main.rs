@@ -18,6 +18,7 @@ mod prometheus;
 mod promote;
 mod promote_cli;
 mod promote_gitlab;
+mod promote_trust;
 mod schema;
 mod smtp_sink;
 mod templates;

@@ -7,33 +7,37 @@ use shipgate::config::{Config, Minutes, PromoteConfig, WindowsConfig};
 use shipgate::forge::github::GithubForge;
 use shipgate::forge::retry::RetryPolicy;
 use shipgate::forge::{Comment, DeploymentState, Forge, NewDeployment, NewIssue, Reaction};
-use shipgate::promote::{self, CommentEvent, EventResult, Outcome, Policy, Verdict};
+use shipgate::promote::{
+    self, CommentEvent, EventIssueFacts, EventResult, Outcome, Policy, Verdict,
+};
+use shipgate::seal::Seal;
 use shipgate::window::Calendar;
 
 use crate::fake_github::{FakeGithub, Fault, REPO};
 use crate::fixture::deploy_issue_body;
 
-const TOKEN: &str = "ghs_promote_token";
-const BOT: &str = "github-actions[bot]";
-const SHA: &str = "1111111111111111111111111111111111111111";
-const OTHER_SHA: &str = "2222222222222222222222222222222222222222";
+pub(crate) const TOKEN: &str = "ghs_promote_token";
+pub(crate) const BOT: &str = "github-actions[bot]";
+pub(crate) const SHA: &str = "1111111111111111111111111111111111111111";
+pub(crate) const OTHER_SHA: &str = "2222222222222222222222222222222222222222";
 /// A Monday, two hours after the fake's clock starts.
-const MONDAY: &str = "2026-03-02T10:00:00Z";
+pub(crate) const MONDAY: &str = "2026-03-02T10:00:00Z";
 /// The Saturday after.
-const SATURDAY: &str = "2026-03-07T10:00:00Z";
+pub(crate) const SATURDAY: &str = "2026-03-07T10:00:00Z";
 
 /// A repository whose v1.2.0 passed stage, with its deployment issue opened by the workflow
 /// token (`github-actions[bot]`).
-struct World {
-    rt: tokio::runtime::Runtime,
-    own: String,
-    fake: FakeGithub,
-    forge: GithubForge,
-    issue: u64,
-    promote: PromoteConfig,
-    windows: WindowsConfig,
-    environments: Vec<String>,
-    dir: tempfile::TempDir,
+pub(crate) struct World {
+    pub(crate) rt: tokio::runtime::Runtime,
+    pub(crate) own: String,
+    pub(crate) fake: FakeGithub,
+    pub(crate) forge: GithubForge,
+    pub(crate) issue: u64,
+    pub(crate) promote: PromoteConfig,
+    pub(crate) windows: WindowsConfig,
+    pub(crate) environments: Vec<String>,
+    pub(crate) dir: tempfile::TempDir,
+    pub(crate) seal: Seal,
 }
 
 /// One runtime per test: octocrab's client lives in the runtime that built it.
@@ -44,7 +48,14 @@ fn runtime() -> tokio::runtime::Runtime {
         .unwrap()
 }
 
-fn deployment(world: &World, env: &str, tag: &str, sha: &str, run: &str, state: DeploymentState) {
+pub(crate) fn deployment(
+    world: &World,
+    env: &str,
+    tag: &str,
+    sha: &str,
+    run: &str,
+    state: DeploymentState,
+) {
     let forge = &world.forge;
     world.rt.block_on(async {
         let d = forge
@@ -61,18 +72,18 @@ fn deployment(world: &World, env: &str, tag: &str, sha: &str, run: &str, state: 
     });
 }
 
-fn body(version: &str) -> String {
+pub(crate) fn body(version: &str) -> String {
     deploy_issue_body(version, SHA)
 }
 
 impl World {
     /// v1.2.0 succeeded on stage at [`SHA`]; alice maintains, bob writes, root administers.
-    fn new() -> Self {
+    pub(crate) fn new() -> Self {
         Self::with_token_user(None)
     }
 
     /// The same, with a user token (`Some`) instead of a workflow's `GITHUB_TOKEN`.
-    fn with_token_user(user: Option<&str>) -> Self {
+    pub(crate) fn with_token_user(user: Option<&str>) -> Self {
         let fake = FakeGithub::start(TOKEN, user);
         let rt = runtime();
         let _entered = rt.enter();
@@ -113,6 +124,7 @@ impl World {
             windows: Config::default().windows,
             environments: vec!["stage".to_owned(), "production".to_owned()],
             dir: tempfile::tempdir().unwrap(),
+            seal: Seal::default(),
         };
         deployment(
             &world,
@@ -126,16 +138,28 @@ impl World {
     }
 
     /// `login` comments `body` on the issue; the event GitHub would send for it.
-    fn comment(&self, body: &str, login: &str) -> CommentEvent {
+    pub(crate) fn comment(&self, body: &str, login: &str) -> CommentEvent {
         self.comment_on(self.issue, body, login, "User")
     }
 
-    fn comment_on(&self, issue: u64, body: &str, login: &str, kind: &str) -> CommentEvent {
+    pub(crate) fn comment_on(
+        &self,
+        issue: u64,
+        body: &str,
+        login: &str,
+        kind: &str,
+    ) -> CommentEvent {
         let (id, at) = self.fake.seed_comment(issue, body, login, kind);
+        // The event carries the issue as it is when the comment is made.
+        let facts = self.rt.block_on(self.forge.issue(issue)).unwrap();
         CommentEvent {
             action: "created".to_owned(),
             issue_number: issue,
             on_pull_request: false,
+            issue: Some(EventIssueFacts {
+                open: facts.state == shipgate::forge::IssueState::Open,
+                body: facts.body,
+            }),
             comment: Comment {
                 id,
                 body: body.to_owned(),
@@ -148,7 +172,11 @@ impl World {
         }
     }
 
-    fn act_at(&self, event: &CommentEvent, at: &str) -> Result<EventResult, promote::PromoteError> {
+    pub(crate) fn act_at(
+        &self,
+        event: &CommentEvent,
+        at: &str,
+    ) -> Result<EventResult, promote::PromoteError> {
         let calendar = Calendar::load(&self.windows, self.dir.path()).unwrap();
         let policy = Policy {
             promote: &self.promote,
@@ -156,14 +184,21 @@ impl World {
             tag_prefix: "v",
             calendar: &calendar,
             now: at.parse::<Timestamp>().unwrap(),
+            seal: &self.seal,
         };
         self.rt
             .block_on(promote::on_event(&self.forge, policy, event))
     }
 
-    /// `shipgate-promote check` of production at `at` for v1.2.0 from deploy run `run`: whether
-    /// the deploy job may go on.
-    fn job_allowed(&self, at: &str, run: &str) -> bool {
+    /// `shipgate-promote check` of production at `at` for v1.2.0 from deploy run `run`, a job at
+    /// [`SHA`]: whether the deploy job may go on.
+    pub(crate) fn job_allowed(&self, at: &str, run: &str) -> bool {
+        self.job_checks(at, run, SHA).iter().all(|c| c.passed)
+    }
+
+    /// The checks of `shipgate-promote check` of production for v1.2.0 in a job of run `run` at
+    /// commit `commit`.
+    pub(crate) fn job_checks(&self, at: &str, run: &str, commit: &str) -> Vec<promote::Check> {
         let calendar = Calendar::load(&self.windows, self.dir.path()).unwrap();
         let policy = Policy {
             promote: &self.promote,
@@ -171,6 +206,7 @@ impl World {
             tag_prefix: "v",
             calendar: &calendar,
             now: at.parse::<Timestamp>().unwrap(),
+            seal: &self.seal,
         };
         let job = promote::JobCheck {
             environment: "production".to_owned(),
@@ -180,26 +216,50 @@ impl World {
                 run: Some(run.to_owned()),
                 job: None,
             },
+            commit: Some(commit.to_owned()),
+            expected_commit: None,
         };
-        let checks = self
-            .rt
+        self.rt
             .block_on(promote::check_job(&self.forge, policy, &job))
-            .unwrap();
-        checks.iter().all(|c| c.passed)
+            .unwrap()
     }
 
-    fn act(&self, event: &CommentEvent) -> EventResult {
+    /// Another deployment issue, for `version` tagged at `sha`, opened by shipgate.
+    pub(crate) fn open_issue(&self, version: &str, sha: &str) -> u64 {
+        self.fake.add_tag(&format!("v{version}"), sha);
+        self.rt
+            .block_on(self.forge.create_issue(&NewIssue {
+                title: format!("Deploy v{version}"),
+                body: deploy_issue_body(version, sha),
+                ..NewIssue::default()
+            }))
+            .unwrap()
+            .number
+    }
+
+    /// Our comments on issue `issue`, oldest first: id and body.
+    pub(crate) fn own_comments(&self, issue: u64) -> Vec<(u64, String)> {
+        self.rt
+            .block_on(self.forge.comments(issue))
+            .unwrap()
+            .into_iter()
+            .filter(|c| c.author == self.own)
+            .map(|c| (c.id, c.body))
+            .collect()
+    }
+
+    pub(crate) fn act(&self, event: &CommentEvent) -> EventResult {
         self.act_at(event, MONDAY).unwrap()
     }
 
-    fn reactions(&self, comment: u64) -> Vec<Reaction> {
+    pub(crate) fn reactions(&self, comment: u64) -> Vec<Reaction> {
         self.rt
             .block_on(self.forge.reactions_by(self.issue, comment, &self.own))
             .unwrap()
     }
 
     /// Our replies on the issue, oldest first.
-    fn replies(&self) -> Vec<String> {
+    pub(crate) fn replies(&self) -> Vec<String> {
         self.rt
             .block_on(self.forge.comments(self.issue))
             .unwrap()
@@ -209,12 +269,12 @@ impl World {
             .collect()
     }
 
-    fn issue_body(&self) -> String {
+    pub(crate) fn issue_body(&self) -> String {
         self.rt.block_on(self.forge.issue(self.issue)).unwrap().body
     }
 }
 
-fn verdict(result: &EventResult) -> Option<Verdict> {
+pub(crate) fn verdict(result: &EventResult) -> Option<Verdict> {
     match result {
         EventResult::Handled(h) => match &h.outcome {
             Outcome::Answered { verdict, .. } => Some(*verdict),
@@ -224,7 +284,7 @@ fn verdict(result: &EventResult) -> Option<Verdict> {
     }
 }
 
-fn ignored(result: &EventResult) -> String {
+pub(crate) fn ignored(result: &EventResult) -> String {
     match result {
         EventResult::Ignored(why) => why.clone(),
         other => panic!("not ignored: {other:?}"),
@@ -246,14 +306,14 @@ fn a_maintainer_promotes_the_artifact_that_passed_stage() {
     assert_eq!(dispatches[0].0, "deploy.yml");
     assert_eq!(
         dispatches[0].1,
-        serde_json::json!({ "ref": "v1.2.0", "inputs": { "environment": "production", "issue": world.issue.to_string() } })
+        serde_json::json!({ "ref": "v1.2.0", "inputs": { "environment": "production", "issue": world.issue.to_string(), "commit": SHA } })
     );
     let replies = world.replies();
     assert_eq!(replies.len(), 1);
     let reply = &replies[0];
     assert!(
         reply.starts_with(&format!(
-            "<!-- shipgate:answer {} accepted promote env=production tag=v1.2.0 -->",
+            "<!-- shipgate:answer {} accepted promote env=production tag=v1.2.0 sha={SHA} at={MONDAY} -->",
             event.comment.id
         )),
         "{reply}"
@@ -308,11 +368,13 @@ fn each_role_is_checked_against_the_configured_permission() {
         } else {
             Reaction::ThumbsDown
         };
-        assert_eq!(
-            world.reactions(event.comment.id),
-            [Reaction::Eyes, last],
-            "{login}"
-        );
+        // A commenter without the permission is refused at once: no 👀, no history line.
+        let reactions: &[Reaction] = if accepted {
+            &[Reaction::Eyes, last]
+        } else {
+            &[last]
+        };
+        assert_eq!(world.reactions(event.comment.id), reactions, "{login}");
         assert_eq!(
             world.fake.dispatches().len(),
             usize::from(accepted),
@@ -321,7 +383,9 @@ fn each_role_is_checked_against_the_configured_permission() {
         let reply = world.replies().pop().unwrap();
         if !accepted {
             assert!(reply.contains("👎 **Refused**"), "{reply}");
-            assert!(reply.contains(&format!("❌ @{login} has ")), "{reply}");
+            assert!(reply.contains(&format!("@{login} has ")), "{reply}");
+            let history = shipgate::deploy_issue::parse(&world.issue_body()).history;
+            assert!(history.is_empty(), "{login}: {history:?}");
             assert!(reply.contains(&format!("needs {required}")), "{reply}");
         }
     }
@@ -333,7 +397,7 @@ fn bots_ourselves_edits_pull_requests_and_foreign_issues_leave_no_trace() {
     let bot = world.comment_on(world.issue, "/promote production", "deploy-bot[bot]", "Bot");
     assert_eq!(ignored(&world.act(&bot)), "a comment by a bot");
     let own = world.comment_on(world.issue, "/promote production", BOT, "Bot");
-    assert_eq!(ignored(&world.act(&own)), "our own comment");
+    assert_eq!(ignored(&world.act(&own)), "a comment by a bot");
     let mut edited = world.comment("/promote production", "alice");
     edited.action = "edited".to_owned();
     assert!(ignored(&world.act(&edited)).contains("only new comments"));
@@ -587,7 +651,7 @@ fn outside_the_window_only_an_admin_override_with_a_reason_passes() {
     );
     let reply = world.replies().pop().unwrap();
     assert!(reply.contains("overridden: INC-7 hotfix"), "{reply}");
-    assert!(reply.contains(" override -->"), "{reply}");
+    assert!(reply.contains(" override at="), "{reply}");
     assert_eq!(world.fake.dispatches().len(), 1);
     // The deploy job's own check honours the accepted override; its own deployment, in
     // progress, does not lock it out, but another run's does.
@@ -607,8 +671,11 @@ fn outside_the_window_only_an_admin_override_with_a_reason_passes() {
 
 #[test]
 fn without_an_override_the_job_check_stops_outside_the_window() {
-    let world = World::new();
+    let mut world = World::new();
+    let event = world.comment("/promote production", "alice");
+    assert_eq!(verdict(&world.act(&event)), Some(Verdict::Accepted));
     assert!(world.job_allowed(MONDAY, "300"));
+    world.promote.lock_timeout = Minutes(7 * 24 * 60);
     assert!(!world.job_allowed(SATURDAY, "300"));
 }
 
@@ -693,11 +760,13 @@ fn teams_restrict_promotion_to_their_active_members() {
             "{login}: a team alone is not enough, nor the role alone"
         );
         let reply = world.replies().pop().unwrap();
-        assert_eq!(
-            reply.contains("is a member of acme/releasers"),
-            login == "bob",
-            "{reply}"
-        );
+        // bob is in the team but only writes: refused for the role before teams are asked.
+        let why = if login == "bob" {
+            "@bob has write on the repository"
+        } else {
+            "is neither in promote.users nor a member of promote.teams"
+        };
+        assert!(reply.contains(why), "{reply}");
         let _ = accepted;
     }
     world

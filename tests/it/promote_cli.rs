@@ -74,7 +74,8 @@ fn event(
     let path = repo.root().join(format!("event-{comment}.json"));
     let event = json!({
         "action": "created",
-        "issue": { "number": issue, "state": "open", "user": { "login": "github-actions[bot]", "type": "Bot" } },
+        "issue": { "number": issue, "state": "open", "body": issue_body(),
+                   "user": { "login": "github-actions[bot]", "type": "Bot" } },
         "comment": { "id": comment, "body": body, "user": { "login": login, "type": "User" },
                      "created_at": at, "updated_at": at },
         "repository": { "full_name": REPO },
@@ -204,10 +205,16 @@ fn without_an_event_the_error_names_the_fix() {
 fn check_at_job_start_repeats_the_window_and_the_hold() {
     let repo = TestRepo::new();
     let (fake, issue) = github(&repo);
-    // `shipgate-promote check` of v1.2.0 on production, low risk, at `at`.
+    // An accepted promotion stays valid for a week here, so that Saturday's check meets the
+    // window rather than an expired promotion.
+    repo.write(
+        "shipgate.yml",
+        "environments: [stage, production]\npromote: { lock_timeout: 10080m }\n",
+    );
+    // `shipgate-promote check` of v1.2.0 on production, low risk, at `at`, in a job at SHA.
     let check = |at: &str| {
         let mut command = promote_on_github(&repo, &fake);
-        command.args([
+        command.env("GITHUB_SHA", SHA).args([
             "check",
             "--env",
             "production",
@@ -220,6 +227,17 @@ fn check_at_job_start_repeats_the_window_and_the_hold() {
         ]);
         command
     };
+    // Nothing was promoted yet: a job started by hand is refused.
+    check(MONDAY).assert().code(1).stdout(contains(
+        "promotion: shipgate accepted no command to deploy v1.2.0 to production",
+    ));
+    let (comment, at) = fake.seed_comment(issue, "/promote production", "alice", "User");
+    let promoted = event(&repo, issue, comment, "/promote production", "alice", &at);
+    promote_on_github(&repo, &fake)
+        .env("GITHUB_EVENT_PATH", &promoted)
+        .args(["--at", MONDAY])
+        .assert()
+        .success();
     check(MONDAY)
         .assert()
         .success()

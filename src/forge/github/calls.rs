@@ -143,7 +143,7 @@ impl Forge for GithubForge {
         number: u64,
         comment_id: u64,
         reaction: Reaction,
-    ) -> ForgeResult<()> {
+    ) -> ForgeResult<bool> {
         let what = format!(
             "reacting to comment {comment_id} on issue #{number} of {}",
             self.slug()
@@ -151,10 +151,13 @@ impl Forge for GithubForge {
         let call = self.call(&what, "issues: write", Idempotent);
         let path = self.repo_path(&format!("/issues/comments/{comment_id}/reactions"));
         let body = json!({ "content": reaction_content(reaction) });
-        self.http
+        let answer = self
+            .http
             .send(call, Method::Post, &path, Some(&body))
             .await?;
-        Ok(())
+        // 201 "Reaction created", 200 "Reaction exists" (POST
+        // /repos/{owner}/{repo}/issues/comments/{comment_id}/reactions).
+        Ok(answer.status == 201)
     }
 
     async fn reactions_by(

@@ -169,7 +169,7 @@ impl Forge for GitlabForge {
         number: u64,
         comment_id: u64,
         reaction: Reaction,
-    ) -> ForgeResult<()> {
+    ) -> ForgeResult<bool> {
         let what = format!(
             "reacting to note {comment_id} on issue #{number} of {}",
             self.project
@@ -177,10 +177,12 @@ impl Forge for GitlabForge {
         let call = self.call(&what, REPORTER, Idempotent);
         let path = self.project_path(&format!("/issues/{number}/notes/{comment_id}/award_emoji"));
         let body = json!({ "name": emoji_name(reaction) });
+        // An emoji the user already awarded is refused with 404 "Award Emoji … has already
+        // been taken" (lib/api/award_emoji.rb).
         match self.http.send(call, Method::Post, &path, Some(&body)).await {
-            Ok(_) => Ok(()),
+            Ok(_) => Ok(true),
             Err(ForgeError::NotFound { needs, .. }) if needs.contains("already been taken") => {
-                Ok(())
+                Ok(false)
             }
             Err(e) => Err(e),
         }

@@ -230,7 +230,11 @@ impl Http {
                     },
                     (None, None) => None,
                 };
-                Attempt::Done(Answer { body: text, next })
+                Attempt::Done(Answer {
+                    status,
+                    body: text,
+                    next,
+                })
             }
             Verdict::Retry { after } => Attempt::Retry {
                 last: format!("{status}: {}", cut(&text)),
