@@ -100,6 +100,7 @@ struct Db {
     rules: Vec<Rule>,
     link_only: bool,
     clock: u64,
+    clock_start: Option<jiff::Timestamp>,
     next_id: u64,
     issues: Vec<Value>,
     notes: Vec<(u64, Value)>,
@@ -112,15 +113,15 @@ struct Db {
 }
 
 impl Db {
+    /// The fake's clock: one second later at every call, from 2026-03-02T08:00:00Z unless a
+    /// test set another start ([`FakeGitlab::start_clock_at`]).
     fn now(&mut self) -> String {
         self.clock += 1;
-        let s = self.clock;
-        format!(
-            "2026-03-02T{:02}:{:02}:{:02}.000Z",
-            8 + s / 3600,
-            s / 60 % 60,
-            s % 60
-        )
+        let start = self
+            .clock_start
+            .unwrap_or_else(|| "2026-03-02T08:00:00Z".parse().unwrap());
+        let at = start + jiff::SignedDuration::from_secs(self.clock as i64);
+        at.strftime("%Y-%m-%dT%H:%M:%S.000Z").to_string()
     }
 
     fn id(&mut self) -> u64 {
@@ -249,6 +250,13 @@ impl FakeGitlab {
     /// Pages carry only `Link` (as GitLab does past 10,000 items), no `X-Next-Page`.
     pub fn link_only(&self, on: bool) {
         self.db.lock().unwrap().link_only = on;
+    }
+
+    /// Starts the fake's clock at `at` (e.g. now, for checks that compare with the real time).
+    pub fn start_clock_at(&self, at: jiff::Timestamp) {
+        let mut db = self.db.lock().unwrap();
+        db.clock_start = Some(at);
+        db.clock = 0;
     }
 
     /// Sets the token's user's access level on the project (10 Guest … 50 Owner; 0 not a

@@ -86,21 +86,37 @@ fn new_deployment(db: &mut Db, environment: &str, git_ref: &str, sha: &str, user
 }
 
 impl FakeGitlab {
-    /// What GitLab does when a job naming an `environment:` starts: the deployment it created
-    /// with the pipeline (`created`, the job its `deployable`, the pipeline's user its `user`)
-    /// moves to `running` with the job (`Deployment#sync_status_with`). The job's and the
-    /// deployment's ids.
+    /// What GitLab does when a job naming an `environment:` is processed (the jobs before it
+    /// done: `Ci::PipelineProcessing::AtomicProcessingService#update_job!` calls
+    /// `Deployments::CreateForJobService`) and then starts: a deployment is created (`created`,
+    /// the job its `deployable`, the pipeline's user its `user`) and moves to `running` with the
+    /// job (`Deployment#sync_status_with`). The job's and the deployment's ids.
     pub fn start_environment_job(&self, job: &EnvironmentJob<'_>) -> (u64, u64) {
+        self.environment_job(job, "running")
+    }
+
+    /// What GitLab does for a job naming an `environment:` that is processed but not run (e.g.
+    /// `when: on_failure` after a success): its deployment is created and skipped with it.
+    pub fn skip_environment_job(&self, job: &EnvironmentJob<'_>) -> (u64, u64) {
+        self.environment_job(job, "skipped")
+    }
+
+    fn environment_job(&self, job: &EnvironmentJob<'_>, status: &str) -> (u64, u64) {
         let mut db = self.db.lock().unwrap();
         let job_id = job.id.unwrap_or_else(|| db.id());
         let pipeline = db.pipeline_for(job.pipeline, job.git_ref, job.sha);
         let user = pipeline["user"].clone();
         let mut d = new_deployment(&mut db, job.environment, job.git_ref, job.sha, user.clone());
         let now = db.now();
+        let started = if status == "running" {
+            json!(now)
+        } else {
+            Value::Null
+        };
         d["deployable"] = json!({
-            "id": job_id, "status": "running", "stage": "deploy", "name": job.name,
+            "id": job_id, "status": status, "stage": "deploy", "name": job.name,
             "ref": job.git_ref, "tag": true, "allow_failure": false, "user": user,
-            "created_at": d["created_at"], "started_at": now, "finished_at": null,
+            "created_at": d["created_at"], "started_at": started, "finished_at": null,
             "web_url": format!("https://gitlab.example/{PROJECT}/-/jobs/{job_id}"),
             "pipeline": {
                 "id": pipeline["id"], "iid": pipeline["iid"], "project_id": 42,
@@ -108,7 +124,8 @@ impl FakeGitlab {
                 "source": pipeline["source"], "web_url": pipeline["web_url"],
             },
         });
-        set_status(&mut d, "running", &now);
+        d["status"] = json!(status);
+        d["updated_at"] = json!(now);
         let id = d["id"].as_u64().unwrap();
         db.deployments.items.push(d);
         (job_id, id)
