@@ -276,6 +276,7 @@ fn new_deployment(environment: &str, tag: &str, run: &str) -> NewDeployment {
 #[tokio::test]
 async fn deployments_and_their_states() {
     let fake = FakeGitlab::start(TOKEN, BOT);
+    fake.add_tag("v1.1.0", "v1.1.0-sha");
     let gl = forge_with(&fake, PROJECT, TOKEN, Some(BOT));
     let a = gl
         .create_deployment(&new_deployment("stage", "v1.1.0", "101"))
@@ -476,6 +477,7 @@ async fn transient_failures_are_retried() {
 #[tokio::test]
 async fn a_lost_create_is_not_repeated_and_can_be_looked_up() {
     let fake = FakeGitlab::start(TOKEN, BOT);
+    fake.add_tag("v1", "v1-sha");
     let policy = RetryPolicy {
         timeout: Duration::from_millis(500),
         ..RetryPolicy::fast()
@@ -524,6 +526,7 @@ async fn a_lost_create_is_not_repeated_and_can_be_looked_up() {
 #[tokio::test]
 async fn refusals_name_what_the_token_needs_and_never_the_token() {
     let fake = FakeGitlab::start(TOKEN, BOT);
+    fake.add_tag("v1", "v1-sha");
     let mut errors = Vec::new();
 
     let wrong = forge_with(&fake, PROJECT, "glpat-wrong-token-value", None);

@@ -275,6 +275,7 @@ async fn one(State(db): State<Shared>, Path((project, id)): Path<(String, u64)>)
     }
 }
 
+/// `POST …/deployments`: the ref and the sha must name commits of the repository; then
 /// `Deployments::CreateService`: the environment's last successful deployment when it equals
 /// the request (`Deployment#equal_to?`), else a new one moved to the requested status.
 async fn create(State(db): State<Shared>, Path(project): Path<String>, body: String) -> Response {
@@ -290,6 +291,21 @@ async fn create(State(db): State<Shared>, Path(project): Path<String>, body: Str
         text("status"),
     );
     let mut db = db.lock().unwrap();
+    let path = format!("/api/v4/projects/{project}/deployments");
+    // lib/api/deployments.rb: the ref must name a commit; app/models/deployment.rb `valid_sha`:
+    // so must the sha (a validation error of the new deployment).
+    for (field, reference, text) in [
+        ("ref", &git_ref, "The branch or tag does not exist"),
+        ("sha", &sha, "The commit does not exist"),
+    ] {
+        if !db.tags.resolves(reference) {
+            let rule = format!(
+                "POST /projects/:id/deployments: {field} {reference}: {text} (the fake's repository holds its tags and add_commit's commits)"
+            );
+            let body = json!({ "message": { field: [text] } });
+            return db.refuse("POST", &path, 400, body, rule);
+        }
+    }
     let last = db
         .deployments
         .items

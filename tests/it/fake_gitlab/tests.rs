@@ -201,6 +201,37 @@ async fn an_environment_job_makes_its_own_deployment_and_gitlab_alone_updates_it
 #[tokio::test]
 async fn api_deployments_move_as_the_state_machine_lets_them() {
     let fake = FakeGitlab::start(TOKEN, "bot");
+    let (status, body) = call(
+        &fake,
+        "POST",
+        "/deployments",
+        deployment("stage", "v1", "running"),
+    )
+    .await;
+    assert_eq!(
+        (status, body),
+        (
+            400,
+            json!({ "message": { "ref": ["The branch or tag does not exist"] } })
+        )
+    );
+    fake.add_commit("v1");
+    let (status, body) = call(
+        &fake,
+        "POST",
+        "/deployments",
+        deployment("stage", "v1", "running"),
+    )
+    .await;
+    assert_eq!(
+        (status, body),
+        (
+            400,
+            json!({ "message": { "sha": ["The commit does not exist"] } })
+        )
+    );
+    assert_eq!(fake.take_violations().len(), 2);
+    fake.add_tag("v1", "v1-sha");
     let (status, d) = call(
         &fake,
         "POST",
@@ -239,6 +270,9 @@ async fn api_deployments_move_as_the_state_machine_lets_them() {
 #[tokio::test]
 async fn deployments_filter_order_and_page_as_the_finder_does() {
     let fake = FakeGitlab::start(TOKEN, "bot");
+    for tag in ["v1", "v2", "v3"] {
+        fake.add_tag(tag, &format!("{tag}-sha"));
+    }
     let mut ids = Vec::new();
     for (env, tag) in [
         ("stage", "v1"),
