@@ -572,12 +572,20 @@ fn paged(
     response
 }
 
-/// `sort=asc|desc` over `items` held oldest first (GitLab's default for lists is `desc`).
+/// `order_by` (`created_at`, the default, or `updated_at`; ties by id) and `sort=asc|desc` over
+/// `items` held oldest first, as the issues and notes routes order them (default `desc`).
 fn sorted(
     mut items: Vec<Value>,
     params: &HashMap<String, String>,
     default_desc: bool,
 ) -> Vec<Value> {
+    if params.get("order_by").is_some_and(|o| o == "updated_at") {
+        let key = |v: &Value| {
+            let at = v["updated_at"].as_str().unwrap_or_default().to_owned();
+            (at, v["id"].as_u64().unwrap_or_default())
+        };
+        items.sort_by_key(key);
+    }
     let desc = params.get("sort").map_or(default_desc, |s| s == "desc");
     if desc {
         items.reverse();

@@ -374,14 +374,22 @@ async fn pipelines_filter_and_read_one() {
 async fn an_edited_note_reads_back_later_updated_at() {
     let fake = FakeGitlab::start(TOKEN, "bot");
     let iid = fake.seed_issue("Deploy v1", "body", "bot");
-    let note = fake.seed_note(iid, "/promote production", "maria", false);
-    fake.edit_note(note, "/promote production please");
+    let first = fake.seed_note(iid, "/promote production", "maria", false);
+    let second = fake.seed_note(iid, "/promote stage", "maria", false);
+    fake.edit_note(first, "/promote production please");
     let (notes, _) = page(
         &fake,
         &format!("/issues/{iid}/notes?order_by=updated_at&sort=asc"),
     )
     .await;
-    let n = &notes[0];
+    let ids: Vec<_> = notes.iter().map(|n| n["id"].as_u64().unwrap()).collect();
+    assert_eq!(ids, [second, first], "the edited note was updated last");
+    let n = &notes[1];
     assert_eq!(n["body"], "/promote production please");
     assert!(n["updated_at"].as_str() > n["created_at"].as_str(), "{n}");
+    let (notes, _) = page(&fake, &format!("/issues/{iid}/notes")).await;
+    assert_eq!(
+        notes[0]["id"], second,
+        "created_at, newest first by default"
+    );
 }
