@@ -4,10 +4,16 @@
 //! migrates before the code, opens the deployment issue and records stage → the scheduled poll
 //! answers "/promote production" (a Developer's refused, a Maintainer's accepted with a pipeline
 //! created for the tag) → the production pipeline checks, migrates, deploys, records and closes.
+//!
+//! GitLab makes a deployment of its own for every job that names an `environment:`; the fake
+//! does the same around each such job ([`Step::Environment`]), the job's id passed to
+//! gitlab-ci-local as `CI_JOB_ID` so that the job and its deployment agree.
 use std::path::{Path, PathBuf};
 use std::process::Output;
 
-use crate::fake_gitlab::{FakeGitlab, PROJECT_ID};
+use serde_json::Value;
+
+use crate::fake_gitlab::{EnvironmentJob, FakeGitlab, PROJECT_ID};
 use crate::fixture::TestRepo;
 
 const TOKEN: &str = "glpat-e2e-project-token";
@@ -35,7 +41,6 @@ fn user_repo() -> TestRepo {
     repo.write(
         "shipgate.yml",
         "schema:\n  paths: [db/migrate]\n\
-         promote:\n  # The fake API's clock is not today's.\n  max_comment_age: 525600m\n\
          windows:\n  environments:\n    stage: { open: true }\n    production: { open: true }\n\
          gates:\n  - name: smoke\n    type: command\n    command: [\"true\"]\n    environments: [production]\n    step: post-deploy\n    checklist: Production verified\n",
     );
@@ -81,6 +86,93 @@ fn pipeline(
     command.args(jobs).output().unwrap()
 }
 
+/// A part of a pipeline, run in order.
+enum Step<'a> {
+    /// These jobs, in one gitlab-ci-local run.
+    Jobs(&'a [&'a str]),
+    /// A job naming `environment`, run alone as job `id`: GitLab creates its deployment and
+    /// moves it to running as the job starts, then to success or failed as the job ends.
+    Environment {
+        job: &'a str,
+        environment: &'a str,
+        id: u64,
+    },
+    /// A job naming `environment` that is not run (`when: on_failure` after a success): GitLab
+    /// creates its deployment and skips it.
+    Skipped {
+        job: &'a str,
+        environment: &'a str,
+        id: u64,
+    },
+}
+
+/// The pipeline `pipeline_id` at `tag` (commit `sha`), step by step; each step must succeed.
+fn pipeline_by_steps(
+    repo: &TestRepo,
+    fake: &FakeGitlab,
+    variables: &[(&str, &str)],
+    (pipeline_id, tag, sha): (u64, &str, &str),
+    steps: &[Step<'_>],
+) -> String {
+    let mut log = String::new();
+    for step in steps {
+        match *step {
+            Step::Jobs(jobs) => log.push_str(&succeeded(&pipeline(repo, fake, variables, jobs))),
+            Step::Environment {
+                job,
+                environment,
+                id,
+            } => {
+                let this = environment_job(job, environment, id, (pipeline_id, tag, sha));
+                fake.start_environment_job(&this);
+                let job_id = id.to_string();
+                let mut with_id = variables.to_vec();
+                with_id.push(("CI_JOB_ID", &job_id));
+                let output = pipeline(repo, fake, &with_id, &[job]);
+                fake.finish_environment_job(id, output.status.success());
+                log.push_str(&succeeded(&output));
+            }
+            Step::Skipped {
+                job,
+                environment,
+                id,
+            } => {
+                fake.skip_environment_job(&environment_job(
+                    job,
+                    environment,
+                    id,
+                    (pipeline_id, tag, sha),
+                ));
+            }
+        }
+    }
+    log
+}
+
+fn environment_job<'a>(
+    name: &'a str,
+    environment: &'a str,
+    id: u64,
+    (pipeline, git_ref, sha): (u64, &'a str, &'a str),
+) -> EnvironmentJob<'a> {
+    EnvironmentJob {
+        id: Some(id),
+        name,
+        environment,
+        git_ref,
+        sha,
+        pipeline,
+    }
+}
+
+/// The deployments of `environment` that ran (not skipped).
+fn ran(fake: &FakeGitlab, environment: &str) -> Vec<Value> {
+    fake.deployments()
+        .into_iter()
+        .filter(|d| d["environment"]["name"] == environment && d["status"] != "skipped")
+        .collect()
+}
+
 fn succeeded(output: &Output) -> String {
     let text = format!(
         "{}\n{}",
@@ -102,6 +194,8 @@ fn a_release_goes_from_commit_to_production_by_note() {
         "gitlab-ci-local is missing: run scripts/tools.sh (scripts/test.sh does)"
     );
     let fake = FakeGitlab::start(TOKEN, ME);
+    // The lock and the comment age compare the API's times with now.
+    fake.start_clock_at(jiff::Timestamp::now());
     fake.set_access("maria", 40);
     fake.set_access("dev", 30);
     let repo = user_repo();
@@ -133,7 +227,25 @@ fn a_release_goes_from_commit_to_production_by_note() {
         ("CI_PIPELINE_SOURCE", "push"),
         ("CI_PIPELINE_ID", "501"),
     ];
-    succeeded(&pipeline(&repo, &fake, &tag, &[]));
+    pipeline_by_steps(
+        &repo,
+        &fake,
+        &tag,
+        (501, "v0.1.0", &commit),
+        &[
+            Step::Jobs(&[
+                "shipgate-schema",
+                "shipgate-issue-open",
+                "shipgate-stage-migrate-before",
+            ]),
+            Step::Environment {
+                job: "shipgate-stage-deploy",
+                environment: "stage",
+                id: 7001,
+            },
+            Step::Jobs(&["shipgate-stage-migrate-after", "shipgate-stage-verify"]),
+        ],
+    );
     assert_eq!(
         hooks(&repo),
         [
@@ -145,13 +257,20 @@ fn a_release_goes_from_commit_to_production_by_note() {
     assert_eq!(issues.len(), 1, "{issues:?}");
     assert_eq!(issues[0]["title"], "Deploy v0.1.0");
     let iid = issues[0]["iid"].as_u64().unwrap();
-    let stage: Vec<_> = fake
-        .deployments()
-        .into_iter()
-        .filter(|d| d["environment"]["name"] == "stage")
-        .collect();
-    assert_eq!(stage.len(), 1);
+    let stage = ran(&fake, "stage");
+    assert_eq!(
+        stage.len(),
+        1,
+        "the stage job records into GitLab's own deployment: {stage:#?}"
+    );
+    assert_eq!(stage[0]["deployable"]["id"], 7001);
     assert_eq!(stage[0]["status"], "success");
+    let body = fake.issues()[0]["description"].as_str().unwrap().to_owned();
+    assert!(
+        body.lines()
+            .any(|l| l.contains("stage") && l.contains("success")),
+        "{body}"
+    );
 
     // The scheduled poll: a Developer's note is refused, a Maintainer's accepted.
     fake.seed_note(iid, "/promote production", "dev", false);
@@ -179,7 +298,38 @@ fn a_release_goes_from_commit_to_production_by_note() {
         ("CI_PIPELINE_ID", "502"),
         ("SHIPGATE_ENVIRONMENT", "production"),
     ];
-    succeeded(&pipeline(&repo, &fake, &production, &[]));
+    pipeline_by_steps(
+        &repo,
+        &fake,
+        &production,
+        (502, "v0.1.0", &commit),
+        &[
+            Step::Jobs(&[
+                "shipgate-schema",
+                "shipgate-production-check",
+                "shipgate-production-migrate-before",
+            ]),
+            Step::Environment {
+                job: "shipgate-production-deploy",
+                environment: "production",
+                id: 7002,
+            },
+            Step::Jobs(&[
+                "shipgate-production-migrate-after",
+                "shipgate-production-verify",
+                "shipgate-production-close",
+            ]),
+            Step::Skipped {
+                job: "shipgate-production-rollback",
+                environment: "production",
+                id: 7003,
+            },
+        ],
+    );
+    let production = ran(&fake, "production");
+    assert_eq!(production.len(), 1, "{production:#?}");
+    assert_eq!(production[0]["deployable"]["id"], 7002);
+    assert_eq!(production[0]["status"], "success");
     assert_eq!(
         &hooks(&repo)[2..],
         [

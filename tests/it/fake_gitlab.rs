@@ -4,8 +4,20 @@
 //! `X-Next-Page`/`X-Total-Pages`/`Link`; repository tags ([`tags`]) and group members
 //! ([`groups`]). It checks the token (`PRIVATE-TOKEN` or `Authorization: Bearer`), records every
 //! request and injects faults by method and path.
+//!
+//! Every request is held to GitLab's own rules ([`rules`], applied by [`validate`]): a request
+//! GitLab refuses gets GitLab's answer and is recorded as a [`Violation`]; a fake dropped with a
+//! violation nobody took ([`FakeGitlab::take_violations`]) fails the test.
+mod deployments;
 mod groups;
+mod pipelines;
+mod rules;
 mod tags;
+#[cfg(test)]
+mod tests;
+mod validate;
+
+pub use deployments::EnvironmentJob;
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -16,7 +28,7 @@ use axum::extract::{Path, Query, Request, State};
 use axum::http::{HeaderMap, Method, StatusCode, Uri};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post, put};
+use axum::routing::get;
 use serde_json::{Value, json};
 
 use crate::http_server::HttpServer;
@@ -52,6 +64,20 @@ pub enum Fault {
     Status(u16, &'static str),
 }
 
+/// A request GitLab's rules refuse (answered as GitLab does), or one whose parameters GitLab
+/// would ignore (served, but still a client's mistake).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Violation {
+    /// `GET`, `POST`, …
+    pub method: String,
+    /// The path as sent.
+    pub path: String,
+    /// The rule, with its source.
+    pub rule: String,
+    /// The status answered (200 when GitLab would serve it, ignoring parameters).
+    pub status: u16,
+}
+
 struct Rule {
     method: Method,
     path_contains: String,
@@ -68,30 +94,34 @@ struct Db {
     bots: Vec<String>,
     access: HashMap<u64, u64>,
     requests: Vec<Recorded>,
+    violations: Vec<Violation>,
+    /// The token's user's access level on the project, when a test sets it apart from `access`.
+    token_role: Option<u64>,
     rules: Vec<Rule>,
     link_only: bool,
     clock: u64,
+    clock_start: Option<jiff::Timestamp>,
     next_id: u64,
     issues: Vec<Value>,
     notes: Vec<(u64, Value)>,
     awards: Vec<(u64, Value)>,
-    deployments: Vec<Value>,
+    deployments: deployments::Store,
     freezes: Vec<Value>,
-    pipelines: Vec<Value>,
+    pipelines: pipelines::Store,
     tags: tags::Store,
     groups: groups::Store,
 }
 
 impl Db {
+    /// The fake's clock: one second later at every call, from 2026-03-02T08:00:00Z unless a
+    /// test set another start ([`FakeGitlab::start_clock_at`]).
     fn now(&mut self) -> String {
         self.clock += 1;
-        let s = self.clock;
-        format!(
-            "2026-03-02T{:02}:{:02}:{:02}.000Z",
-            8 + s / 3600,
-            s / 60 % 60,
-            s % 60
-        )
+        let start = self
+            .clock_start
+            .unwrap_or_else(|| "2026-03-02T08:00:00Z".parse().unwrap());
+        let at = start + jiff::SignedDuration::from_secs(self.clock as i64);
+        at.strftime("%Y-%m-%dT%H:%M:%S.000Z").to_string()
     }
 
     fn id(&mut self) -> u64 {
@@ -122,6 +152,33 @@ impl Db {
 
     fn actor(&self) -> Value {
         self.user(self.me)
+    }
+
+    /// The token's user's access level on the project: set apart, else its membership, else
+    /// Maintainer (40).
+    fn token_level(&self) -> u64 {
+        self.token_role
+            .or_else(|| self.access.get(&self.me).copied())
+            .unwrap_or(40)
+    }
+
+    /// Records a refusal and answers it.
+    fn refuse(
+        &mut self,
+        method: &str,
+        path: &str,
+        status: u16,
+        body: Value,
+        rule: String,
+    ) -> Response {
+        self.violations.push(Violation {
+            method: method.to_owned(),
+            path: path.to_owned(),
+            rule,
+            status,
+        });
+        let code = StatusCode::from_u16(status).unwrap();
+        (code, axum::Json(body)).into_response()
     }
 }
 
@@ -161,13 +218,9 @@ impl FakeGitlab {
                 get(awards_list).post(award_create),
             )
             .route(&format!("{p}/members/all/{{user}}"), get(member_get))
-            .route(
-                &format!("{p}/deployments"),
-                get(deployments_list).post(deployment_create),
-            )
-            .route(&format!("{p}/deployments/{{id}}"), put(deployment_put))
             .route(&format!("{p}/freeze_periods"), get(freezes_list))
-            .route(&format!("{p}/pipeline"), post(pipeline_create))
+            .merge(deployments::routes())
+            .merge(pipelines::routes())
             .merge(tags::routes())
             .merge(groups::routes())
             .fallback(|| async { message(404, "404 Not Found") })
@@ -197,6 +250,25 @@ impl FakeGitlab {
     /// Pages carry only `Link` (as GitLab does past 10,000 items), no `X-Next-Page`.
     pub fn link_only(&self, on: bool) {
         self.db.lock().unwrap().link_only = on;
+    }
+
+    /// Starts the fake's clock at `at` (e.g. now, for checks that compare with the real time).
+    pub fn start_clock_at(&self, at: jiff::Timestamp) {
+        let mut db = self.db.lock().unwrap();
+        db.clock_start = Some(at);
+        db.clock = 0;
+    }
+
+    /// Sets the token's user's access level on the project (10 Guest … 50 Owner; 0 not a
+    /// member), apart from its membership as [`FakeGitlab::set_access`] records it.
+    pub fn set_token_role(&self, level: u64) {
+        self.db.lock().unwrap().token_role = Some(level);
+    }
+
+    /// The requests GitLab's rules refused (or whose parameters GitLab would ignore), taken: a
+    /// test that expects a refusal takes it and checks it.
+    pub fn take_violations(&self) -> Vec<Violation> {
+        std::mem::take(&mut self.db.lock().unwrap().violations)
     }
 
     /// Every request so far.
@@ -262,31 +334,6 @@ impl FakeGitlab {
         self.db.lock().unwrap().user_id(username);
     }
 
-    /// Adds a deployment made by a CI job of pipeline `pipeline` (it has a deployable).
-    pub fn seed_job_deployment(
-        &self,
-        environment: &str,
-        git_ref: &str,
-        pipeline: u64,
-        status: &str,
-    ) {
-        let mut db = self.db.lock().unwrap();
-        let job = db.id();
-        let mut d = new_deployment(
-            &mut db,
-            environment,
-            git_ref,
-            &format!("{git_ref}-sha"),
-            status,
-        );
-        d["deployable"] = json!({
-            "id": job, "status": status, "name": "deploy", "ref": git_ref,
-            "web_url": format!("https://gitlab.example/{PROJECT}/-/jobs/{job}"),
-            "pipeline": { "id": pipeline, "ref": git_ref, "status": status },
-        });
-        db.deployments.push(d);
-    }
-
     /// Adds a deploy freeze period.
     pub fn add_freeze(&self, start: &str, end: &str, timezone: &str) {
         let mut db = self.db.lock().unwrap();
@@ -300,16 +347,6 @@ impl FakeGitlab {
     pub fn issues(&self) -> Vec<Value> {
         self.db.lock().unwrap().issues.clone()
     }
-
-    /// The deployments held, oldest first.
-    pub fn deployments(&self) -> Vec<Value> {
-        self.db.lock().unwrap().deployments.clone()
-    }
-
-    /// The pipelines created.
-    pub fn pipelines(&self) -> Vec<Value> {
-        self.db.lock().unwrap().pipelines.clone()
-    }
 }
 
 fn message(status: u16, text: &str) -> Response {
@@ -317,14 +354,18 @@ fn message(status: u16, text: &str) -> Response {
     (code, axum::Json(json!({ "message": text }))).into_response()
 }
 
-/// Records, authenticates, and injects the first matching fault.
+/// Records, authenticates, holds the request to GitLab's rules, and injects the first matching
+/// fault.
 async fn gate(State(db): State<Shared>, request: Request, next: Next) -> Response {
-    let fault = {
+    let method = request.method().to_string();
+    let path = request.uri().path().to_owned();
+    let query = request.uri().query().unwrap_or_default().to_owned();
+    {
         let mut db = db.lock().unwrap();
         db.requests.push(Recorded {
-            method: request.method().to_string(),
-            path: request.uri().path().to_owned(),
-            query: request.uri().query().unwrap_or_default().to_owned(),
+            method: method.clone(),
+            path: path.clone(),
+            query: query.clone(),
         });
         let header = |name: &str| {
             request
@@ -339,15 +380,26 @@ async fn gate(State(db): State<Shared>, request: Request, next: Next) -> Respons
         if token.as_deref() != Some(db.token.as_str()) {
             return message(401, "401 Unauthorized");
         }
-        let path = request.uri().path().to_owned();
-        let rule = db.rules.iter_mut().find(|r| {
-            r.times > 0 && r.method == *request.method() && path.contains(&r.path_contains)
-        });
+    }
+    let (parts, body) = request.into_parts();
+    let Ok(body) = axum::body::to_bytes(body, 1 << 22).await else {
+        return message(400, "400 Bad request - unreadable body");
+    };
+    let fault = {
+        let mut db = db.lock().unwrap();
+        if let Some(refused) = hold_to_rules(&mut db, &method, &path, &query, &body) {
+            return refused;
+        }
+        let rule = db
+            .rules
+            .iter_mut()
+            .find(|r| r.times > 0 && r.method == parts.method && path.contains(&r.path_contains));
         rule.map(|r| {
             r.times -= 1;
             r.fault.clone()
         })
     };
+    let request = Request::from_parts(parts, axum::body::Body::from(body));
     match fault {
         None => next.run(request).await,
         Some(Fault::ServerError) => message(500, "500 Internal Server Error"),
@@ -366,6 +418,66 @@ async fn gate(State(db): State<Shared>, request: Request, next: Next) -> Respons
             message(500, "unreachable: the client gave up")
         }
         Some(Fault::Status(status, text)) => message(status, text),
+    }
+}
+
+/// GitLab's answer when its rules refuse the request (recorded as a violation); parameters GitLab
+/// would ignore, or a route missing from the rule table, are recorded but served.
+fn hold_to_rules(
+    db: &mut Db,
+    method: &str,
+    path: &str,
+    query: &str,
+    body: &[u8],
+) -> Option<Response> {
+    let violation = |rule: String, status| Violation {
+        method: method.to_owned(),
+        path: path.to_owned(),
+        rule,
+        status,
+    };
+    let Some((endpoint, mut fields)) = validate::endpoint_for(method, path) else {
+        db.violations.push(violation(
+            "no rule in the table for this route".to_owned(),
+            404,
+        ));
+        return None;
+    };
+    let checked = validate::gather(&mut fields, query, body)
+        .and_then(|()| validate::check_params(endpoint, &fields))
+        .and_then(|ignored| {
+            validate::check_role(endpoint, db.token_level())?;
+            validate::check_body(endpoint, &fields)?;
+            Ok(ignored)
+        });
+    match checked {
+        Ok(ignored) => {
+            for name in ignored {
+                db.violations.push(violation(
+                    format!(
+                        "{} {} ({}) declares no parameter `{name}`: GitLab ignores it",
+                        endpoint.method, endpoint.path, endpoint.source
+                    ),
+                    200,
+                ));
+            }
+            None
+        }
+        Err(r) => Some(db.refuse(method, path, r.status, r.body, r.rule)),
+    }
+}
+
+impl Drop for FakeGitlab {
+    /// A violation nobody took fails the test (unless it is failing already).
+    fn drop(&mut self) {
+        let left = self
+            .db
+            .lock()
+            .map(|mut db| std::mem::take(&mut db.violations))
+            .unwrap_or_default();
+        if !left.is_empty() && !std::thread::panicking() {
+            panic!("requests GitLab's rules refuse: {left:#?}");
+        }
     }
 }
 
@@ -460,12 +572,20 @@ fn paged(
     response
 }
 
-/// `sort=asc|desc` over `items` held oldest first (GitLab's default for lists is `desc`).
+/// `order_by` (`created_at`, the default, or `updated_at`; ties by id) and `sort=asc|desc` over
+/// `items` held oldest first, as the issues and notes routes order them (default `desc`).
 fn sorted(
     mut items: Vec<Value>,
     params: &HashMap<String, String>,
     default_desc: bool,
 ) -> Vec<Value> {
+    if params.get("order_by").is_some_and(|o| o == "updated_at") {
+        let key = |v: &Value| {
+            let at = v["updated_at"].as_str().unwrap_or_default().to_owned();
+            (at, v["id"].as_u64().unwrap_or_default())
+        };
+        items.sort_by_key(key);
+    }
     let desc = params.get("sort").map_or(default_desc, |s| s == "desc");
     if desc {
         items.reverse();
@@ -762,113 +882,6 @@ async fn member_get(
     }
 }
 
-fn new_deployment(db: &mut Db, environment: &str, git_ref: &str, sha: &str, status: &str) -> Value {
-    let id = db.id();
-    let iid = db.deployments.len() + 1;
-    let now = db.now();
-    json!({
-        "id": id, "iid": iid, "ref": git_ref, "sha": sha, "status": status,
-        "created_at": now, "updated_at": now, "user": db.actor(),
-        "environment": { "id": 1, "name": environment,
-            "external_url": format!("https://{environment}.example") },
-        "deployable": null,
-    })
-}
-
-const STATUSES: [&str; 5] = ["created", "running", "success", "failed", "canceled"];
-
-async fn deployments_list(
-    State(db): State<Shared>,
-    Path(project): Path<String>,
-    Query(params): Params,
-    uri: Uri,
-    headers: HeaderMap,
-) -> Response {
-    if !project_ok(&project) {
-        return no_project();
-    }
-    let db = db.lock().unwrap();
-    let items: Vec<Value> = db
-        .deployments
-        .iter()
-        .filter(|d| {
-            params
-                .get("environment")
-                .is_none_or(|e| d["environment"]["name"] == e.as_str())
-        })
-        .filter(|d| {
-            params
-                .get("status")
-                .is_none_or(|s| d["status"] == s.as_str())
-        })
-        .cloned()
-        .collect();
-    let items = sorted(items, &params, false);
-    paged(&db, items, &uri, &headers, &params)
-}
-
-async fn deployment_create(
-    State(db): State<Shared>,
-    Path(project): Path<String>,
-    body: String,
-) -> Response {
-    if !project_ok(&project) {
-        return no_project();
-    }
-    let new = match parse_body(&body) {
-        Ok(v) => v,
-        Err(r) => return *r,
-    };
-    for key in ["environment", "sha", "ref", "status"] {
-        if new[key].as_str().is_none() {
-            return message(400, &format!("400 Bad request - {key} is missing"));
-        }
-    }
-    if !new["tag"].is_boolean() {
-        return message(400, "400 Bad request - tag is missing");
-    }
-    let status = new["status"].as_str().unwrap_or_default();
-    if !STATUSES.contains(&status) {
-        return message(400, "400 Bad request - status does not have a valid value");
-    }
-    let mut db = db.lock().unwrap();
-    let d = new_deployment(
-        &mut db,
-        new["environment"].as_str().unwrap_or_default(),
-        new["ref"].as_str().unwrap_or_default(),
-        new["sha"].as_str().unwrap_or_default(),
-        status,
-    );
-    db.deployments.push(d.clone());
-    (StatusCode::CREATED, axum::Json(d)).into_response()
-}
-
-async fn deployment_put(
-    State(db): State<Shared>,
-    Path((project, id)): Path<(String, u64)>,
-    body: String,
-) -> Response {
-    if !project_ok(&project) {
-        return no_project();
-    }
-    let put = match parse_body(&body) {
-        Ok(v) => v,
-        Err(r) => return *r,
-    };
-    let status = put["status"].as_str().unwrap_or_default().to_owned();
-    if !["running", "success", "failed", "canceled"].contains(&status.as_str()) {
-        return message(400, "400 Bad request - status does not have a valid value");
-    }
-    let mut db = db.lock().unwrap();
-    let now = db.now();
-    let Some(d) = db.deployments.iter_mut().find(|d| d["id"] == id) else {
-        return message(404, "404 Not found");
-    };
-    d["status"] = json!(status);
-    d["updated_at"] = json!(now);
-    axum::Json(d.clone()).into_response()
-}
-
 async fn freezes_list(
     State(db): State<Shared>,
     Path(project): Path<String>,
@@ -882,30 +895,4 @@ async fn freezes_list(
     let db = db.lock().unwrap();
     let items = db.freezes.clone();
     paged(&db, items, &uri, &headers, &params)
-}
-
-async fn pipeline_create(
-    State(db): State<Shared>,
-    Path(project): Path<String>,
-    body: String,
-) -> Response {
-    if !project_ok(&project) {
-        return no_project();
-    }
-    let new = match parse_body(&body) {
-        Ok(v) => v,
-        Err(r) => return *r,
-    };
-    let Some(git_ref) = new["ref"].as_str() else {
-        return message(400, "400 Bad request - ref is missing");
-    };
-    let mut db = db.lock().unwrap();
-    let id = db.id();
-    let pipeline = json!({
-        "id": id, "ref": git_ref, "status": "created", "source": "api",
-        "variables": new["variables"].clone(),
-        "web_url": format!("https://gitlab.example/{PROJECT}/-/pipelines/{id}"),
-    });
-    db.pipelines.push(pipeline.clone());
-    (StatusCode::CREATED, axum::Json(pipeline)).into_response()
 }

@@ -276,6 +276,7 @@ fn new_deployment(environment: &str, tag: &str, run: &str) -> NewDeployment {
 #[tokio::test]
 async fn deployments_and_their_states() {
     let fake = FakeGitlab::start(TOKEN, BOT);
+    fake.add_tag("v1.1.0", "v1.1.0-sha");
     let gl = forge_with(&fake, PROJECT, TOKEN, Some(BOT));
     let a = gl
         .create_deployment(&new_deployment("stage", "v1.1.0", "101"))
@@ -298,25 +299,24 @@ async fn deployments_and_their_states() {
         (held["ref"].as_str(), held["sha"].as_str()),
         (Some("v1.1.0"), Some("v1.1.0-sha"))
     );
-    assert_eq!(held["status"], "created");
+    assert_eq!(
+        held["status"], "running",
+        "created as running: GitLab's POST takes running, success, failed or canceled only"
+    );
     assert_eq!(
         (a.state, a.ci_run.as_deref(), a.creator.as_str()),
-        (Some(DeploymentState::Queued), None, BOT),
+        (Some(DeploymentState::InProgress), None, BOT),
         "an API-made deployment has no pipeline to read the CI run from"
     );
 
     gl.set_deployment_state(&a, DeploymentState::Queued, None)
         .await
         .unwrap();
-    assert!(take(&fake).is_empty(), "queued is how it was created");
-    gl.set_deployment_state(&a, DeploymentState::InProgress, Some("https://ci/1"))
-        .await
-        .unwrap();
+    assert!(take(&fake).is_empty(), "GitLab takes no update to created");
     gl.set_deployment_state(&a, DeploymentState::Success, None)
         .await
         .unwrap();
-    let put = format!("PUT {P}/deployments/{}", a.id);
-    assert_eq!(take(&fake), [put.clone(), put]);
+    assert_eq!(take(&fake), [format!("PUT {P}/deployments/{}", a.id)]);
     assert_eq!(fake.deployments()[0]["status"], "success");
 
     let stage = gl.deployments("stage").await.unwrap();
@@ -477,6 +477,7 @@ async fn transient_failures_are_retried() {
 #[tokio::test]
 async fn a_lost_create_is_not_repeated_and_can_be_looked_up() {
     let fake = FakeGitlab::start(TOKEN, BOT);
+    fake.add_tag("v1", "v1-sha");
     let policy = RetryPolicy {
         timeout: Duration::from_millis(500),
         ..RetryPolicy::fast()
@@ -525,6 +526,7 @@ async fn a_lost_create_is_not_repeated_and_can_be_looked_up() {
 #[tokio::test]
 async fn refusals_name_what_the_token_needs_and_never_the_token() {
     let fake = FakeGitlab::start(TOKEN, BOT);
+    fake.add_tag("v1", "v1-sha");
     let mut errors = Vec::new();
 
     let wrong = forge_with(&fake, PROJECT, "glpat-wrong-token-value", None);

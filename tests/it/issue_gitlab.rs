@@ -14,6 +14,13 @@ fn released() -> TestRepo {
     repo
 }
 
+/// [`released`], its tag known to `fake`'s repository.
+fn released_on(fake: &FakeGitlab) -> TestRepo {
+    let repo = released();
+    fake.add_tag("v0.1.0", &repo.git(&["rev-parse", "v0.1.0^{commit}"]));
+    repo
+}
+
 /// `shipgate-issue` as a GitLab CI job of pipeline `pipeline` would run it.
 fn in_gitlab_ci(repo: &TestRepo, fake: &FakeGitlab, pipeline: &str) -> assert_cmd::Command {
     let mut command = repo.binary("shipgate-issue");
@@ -45,7 +52,7 @@ fn gitlab_needs_a_token_and_a_project() {
 #[test]
 fn gitlab_ci_opens_once_and_records_a_deployment() {
     let fake = FakeGitlab::start(TOKEN, "project_42_bot_shipgate");
-    let repo = released();
+    let repo = released_on(&fake);
     for _ in 0..2 {
         in_gitlab_ci(&repo, &fake, "555")
             .arg("open")
@@ -91,7 +98,7 @@ fn gitlab_ci_opens_once_and_records_a_deployment() {
 #[test]
 fn gitlab_rerun_of_record_in_the_same_pipeline_makes_no_second_deployment() {
     let fake = FakeGitlab::start(TOKEN, "project_42_bot_shipgate");
-    let repo = released();
+    let repo = released_on(&fake);
     in_gitlab_ci(&repo, &fake, "555")
         .arg("open")
         .assert()

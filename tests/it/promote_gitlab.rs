@@ -46,6 +46,7 @@ impl World {
             .unwrap()
             .with_retry(RetryPolicy::fast());
         fake.add_tag("v1.2.0", SHA);
+        fake.add_commit(OTHER_SHA);
         for (user, level) in [("maria", 40), ("dev", 30), ("olga", 50)] {
             fake.set_access(user, level);
         }

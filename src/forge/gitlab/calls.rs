@@ -265,9 +265,11 @@ impl Forge for GitlabForge {
         self.peeled_tag(tag).await
     }
 
-    /// `POST /projects/:id/deployments` with `tag: true` and `status: created`. GitLab keeps no
-    /// payload or description: `ci_run` reads back from the deployable job's pipeline, which an
-    /// API-made deployment does not have (see [`Deployment::ci_run`]).
+    /// `POST /projects/:id/deployments` with `tag: true` and `status: running`: the route takes
+    /// only `running`, `success`, `failed` or `canceled` (not `created`), and a job recording
+    /// its deployment is running it. GitLab keeps no payload or description: `ci_run` reads back
+    /// from the deployable job's pipeline, which an API-made deployment does not have (see
+    /// [`Deployment::ci_run`]).
     async fn create_deployment(&self, new: &NewDeployment) -> ForgeResult<Deployment> {
         let what = format!(
             "recording a {} deployment of {} in {}",
@@ -279,7 +281,7 @@ impl Forge for GitlabForge {
             "ref": new.git_ref,
             "sha": new.sha,
             "tag": true,
-            "status": "created",
+            "status": "running",
         });
         let path = self.project_path("/deployments");
         let d: GlDeployment = self
@@ -290,7 +292,7 @@ impl Forge for GitlabForge {
     }
 
     /// `PUT /projects/:id/deployments/:id` with `status` (running, success, failed). Queued
-    /// sends nothing (a deployment is created queued, and GitLab takes no `created` update);
+    /// sends nothing (GitLab takes no `created` update);
     /// `url` is not kept (GitLab's update has no link: the state's link is the job's log).
     async fn set_deployment_state(
         &self,

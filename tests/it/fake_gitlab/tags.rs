@@ -11,6 +11,20 @@ use super::{FakeGitlab, Shared, message, no_project, project_ok};
 #[derive(Default)]
 pub(super) struct Store {
     tags: Vec<Value>,
+    /// Commits the repository holds besides the tagged ones.
+    commits: Vec<String>,
+}
+
+impl Store {
+    /// Whether `project.commit(reference)` finds a commit: a tag's name, or a commit a tag
+    /// names, or one added by [`FakeGitlab::add_commit`].
+    pub(super) fn resolves(&self, reference: &str) -> bool {
+        self.commits.iter().any(|c| c == reference)
+            || self
+                .tags
+                .iter()
+                .any(|t| t["name"] == reference || t["commit"]["id"] == reference)
+    }
 }
 
 /// `GET /projects/:id/repository/tags/:tag_name` (the name URL-encoded).
@@ -22,6 +36,11 @@ pub(super) fn routes() -> Router<Shared> {
 }
 
 impl FakeGitlab {
+    /// Adds the commit `sha` to the repository (a deployment may name it).
+    pub fn add_commit(&self, sha: &str) {
+        self.db.lock().unwrap().tags.commits.push(sha.to_owned());
+    }
+
     /// Adds an annotated tag `name` on the commit `sha` (its `target` is the tag object).
     pub fn add_tag(&self, name: &str, sha: &str) {
         self.push_tag(name, sha, true);
