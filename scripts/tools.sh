@@ -12,7 +12,7 @@ if ! command -v openssl >/dev/null; then
   apt-get update -qq && apt-get install -y -qq openssl >/dev/null
 fi
 
-NPM_PACKAGES="gitlab-ci-local@4.75.1 node@22.23.3"
+NPM_PACKAGES="gitlab-ci-local@4.75.1 node@22.23.3 @octokit/openapi@23.0.2 @octokit/openapi-webhooks@12.1.0"
 
 node_dir=.tools/node
 if ! [ -x "$node_dir/node_modules/.bin/gitlab-ci-local" ] \

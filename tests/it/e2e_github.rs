@@ -145,15 +145,10 @@ fn hooks(repo: &TestRepo) -> Vec<String> {
     repo.root_file_lines("hooks.log")
 }
 
+/// `login` comments `body` on `issue`; the `issue_comment` event GitHub gives the workflow.
 fn comment_event(fake: &FakeGithub, issue: u64, login: &str, body: &str) -> serde_json::Value {
-    let (id, at) = fake.seed_comment(issue, body, login, "User");
-    json!({
-        "action": "created",
-        "issue": { "number": issue, "state": "open" },
-        "comment": { "id": id, "body": body, "user": { "login": login, "type": "User" },
-                     "created_at": at, "updated_at": at },
-        "repository": { "full_name": REPO },
-    })
+    let (id, _) = fake.seed_comment(issue, body, login, "User");
+    fake.comment_event(issue, id)
 }
 
 #[test]
@@ -243,8 +238,12 @@ fn a_release_goes_from_commit_to_production_by_comment() {
     assert_eq!(dispatches[0].1["ref"], "v0.1.0");
 
     // What GitHub then runs: the production job, which checks, deploys, records and closes.
-    let dispatch =
-        json!({ "ref": "refs/tags/v0.1.0", "inputs": dispatches[0].1["inputs"].clone() });
+    let dispatch = fake.dispatch_event(
+        "deploy.yml",
+        "refs/tags/v0.1.0",
+        &dispatches[0].1["inputs"],
+        "alice",
+    );
     succeeded(&act(
         &repo,
         &fake,
