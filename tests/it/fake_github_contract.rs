@@ -180,3 +180,197 @@ fn event_payloads_are_checked_against_the_webhook_description() {
     let refused = std::panic::catch_unwind(|| assert_event("workflow-dispatch", &broken));
     assert!(refused.is_err(), "a ref is a string");
 }
+
+#[tokio::test]
+async fn an_environment_job_gets_the_deployment_actions_makes() {
+    let fake = FakeGithub::start(TOKEN, None);
+    let sha = "c0ffee00c0ffee00c0ffee00c0ffee00c0ffee00";
+    let id = fake.start_environment_job("production", "v1.2.0", sha, 4242);
+    let deployment = fake.deployments().pop().unwrap();
+    assert_eq!(deployment["id"], id);
+    for (field, value) in [
+        ("ref", json!("v1.2.0")),
+        ("sha", json!(sha)),
+        ("environment", json!("production")),
+        ("task", json!("deploy")),
+        ("payload", json!({})),
+        ("production_environment", json!(true)),
+        ("transient_environment", json!(false)),
+    ] {
+        assert_eq!(deployment[field], value, "{field}");
+    }
+    assert_eq!(deployment["creator"]["login"], "github-actions[bot]");
+    assert_eq!(deployment["creator"]["type"], "Bot");
+    let states = |fake: &FakeGithub| -> Vec<(String, String)> {
+        fake.statuses(id)
+            .iter()
+            .map(|s| {
+                assert_eq!(s["target_url"], s["log_url"]);
+                (
+                    s["state"].as_str().unwrap().into(),
+                    s["log_url"].as_str().unwrap().into(),
+                )
+            })
+            .collect()
+    };
+    let job = states(&fake)[0].1.clone();
+    assert!(
+        job.starts_with("https://github.com/acme/shop/actions/runs/4242/job/"),
+        "{job}"
+    );
+    let expected = |list: &[&str]| -> Vec<(String, String)> {
+        list.iter()
+            .map(|s| ((*s).to_owned(), job.clone()))
+            .collect()
+    };
+    assert_eq!(states(&fake), expected(&["queued", "in_progress"]));
+    fake.finish_environment_job(id, false);
+    assert_eq!(
+        states(&fake),
+        expected(&["queued", "in_progress", "failure"])
+    );
+    // Served through the API, newest status first, every answer as the description has it.
+    let (status, listed, _) =
+        send(&fake, "GET", &format!("/deployments/{id}/statuses"), None).await;
+    assert_eq!(status, 200);
+    assert_eq!(listed[0]["state"], "failure");
+    let stage = fake.start_environment_job("stage", "main", sha, 4243);
+    fake.finish_environment_job(stage, true);
+    assert_eq!(
+        fake.deployments().pop().unwrap()["production_environment"],
+        false
+    );
+    assert_eq!(fake.statuses(stage).last().unwrap()["state"], "success");
+}
+
+#[tokio::test]
+async fn deployments_are_listed_newest_first_filtered_and_paged() {
+    let fake = FakeGithub::start(TOKEN, None);
+    let (a, b) = ("a".repeat(40), "b".repeat(40));
+    for (environment, git_ref, sha) in [
+        ("stage", "v1.0.0", &a),
+        ("stage", "v1.1.0", &b),
+        ("production", "v1.0.0", &a),
+    ] {
+        let body = json!({ "ref": git_ref, "environment": environment,
+            "required_contexts": [], "payload": { "sha": sha } });
+        let (status, _, _) = send(&fake, "POST", "/deployments", Some(body)).await;
+        assert_eq!(status, 201);
+    }
+    let refs = |list: &Value| -> Vec<String> {
+        list.as_array()
+            .unwrap()
+            .iter()
+            .map(|d| {
+                format!(
+                    "{} {}",
+                    d["environment"].as_str().unwrap(),
+                    d["ref"].as_str().unwrap()
+                )
+            })
+            .collect()
+    };
+    let (_, all, _) = send(&fake, "GET", "/deployments", None).await;
+    assert_eq!(
+        refs(&all),
+        ["production v1.0.0", "stage v1.1.0", "stage v1.0.0"]
+    );
+    let (_, stage, _) = send(&fake, "GET", "/deployments?environment=stage", None).await;
+    assert_eq!(refs(&stage), ["stage v1.1.0", "stage v1.0.0"]);
+    let (_, by_sha, _) = send(
+        &fake,
+        "GET",
+        &format!("/deployments?sha={a}&ref=v1.0.0&task=deploy"),
+        None,
+    )
+    .await;
+    assert_eq!(refs(&by_sha), ["production v1.0.0", "stage v1.0.0"]);
+    let (_, other_task, _) = send(&fake, "GET", "/deployments?task=deploy:migrations", None).await;
+    assert_eq!(refs(&other_task), Vec::<String>::new());
+    let (_, first, link) = send(&fake, "GET", "/deployments?per_page=2", None).await;
+    assert_eq!(refs(&first), ["production v1.0.0", "stage v1.1.0"]);
+    assert!(link.contains("per_page=2&page=2>; rel=\"next\""), "{link}");
+    let (_, second, link) = send(&fake, "GET", "/deployments?per_page=2&page=2", None).await;
+    assert_eq!(refs(&second), ["stage v1.0.0"]);
+    assert!(
+        link.contains("rel=\"prev\"") && !link.contains("rel=\"next\""),
+        "{link}"
+    );
+}
+
+#[tokio::test]
+async fn the_repository_its_branches_and_the_checks_on_a_commit() {
+    let fake = FakeGithub::start(TOKEN, None);
+    let sha = "d00d00d00d00d00d00d00d00d00d00d00d00d00d";
+    fake.set_default_branch("trunk");
+    fake.set_branch("trunk", sha);
+    fake.require_checks("trunk", &["build", "test"]);
+    fake.add_tag("v2.0.0", sha);
+    let (status, repo, _) = send(&fake, "GET", "", None).await;
+    assert_eq!(
+        (status, repo["default_branch"].clone()),
+        (200, json!("trunk"))
+    );
+    let (status, branch, _) = send(&fake, "GET", "/branches/trunk", None).await;
+    assert_eq!(status, 200);
+    assert_eq!(branch["commit"]["sha"], sha);
+    assert_eq!(
+        branch["protection"]["required_status_checks"]["contexts"],
+        json!(["build", "test"])
+    );
+    let (status, _, _) = send(&fake, "GET", "/branches/gone", None).await;
+    assert_eq!(status, 404);
+
+    fake.add_check_run(sha, "build", "completed", Some("success"));
+    fake.add_check_run(sha, "test", "in_progress", None);
+    let (status, runs, _) = send(&fake, "GET", "/commits/v2.0.0/check-runs", None).await;
+    assert_eq!(status, 200);
+    assert_eq!(runs["total_count"], 2);
+    let (_, done, _) = send(
+        &fake,
+        "GET",
+        &format!("/commits/{sha}/check-runs?status=completed"),
+        None,
+    )
+    .await;
+    assert_eq!(done["check_runs"][0]["name"], "build");
+    assert_eq!(done["check_runs"][0]["conclusion"], "success");
+    let (_, named, _) = send(
+        &fake,
+        "GET",
+        "/commits/trunk/check-runs?check_name=test",
+        None,
+    )
+    .await;
+    assert_eq!(named["check_runs"][0]["status"], "in_progress");
+
+    let (_, combined, _) = send(&fake, "GET", "/commits/v2.0.0/status", None).await;
+    assert_eq!(
+        (combined["state"].clone(), combined["total_count"].clone()),
+        (json!("pending"), json!(0))
+    );
+    fake.add_commit_status(sha, "ci/lint", "failure");
+    fake.add_commit_status(sha, "ci/lint", "success");
+    fake.add_commit_status(sha, "ci/docs", "success");
+    let (_, combined, _) = send(&fake, "GET", "/commits/v2.0.0/status", None).await;
+    assert_eq!(
+        combined["state"], "success",
+        "the latest per context counts"
+    );
+    assert_eq!(combined["total_count"], 2);
+    fake.add_commit_status(sha, "ci/docs", "error");
+    let (_, combined, _) = send(&fake, "GET", "/commits/v2.0.0/status", None).await;
+    assert_eq!(combined["state"], "failure");
+}
+
+#[tokio::test]
+async fn an_edited_comment_moves_its_updated_at() {
+    let fake = FakeGithub::start(TOKEN, None);
+    let issue = fake.seed_issue("Deploy v1.0.0", "", false);
+    let (comment, created) = fake.seed_comment(issue, "/promote production", "alice", "User");
+    fake.edit_comment(comment, "/promote stage");
+    let (_, comments, _) = send(&fake, "GET", &format!("/issues/{issue}/comments"), None).await;
+    assert_eq!(comments[0]["body"], "/promote stage");
+    assert_eq!(comments[0]["created_at"], created.as_str());
+    assert!(comments[0]["updated_at"].as_str().unwrap() > created.as_str());
+}

@@ -362,3 +362,30 @@ async fn checked(kit: &Kit, call: &Call, response: Response) -> Response {
     }
     Response::from_parts(parts, Body::from(bytes))
 }
+
+#[test]
+fn gitlab_pages_carry_x_headers_and_both_ends_of_the_link() {
+    let pager = Pager {
+        default_per_page: 20,
+        headers: PageHeaders::Gitlab { link_only: false },
+    };
+    let items: Vec<Value> = (0..5).map(Value::from).collect();
+    let uri: Uri = "/api/v4/projects/42/issues?per_page=2&page=2"
+        .parse()
+        .unwrap();
+    let mut headers = HeaderMap::new();
+    headers.insert("host", "127.0.0.1:9".parse().unwrap());
+    let (page, sent) = pager.cut(items, &uri, &headers);
+    assert_eq!(page, [Value::from(2), Value::from(3)]);
+    let header = |name: &str| {
+        sent.iter()
+            .find(|(n, _)| *n == name)
+            .map(|(_, v)| v.as_str())
+    };
+    assert_eq!(header("x-next-page"), Some("3"));
+    assert_eq!(header("x-prev-page"), Some("1"));
+    assert_eq!(header("x-total-pages"), Some("3"));
+    let link = header("link").unwrap();
+    assert!(link.contains("per_page=2&page=1>; rel=\"first\""), "{link}");
+    assert!(link.contains("per_page=2&page=3>; rel=\"last\""), "{link}");
+}
