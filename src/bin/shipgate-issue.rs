@@ -270,6 +270,7 @@ async fn command<F: Forge>(
                 },
                 url: url.clone().or_else(|| ci.run_url.clone()),
                 ci_run: ci.run_id.clone().unwrap_or_else(|| "local".to_owned()),
+                ci_job: ci.job_id.clone(),
                 actor,
                 when: now,
                 environments: config.environments.clone(),

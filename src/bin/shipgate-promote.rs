@@ -12,7 +12,7 @@ use shipgate::cli::{
 };
 use shipgate::config::Config;
 use shipgate::deploy_issue::parse_version;
-use shipgate::forge::{AnyForge, Forge, ForgeKind};
+use shipgate::forge::{AnyForge, CiJob, Forge, ForgeKind};
 use shipgate::promote::{
     self, Check, EventResult, Handled, JobCheck, Outcome, Policy, PromoteError, Verdict,
 };
@@ -297,7 +297,10 @@ async fn check(
         environment: environment.to_owned(),
         version,
         risk,
-        ci_run: ci.run_id.clone(),
+        job: CiJob {
+            run: ci.run_id.clone(),
+            job: ci.job_id.clone(),
+        },
     };
     let checks = promote::check_job(forge, policy, &job)
         .await

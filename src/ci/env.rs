@@ -13,7 +13,7 @@ pub enum Platform {
 }
 
 /// The environment variables [`CiEnv`] reads; tokens are deliberately not among them.
-const NAMES: [&str; 21] = [
+const NAMES: [&str; 24] = [
     "CI",
     "GITHUB_ACTIONS",
     "GITHUB_OUTPUT",
@@ -35,6 +35,9 @@ const NAMES: [&str; 21] = [
     "CI_JOB_URL",
     "CI_COMMIT_TAG",
     "GITHUB_EVENT_PATH",
+    "GITHUB_SHA",
+    "CI_COMMIT_SHA",
+    "CI_JOB_ID",
 ];
 
 /// A snapshot of the CI variables shipgate needs (tokens excluded). Empty values count as
@@ -74,6 +77,10 @@ pub struct CiEnv {
     pub run_url: Option<String>,
     /// `GITHUB_EVENT_PATH`: the JSON payload of the event that started the workflow.
     pub github_event_path: Option<PathBuf>,
+    /// The commit the job runs on (`GITHUB_SHA`, `CI_COMMIT_SHA`).
+    pub commit: Option<String>,
+    /// The job (`CI_JOB_ID`; GitHub Actions names no job id to its steps).
+    pub job_id: Option<String>,
 }
 
 impl CiEnv {
@@ -117,6 +124,9 @@ impl CiEnv {
             gl_job_url,
             gl_tag,
             gh_event,
+            gh_sha,
+            gl_sha,
+            gl_job,
         ] = values;
         let is_true = |v: &Option<String>| v.as_deref() == Some("true");
         let platform = if is_true(&gha) {
@@ -171,6 +181,15 @@ impl CiEnv {
                 Platform::GitHubActions => gh_actor,
                 Platform::GitLabCi => gl_user,
                 Platform::Local => None,
+            },
+            commit: match platform {
+                Platform::GitHubActions => gh_sha,
+                Platform::GitLabCi => gl_sha,
+                Platform::Local => None,
+            },
+            job_id: match platform {
+                Platform::GitLabCi => gl_job,
+                _ => None,
             },
         }
     }

@@ -421,6 +421,7 @@ impl Forge for LocalForge {
             creator: self.login.clone(),
             created_at: now(),
             ci_run: Some(new.ci_run.clone()),
+            ci_job: None,
             state_url: None,
             state_at: None,
             state_by: None,

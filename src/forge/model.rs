@@ -148,8 +148,13 @@ pub struct Deployment {
     pub creator: String,
     /// RFC 3339 creation time.
     pub created_at: String,
-    /// The CI run that made it (shipgate's idempotency key, kept in the payload/description).
+    /// The CI run that made it: shipgate's idempotency key (kept in the payload), else the run
+    /// the platform made it for (GitHub: the Actions run its statuses link; GitLab: the
+    /// deployable job's pipeline).
     pub ci_run: Option<String>,
+    /// The CI job the platform made it for (GitLab: the deployable job's id).
+    #[serde(default)]
+    pub ci_job: Option<String>,
     /// The latest state's link (environment or logs), when it has one.
     #[serde(default)]
     pub state_url: Option<String>,
@@ -159,6 +164,26 @@ pub struct Deployment {
     /// Who recorded the latest state.
     #[serde(default)]
     pub state_by: Option<String>,
+}
+
+impl Deployment {
+    /// Whether this is `job`'s own deployment (the one the platform made for the job, or the one
+    /// shipgate recorded from it): the same job where both name one, else the same CI run.
+    pub fn belongs_to(&self, job: &CiJob) -> bool {
+        match (&self.ci_job, &job.job) {
+            (Some(ours), Some(theirs)) => ours == theirs,
+            _ => job.run.is_some() && self.ci_run == job.run,
+        }
+    }
+}
+
+/// The CI job shipgate runs in: its own deployment is never a rival of it.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct CiJob {
+    /// The CI run (`GITHUB_RUN_ID`, `CI_PIPELINE_ID`).
+    pub run: Option<String>,
+    /// The job (`CI_JOB_ID`), where the platform names it.
+    pub job: Option<String>,
 }
 
 /// A deployment to record.

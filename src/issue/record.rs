@@ -2,7 +2,7 @@
 use semver::Version;
 
 use crate::deploy_issue::{EnvRecord, parse, record_in_body};
-use crate::forge::{Deployment, DeploymentState, Forge, ForgeError, NewDeployment};
+use crate::forge::{CiJob, Deployment, DeploymentState, Forge, ForgeError, NewDeployment};
 
 use super::IssueError;
 use super::find::own_open_issue;
@@ -27,6 +27,9 @@ pub struct RecordRequest {
     pub url: Option<String>,
     /// The CI run: re-running the same job records into the same deployment.
     pub ci_run: String,
+    /// The CI job (`CI_JOB_ID`), where the platform names it: the deployment GitLab made for the
+    /// job is found by it.
+    pub ci_job: Option<String>,
     /// Who did it.
     pub actor: String,
     /// When (RFC 3339).
@@ -96,7 +99,12 @@ pub async fn record<F: Forge>(forge: &F, request: &RecordRequest) -> Result<Reco
         let records = forge_records(forge, request).await?;
         let mut body = issue.body.clone();
         let mut changed = false;
-        for record in &records {
+        // Our own deployment's record is the one just written: the forge may still show the
+        // state the platform gave it (GitLab sets a job's deployment when the job ends).
+        for record in records
+            .iter()
+            .filter(|r| r.deployment != Some(deployment.id))
+        {
             if let Some(next) = record_in_body(&body, &request.environments, record)? {
                 body = next;
                 changed = true;
@@ -139,9 +147,11 @@ async fn forge_records<F: Forge>(
     Ok(records)
 }
 
-/// This run's deployment of the release to the environment: found by CI run (on the forge, or
-/// in the issue's row for the environment when the forge keeps no CI run, as GitLab for
-/// deployments it did not make), else created (and looked up again if the answer was lost).
+/// This job's deployment of the release to the environment: the one the platform made for the
+/// job (a job that names an environment gets one from GitHub Actions and GitLab) or an earlier
+/// run of the job recorded, found by CI job and run (on the forge, or in the issue's row for the
+/// environment when the forge keeps no CI run, as GitLab for deployments it did not make); else
+/// created (and looked up again if the answer was lost).
 async fn deployment_for<F: Forge>(
     forge: &F,
     request: &RecordRequest,
@@ -155,6 +165,10 @@ async fn deployment_for<F: Forge>(
                 && row.ci_run.as_deref() == Some(request.ci_run.as_str())
         })
         .and_then(|row| row.deployment);
+    let job = CiJob {
+        run: Some(request.ci_run.clone()),
+        job: request.ci_job.clone(),
+    };
     let find = || async {
         Ok::<_, ForgeError>(
             forge
@@ -162,9 +176,8 @@ async fn deployment_for<F: Forge>(
                 .await?
                 .into_iter()
                 .find(|d| {
-                    d.git_ref == request.tag
-                        && (d.ci_run.as_deref() == Some(request.ci_run.as_str())
-                            || (d.ci_run.is_none() && Some(d.id) == noted))
+                    d.sha == request.sha
+                        && (d.belongs_to(&job) || (d.ci_run.is_none() && Some(d.id) == noted))
                 }),
         )
     };

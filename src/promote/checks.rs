@@ -4,7 +4,7 @@ use std::fmt;
 
 use jiff::{SignedDuration, Timestamp};
 
-use crate::forge::{Deployment, DeploymentState, Permission};
+use crate::forge::{CiJob, Deployment, DeploymentState, Permission};
 use crate::window::{Calendar, Verdict as WindowVerdict};
 
 use super::answer::{Answer, Verdict};
@@ -244,13 +244,13 @@ pub fn window_check(
 }
 
 /// Whether another deployment of `environment` is queued or in progress (younger than
-/// `lock_timeout`; our own CI run's deployment does not count), or an accepted command of ours
+/// `lock_timeout`; the asking job's own deployment does not count), or an accepted command of ours
 /// is still waiting for its deployment to appear.
 pub fn alone(
     environment: &str,
     deployments: &[Deployment],
     answers: &[Answer],
-    own_run: Option<&str>,
+    own: &CiJob,
     now: Timestamp,
     lock_timeout_minutes: u32,
 ) -> Check {
@@ -263,7 +263,7 @@ pub fn alone(
         matches!(
             d.state,
             Some(DeploymentState::Queued | DeploymentState::InProgress)
-        ) && (own_run.is_none() || d.ci_run.as_deref() != own_run)
+        ) && !d.belongs_to(own)
             && recent(d.state_at.as_deref().unwrap_or(&d.created_at))
     });
     if let Some(d) = busy {
@@ -361,6 +361,7 @@ mod tests {
             creator: "ci".to_owned(),
             created_at: at.to_owned(),
             ci_run: Some(format!("run-{id}")),
+            ci_job: None,
             state_url: None,
             state_at: Some(at.to_owned()),
             state_by: None,
@@ -448,11 +449,16 @@ mod tests {
             InProgress,
             "2026-11-24T11:30:00Z",
         )];
-        assert!(!alone("production", &busy, &[], None, now(), 120).passed);
+        let nobody = CiJob::default();
+        assert!(!alone("production", &busy, &[], &nobody, now(), 120).passed);
         // Our own run's deployment is not someone else's.
-        assert!(alone("production", &busy, &[], Some("run-7"), now(), 120).passed);
+        let own = CiJob {
+            run: Some("run-7".to_owned()),
+            job: None,
+        };
+        assert!(alone("production", &busy, &[], &own, now(), 120).passed);
         // A job that died long ago no longer locks.
-        assert!(alone("production", &busy, &[], None, now(), 20).passed);
+        assert!(alone("production", &busy, &[], &nobody, now(), 20).passed);
         let done = [deployment(
             7,
             "production",
@@ -460,7 +466,31 @@ mod tests {
             Success,
             "2026-11-24T11:30:00Z",
         )];
-        assert!(alone("production", &done, &[], None, now(), 120).passed);
+        assert!(alone("production", &done, &[], &nobody, now(), 120).passed);
+    }
+
+    #[test]
+    fn the_deployment_gitlab_made_for_this_job_is_ours_and_a_sibling_jobs_is_not() {
+        let mut platform = deployment(
+            9,
+            "production",
+            "v1.2.0",
+            InProgress,
+            "2026-11-24T11:55:00Z",
+        );
+        platform.ci_run = Some("500".to_owned());
+        platform.ci_job = Some("41".to_owned());
+        let busy = [platform];
+        let this_job = CiJob {
+            run: Some("500".to_owned()),
+            job: Some("41".to_owned()),
+        };
+        assert!(alone("production", &busy, &[], &this_job, now(), 120).passed);
+        let retried_job = CiJob {
+            run: Some("500".to_owned()),
+            job: Some("42".to_owned()),
+        };
+        assert!(!alone("production", &busy, &[], &retried_job, now(), 120).passed);
     }
 
     #[test]
@@ -485,7 +515,7 @@ mod tests {
             "production",
             &old,
             std::slice::from_ref(&accepted),
-            None,
+            &CiJob::default(),
             now(),
             120,
         );
@@ -502,13 +532,13 @@ mod tests {
                 "production",
                 &started,
                 std::slice::from_ref(&accepted),
-                None,
+                &CiJob::default(),
                 now(),
                 120
             )
             .passed
         );
-        assert!(alone("stage", &old, &[accepted], None, now(), 120).passed);
+        assert!(alone("stage", &old, &[accepted], &CiJob::default(), now(), 120).passed);
     }
 
     #[test]

@@ -6,7 +6,7 @@ use semver::Version;
 
 use crate::config::PromoteConfig;
 use crate::config::promote::{AccessLevel, GitHubPermission};
-use crate::forge::{Deployment, DeploymentState, Forge, ForgeKind, Permission};
+use crate::forge::{CiJob, Deployment, DeploymentState, Forge, ForgeKind, Permission};
 use crate::window::{Calendar, Risk};
 
 use super::answer::Answer;
@@ -192,7 +192,7 @@ pub async fn decide<F: Forge>(
         environment,
         &deployments,
         request.answers,
-        None,
+        &CiJob::default(),
         policy.now,
         policy.promote.lock_timeout.0,
     ));

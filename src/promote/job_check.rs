@@ -3,7 +3,7 @@
 //! comment was accepted.
 use semver::Version;
 
-use crate::forge::Forge;
+use crate::forge::{CiJob, Forge};
 use crate::issue::own_open_issue;
 use crate::window::Risk;
 
@@ -21,8 +21,9 @@ pub struct JobCheck {
     pub version: Version,
     /// The risk the window is judged with.
     pub risk: Risk,
-    /// This CI run: its own deployment record does not lock it out.
-    pub ci_run: Option<String>,
+    /// This CI job: its own deployment (the platform's, or the one it recorded) does not lock
+    /// it out.
+    pub job: CiJob,
 }
 
 /// Every check, in order; the job may go on when all passed.
@@ -69,7 +70,7 @@ pub async fn check_job<F: Forge>(
         &job.environment,
         &deployments,
         &[],
-        job.ci_run.as_deref(),
+        &job.job,
         policy.now,
         policy.promote.lock_timeout.0,
     ));

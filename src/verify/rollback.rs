@@ -25,6 +25,7 @@ mod tests {
             creator: "bot".into(),
             created_at: format!("2026-03-0{id}T10:00:00Z"),
             ci_run: None,
+            ci_job: None,
             state_url: None,
             state_at: None,
             state_by: None,

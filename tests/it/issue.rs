@@ -285,6 +285,7 @@ fn record_request(env: &str, run: &str) -> RecordRequest {
         state: DeploymentState::Success,
         url: Some(format!("https://github.com/acme/shop/actions/runs/{run}")),
         ci_run: run.into(),
+        ci_job: None,
         actor: "alice".into(),
         when: "2026-11-24T10:00:00Z".into(),
         environments: vec!["stage".into(), "production".into()],

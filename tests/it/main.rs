@@ -23,6 +23,7 @@ mod promote_gitlab;
 mod schema;
 mod smtp_sink;
 mod templates;
+mod tools_script;
 mod verify;
 mod verify_issue;
 mod verify_prometheus;

@@ -176,7 +176,10 @@ impl World {
             environment: "production".to_owned(),
             version: semver::Version::new(1, 2, 0),
             risk: shipgate::window::Risk::Low,
-            ci_run: Some(run.to_owned()),
+            job: shipgate::forge::CiJob {
+                run: Some(run.to_owned()),
+                job: None,
+            },
         };
         let checks = self
             .rt

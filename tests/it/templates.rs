@@ -122,6 +122,17 @@ fn actionlint_and_shellcheck_pass_the_workflows() {
 }
 
 #[test]
+fn the_project_scripts_pass_shellcheck() {
+    let mut scripts: Vec<PathBuf> = std::fs::read_dir(root().join("scripts"))
+        .unwrap()
+        .map(|entry| entry.unwrap().path())
+        .filter(|path| path.extension().is_some_and(|ext| ext == "sh"))
+        .collect();
+    scripts.push(root().join(".ci/run"));
+    passes(tool("shellcheck").arg("--external-sources").args(&scripts));
+}
+
+#[test]
 fn the_actions_scripts_pass_shellcheck() {
     let dir = tempfile::tempdir().unwrap();
     for file in action_files() {

@@ -4,7 +4,7 @@ use serde_json::json;
 use super::http::{Call, Grant, Method, encode, refused};
 use super::wire::{
     GhComment, GhDeployment, GhIssue, GhPermission, GhReaction, GhStatus, User, reaction_content,
-    reaction_from, state_from,
+    reaction_from,
 };
 use super::{ACTIONS_BOT, GithubForge, PER_PAGE};
 use crate::forge::retry::CallKind::{self, Create, Idempotent};
@@ -243,7 +243,7 @@ impl Forge for GithubForge {
             .await?;
         // 202 (a merge of the default branch happened instead) carries no deployment.
         match serde_json::from_str::<GhDeployment>(&answer.body) {
-            Ok(d) => Ok(d.into_model(None)),
+            Ok(d) => Ok(d.into_model(&[])),
             Err(_) => Err(refused(call, 202, &answer.body)),
         }
     }
@@ -328,8 +328,7 @@ impl GithubForge {
                 d.id
             ));
             let statuses: Vec<GhStatus> = self.http.json(call, Method::Get, &path, NO_BODY).await?;
-            let latest = statuses.iter().find(|s| state_from(&s.state).is_some());
-            out.push(d.into_model(latest));
+            out.push(d.into_model(&statuses));
         }
         Ok(out)
     }

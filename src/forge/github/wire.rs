@@ -220,8 +220,11 @@ pub(super) struct GhDeployment {
 }
 
 impl GhDeployment {
-    /// The model, with its latest status (not `inactive`) given.
-    pub fn into_model(self, status: Option<&GhStatus>) -> Deployment {
+    /// The model, from the deployment's statuses (newest first, as GitHub lists them): the
+    /// latest one that is not `inactive` gives the state. A deployment Actions made for a job
+    /// keeps an empty payload; its run is the one its statuses link to.
+    pub fn into_model(self, statuses: &[GhStatus]) -> Deployment {
+        let status = statuses.iter().find(|s| state_from(&s.state).is_some());
         let state = status.and_then(|s| state_from(&s.state));
         // The payload is an object, or (as some clients send it) a JSON string of one.
         let payload = match &self.payload {
@@ -239,7 +242,9 @@ impl GhDeployment {
             ci_run: payload
                 .get("ci_run")
                 .and_then(|v| v.as_str())
-                .map(str::to_owned),
+                .map(str::to_owned)
+                .or_else(|| statuses.iter().find_map(GhStatus::actions_run)),
+            ci_job: None,
             state_url: status.and_then(|s| {
                 s.environment_url
                     .clone()
@@ -260,9 +265,27 @@ pub(super) struct GhStatus {
     #[serde(default)]
     pub log_url: Option<String>,
     #[serde(default)]
+    pub target_url: Option<String>,
+    #[serde(default)]
     pub created_at: Option<String>,
     #[serde(default)]
     pub creator: Option<User>,
+}
+
+impl GhStatus {
+    /// The Actions run a status links to (`…/actions/runs/{run_id}[/job/{job_id}]` in its
+    /// `log_url` or `target_url`), as Actions writes for the deployment of a job that names an
+    /// environment.
+    fn actions_run(&self) -> Option<String> {
+        [&self.log_url, &self.target_url]
+            .into_iter()
+            .flatten()
+            .find_map(|url| {
+                let run = url.split_once("/actions/runs/")?.1;
+                let id: String = run.chars().take_while(char::is_ascii_digit).collect();
+                (!id.is_empty()).then_some(id)
+            })
+    }
 }
 
 /// The model's state for a GitHub status; `inactive` (set on superseded deployments) and
@@ -309,8 +332,22 @@ mod tests {
     fn deployment_payload_as_object_or_string() {
         let d: GhDeployment =
             serde_json::from_str(r#"{"id":1,"payload":"{\"ci_run\":\"42\"}"}"#).unwrap();
-        assert_eq!(d.into_model(None).ci_run.as_deref(), Some("42"));
+        assert_eq!(d.into_model(&[]).ci_run.as_deref(), Some("42"));
         let d: GhDeployment = serde_json::from_str(r#"{"id":1,"payload":{}}"#).unwrap();
-        assert_eq!(d.into_model(None).ci_run, None);
+        assert_eq!(d.into_model(&[]).ci_run, None);
+    }
+
+    #[test]
+    fn a_deployment_actions_made_belongs_to_the_run_its_statuses_link() {
+        let statuses: Vec<GhStatus> = serde_json::from_str(
+            r#"[{"state":"success","environment_url":"https://shop.example"},
+                {"state":"in_progress","log_url":"https://github.com/a/b/actions/runs/77/job/9"},
+                {"state":"queued","target_url":"https://github.com/a/b/actions/runs/77/job/9"}]"#,
+        )
+        .unwrap();
+        let d: GhDeployment = serde_json::from_str(r#"{"id":1,"payload":{}}"#).unwrap();
+        let model = d.into_model(&statuses);
+        assert_eq!(model.ci_run.as_deref(), Some("77"));
+        assert_eq!(model.state, Some(DeploymentState::Success));
     }
 }

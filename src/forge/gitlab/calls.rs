@@ -299,6 +299,16 @@ impl Forge for GitlabForge {
         let Some(status) = status_for(state) else {
             return Ok(());
         };
+        // GitLab refuses to update the deployment of a CI job ("Deployments created using GitLab
+        // CI can not be updated using the API", `PUT /projects/:id/deployments/:deployment_id`
+        // in lib/api/deployments.rb); it sets that one itself when the job ends.
+        if deployment.ci_job.is_some() {
+            tracing::debug!(
+                deployment = deployment.id,
+                "the job's own deployment: GitLab records its state when the job ends"
+            );
+            return Ok(());
+        }
         let what = format!(
             "setting deployment {} of {} to {state}",
             deployment.id, self.project

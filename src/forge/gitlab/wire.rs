@@ -193,6 +193,7 @@ pub(super) struct Pipeline {
 /// The job that made a deployment (deployments created through the API have none).
 #[derive(Debug, Deserialize)]
 pub(super) struct Deployable {
+    pub id: u64,
     #[serde(default)]
     pub web_url: Option<String>,
     #[serde(default)]
@@ -240,6 +241,7 @@ impl From<GlDeployment> for Deployment {
             sha: d.sha,
             state,
             ci_run: pipeline.map(|p| p.id.to_string()),
+            ci_job: d.deployable.as_ref().map(|j| j.id.to_string()),
             state_url,
             state_at: state.and(d.updated_at),
             state_by: state.map(|_| creator.clone()),
@@ -330,16 +332,17 @@ mod tests {
     }
 
     #[test]
-    fn deployments_read_their_pipeline_as_ci_run() {
+    fn deployments_read_their_job_and_pipeline() {
         let d: GlDeployment = serde_json::from_str(
             r#"{"id":1,"ref":"v1","sha":"abc","status":"success","user":{"username":"ada"},
             "created_at":"t0","updated_at":"t1",
             "environment":{"name":"stage","external_url":"https://stage.example"},
-            "deployable":{"web_url":"https://gl/job/9","pipeline":{"id":77}}}"#,
+            "deployable":{"id":9,"web_url":"https://gl/job/9","pipeline":{"id":77}}}"#,
         )
         .unwrap();
         let d = Deployment::from(d);
         assert_eq!(d.ci_run.as_deref(), Some("77"));
+        assert_eq!(d.ci_job.as_deref(), Some("9"));
         assert_eq!(d.state_url.as_deref(), Some("https://stage.example"));
         assert_eq!(
             (d.environment.as_str(), d.state_at.as_deref()),
