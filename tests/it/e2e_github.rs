@@ -4,7 +4,9 @@
 //! tags it → the tag's deploy workflow migrates before the code, opens the deployment issue and
 //! records stage → "/promote production" by a maintainer dispatches the deploy workflow → the
 //! production job checks, deploys, records and closes the issue. The same comment by a writer is
-//! refused and dispatches nothing.
+//! refused and dispatches nothing. Around each job that names an `environment:` (stage,
+//! production) the fake GitHub does what Actions does: a deployment for the job before it runs,
+//! its result as the deployment's last status after; shipgate records into that deployment.
 //!
 //! The workflows are the templates with two substitutions a user's copy would not need: shipgate's
 //! actions come from the repository (`./shipgate-actions/NAME`) rather than from GitHub, which
@@ -125,6 +127,26 @@ fn act(
         .unwrap()
 }
 
+/// `act` for a deploy run whose one job names `environment`, with what GitHub Actions does
+/// around such a job: the job's deployment (queued, in progress, linking run `run`) before it
+/// runs, the job's result written to it after. Returns act's output and the deployment's id.
+#[allow(clippy::too_many_arguments)]
+fn act_environment_job(
+    repo: &TestRepo,
+    fake: &FakeGithub,
+    event_name: &str,
+    event: serde_json::Value,
+    run: u32,
+    environment: &str,
+    tag: &str,
+    sha: &str,
+) -> (Output, u64) {
+    let deployment = fake.start_environment_job(environment, tag, sha, u64::from(run));
+    let output = act(repo, fake, event_name, "deploy", event, run);
+    fake.finish_environment_job(deployment, output.status.success());
+    (output, deployment)
+}
+
 fn succeeded(output: &Output) {
     assert!(
         output.status.success(),
@@ -184,7 +206,10 @@ fn a_release_goes_from_commit_to_production_by_comment() {
 
     // The tag's pipeline: migrations before the code (schema-first), issue, stage recorded.
     let tag_push = json!({ "ref": "refs/tags/v0.1.0" });
-    succeeded(&act(&repo, &fake, "push", "deploy", tag_push, 2));
+    let (output, stage_job) = act_environment_job(
+        &repo, &fake, "push", tag_push, 2, "stage", "v0.1.0", &commit,
+    );
+    succeeded(&output);
     assert_eq!(
         hooks(&repo),
         [
@@ -203,13 +228,32 @@ fn a_release_goes_from_commit_to_production_by_comment() {
         .into_iter()
         .filter(|d| d["environment"] == "stage")
         .collect();
-    assert_eq!(stage.len(), 1);
-    let states: Vec<_> = fake
-        .statuses(stage[0]["id"].as_u64().unwrap())
-        .iter()
-        .map(|s| s["state"].as_str().unwrap().to_owned())
-        .collect();
-    assert_eq!(states, ["in_progress", "success"]);
+    assert_eq!(
+        stage.len(),
+        1,
+        "shipgate recorded into the job's own deployment"
+    );
+    assert_eq!(stage[0]["id"], stage_job);
+    let states = |id: u64| -> Vec<String> {
+        fake.statuses(id)
+            .iter()
+            .map(|s| s["state"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    let stage_states = states(stage_job);
+    assert_eq!(
+        (&stage_states[..2], stage_states.last().map(String::as_str)),
+        (
+            &["queued".to_owned(), "in_progress".to_owned()][..],
+            Some("success")
+        ),
+        "Actions' queued and in_progress first, Actions' result last: {stage_states:?}"
+    );
+    assert_eq!(
+        stage_states.iter().filter(|s| *s == "success").count(),
+        2,
+        "shipgate's record and Actions' result: {stage_states:?}"
+    );
 
     // A writer's "/promote production" is refused: the job fails, nothing is dispatched.
     let refused = act(
@@ -244,14 +288,17 @@ fn a_release_goes_from_commit_to_production_by_comment() {
         &dispatches[0].1["inputs"],
         "alice",
     );
-    succeeded(&act(
+    let (output, production_job) = act_environment_job(
         &repo,
         &fake,
         "workflow_dispatch",
-        "deploy",
         dispatch,
         5,
-    ));
+        "production",
+        "v0.1.0",
+        &commit,
+    );
+    succeeded(&output);
     assert_eq!(
         &hooks(&repo)[4..],
         [
@@ -272,10 +319,25 @@ fn a_release_goes_from_commit_to_production_by_comment() {
     // The production gate passed and ticked its runbook item.
     let body = issue["body"].as_str().unwrap();
     assert!(body.contains("- [x] Production verified"), "{body}");
+    // Production recorded into the job's own deployment, which check did not take for a rival.
+    let production: Vec<_> = fake
+        .deployments()
+        .into_iter()
+        .filter(|d| d["environment"] == "production")
+        .collect();
+    assert_eq!(production.len(), 1, "{production:?}");
+    assert_eq!(production[0]["id"], production_job);
+    assert_eq!(
+        states(production_job).last().map(String::as_str),
+        Some("success")
+    );
     assert!(
-        fake.deployments()
+        states(production_job)
             .iter()
-            .any(|d| d["environment"] == "production"),
-        "production recorded"
+            .filter(|s| *s == "success")
+            .count()
+            >= 2,
+        "shipgate's record and Actions' result: {:?}",
+        states(production_job)
     );
 }
