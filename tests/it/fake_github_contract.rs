@@ -374,3 +374,31 @@ async fn an_edited_comment_moves_its_updated_at() {
     assert_eq!(comments[0]["created_at"], created.as_str());
     assert!(comments[0]["updated_at"].as_str().unwrap() > created.as_str());
 }
+
+#[test]
+fn a_success_makes_earlier_successes_of_a_non_production_environment_inactive() {
+    let fake = FakeGithub::start(TOKEN, None);
+    let sha = "e".repeat(40);
+    let jobs: Vec<u64> = [
+        ("stage", 1),
+        ("stage", 2),
+        ("production", 3),
+        ("production", 4),
+    ]
+    .into_iter()
+    .map(|(environment, run)| {
+        let id = fake.start_environment_job(environment, "main", &sha, run);
+        fake.finish_environment_job(id, true);
+        id
+    })
+    .collect();
+    let last = |id: u64| fake.statuses(id).last().unwrap()["state"].clone();
+    assert_eq!(last(jobs[0]), "inactive", "an earlier stage success");
+    assert_eq!(last(jobs[1]), "success");
+    assert_eq!(
+        last(jobs[2]),
+        "success",
+        "production is never made inactive"
+    );
+    assert_eq!(last(jobs[3]), "success");
+}

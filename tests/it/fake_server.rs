@@ -63,8 +63,8 @@ pub trait Contract: Send + Sync + 'static {
         }
     }
 
-    /// `Err` with the answer when the request's credentials are not accepted.
-    fn authenticate(&self, headers: &HeaderMap) -> Result<(), Response>;
+    /// `Err((status, message))` when the request's credentials are not accepted.
+    fn authenticate(&self, headers: &HeaderMap) -> Result<(), (u16, String)>;
 
     /// `Err((status, message))` when the definition refuses the request.
     fn check_request(&self, call: &Call) -> Result<(), (u16, String)>;
@@ -306,8 +306,8 @@ async fn gate(State(kit): State<Arc<Kit>>, request: Request, next: Next) -> Resp
             path: call.path.clone(),
             query: parts.uri.query().unwrap_or_default().to_owned(),
         });
-        if let Err(answer) = kit.contract.authenticate(&parts.headers) {
-            return answer;
+        if let Err((status, text)) = kit.contract.authenticate(&parts.headers) {
+            return kit.contract.error(status, &text);
         }
         if let Err((status, text)) = kit.contract.check_request(&call) {
             log.violations.push(format!("request refused: {text}"));

@@ -1,7 +1,6 @@
 //! The `shipgate-promote` binary: the GitHub event from `GITHUB_EVENT_PATH`, `poll` on GitLab,
 //! `check` at the start of the deploy job, outputs, exit codes, and tokens kept out of output.
 use predicates::str::contains;
-use serde_json::json;
 
 use secrecy::SecretString;
 use shipgate::forge::github::GithubForge;

@@ -62,13 +62,13 @@ impl Contract for Github {
         message(status, text)
     }
 
-    fn authenticate(&self, headers: &HeaderMap) -> Result<(), Response> {
+    fn authenticate(&self, headers: &HeaderMap) -> Result<(), (u16, String)> {
         let expected = format!("Bearer {}", self.token);
         let auth = headers.get("authorization").and_then(|v| v.to_str().ok());
         if auth == Some(expected.as_str()) {
             Ok(())
         } else {
-            Err(message(401, "Bad credentials"))
+            Err((401, "Bad credentials".into()))
         }
     }
 

@@ -114,7 +114,41 @@ fn status(db: &mut Db, id: u64, new: &Value, creator: Value) -> Value {
         }),
     );
     db.deployments.statuses.push((id, created.clone()));
+    if new["state"] == "success" && new["auto_inactive"] != false {
+        deactivate_earlier(db, id, &created["creator"]);
+    }
     created
+}
+
+/// `auto_inactive` (default true) as the description of `POST …/statuses` gives it: "Adds a
+/// new `inactive` status to all prior non-transient, non-production environment deployments
+/// with the same repository and `environment` name as the created status's deployment. An
+/// `inactive` status is only added to deployments that had a `success` state."
+fn deactivate_earlier(db: &mut Db, id: u64, creator: &Value) {
+    let Some(this) = db.deployments.deployments.iter().find(|d| d["id"] == id) else {
+        return;
+    };
+    let environment = this["environment"].clone();
+    let earlier: Vec<u64> = db
+        .deployments
+        .deployments
+        .iter()
+        .filter(|d| d["id"].as_u64() < Some(id) && d["environment"] == environment)
+        .filter(|d| d["transient_environment"] != true && d["production_environment"] != true)
+        .filter_map(|d| d["id"].as_u64())
+        .collect();
+    for other in earlier {
+        let latest = db
+            .deployments
+            .statuses
+            .iter()
+            .rev()
+            .find(|(d, _)| *d == other)
+            .map(|(_, s)| s["state"].clone());
+        if latest == Some(json!("success")) {
+            status(db, other, &json!({ "state": "inactive" }), creator.clone());
+        }
+    }
 }
 
 impl FakeGithub {
@@ -124,6 +158,15 @@ impl FakeGithub {
     /// `log_url` and `target_url` are the job's page
     /// (`https://github.com/acme/shop/actions/runs/{run_id}/job/{job_id}`). Returns the
     /// deployment's id.
+    ///
+    /// GitHub's documentation (github/docs `data/reusables/actions/environment-deployment-event.md`):
+    /// "When a workflow job that references an environment runs, it creates a deployment object
+    /// with the environment property set to the name of your environment. As the workflow
+    /// progresses, it also creates deployment status objects with [...] the state property set
+    /// to the status of the job." The webhook description's `deployment-created` and
+    /// `deployment-status-created` events carry the `workflow_run` that made them. The defaults
+    /// (`task`, `production_environment`, `transient_environment`) are those of
+    /// `POST /repos/{owner}/{repo}/deployments` in GitHub's OpenAPI description.
     pub fn start_environment_job(
         &self,
         environment: &str,
