@@ -7,7 +7,12 @@ use std::path::Path;
 use std::sync::{Arc, Mutex};
 
 use jsonschema::{Draft, Registry, Validator};
-use serde_json::{Map, Value, json};
+use serde_json::{Value, json};
+
+mod dialect;
+mod skeleton;
+
+pub use skeleton::merge;
 
 /// The URI the description is registered under; every `#/…` reference is rewritten to it.
 const BASE: &str = "https://openapi.invalid/description.json";
@@ -50,7 +55,7 @@ impl Description {
         let text = std::fs::read_to_string(file).ok()?;
         let mut doc: Value = serde_json::from_str(&text)
             .unwrap_or_else(|e| panic!("{} is not JSON: {e}", file.display()));
-        to_json_schema(&mut doc);
+        dialect::to_json_schema(&mut doc, BASE);
         let mut operations = Vec::new();
         for (template, item) in doc["paths"].as_object().into_iter().flatten() {
             for (method, _) in item.as_object().into_iter().flatten() {
@@ -236,84 +241,6 @@ impl Description {
             .map_err(|e| format!("{name} answered {status}: {e}"))
     }
 
-    /// The smallest instance of the schema at JSON `pointer`: every required property, a
-    /// nullable one `null`, an enum its first value, a string its example or `""`, a number
-    /// 0, a list empty; for `oneOf`/`anyOf` the first branch whose instance passes the whole.
-    pub fn skeleton(&self, pointer: &str) -> Value {
-        let schema = json!({ "$ref": format!("{BASE}#{}", encode_fragment(pointer)) });
-        self.skeleton_of(&schema, 0)
-    }
-
-    fn skeleton_of(&self, schema: &Value, depth: usize) -> Value {
-        let Some(schema) = self.deref(schema) else {
-            return Value::Null;
-        };
-        assert!(
-            depth < 40,
-            "a schema nests too deep for a skeleton: {schema}"
-        );
-        if let Some(parts) = schema["allOf"].as_array() {
-            let mut merged = json!({});
-            for part in parts {
-                merge(&mut merged, self.skeleton_of(part, depth + 1));
-            }
-            return merged;
-        }
-        for key in ["oneOf", "anyOf"] {
-            if let Some(branches) = schema[key].as_array() {
-                let candidates: Vec<Value> = branches
-                    .iter()
-                    .map(|b| self.skeleton_of(b, depth + 1))
-                    .collect();
-                return candidates
-                    .iter()
-                    .find(|c| self.check(schema, c).is_ok())
-                    .unwrap_or(&candidates[0])
-                    .clone();
-            }
-        }
-        if let Some(first) = schema["enum"].as_array().and_then(|e| e.first()) {
-            return first.clone();
-        }
-        let types: Vec<&str> = match &schema["type"] {
-            Value::String(t) => vec![t.as_str()],
-            Value::Array(ts) => ts.iter().filter_map(Value::as_str).collect(),
-            _ => vec!["object"],
-        };
-        if types.contains(&"null") {
-            return Value::Null;
-        }
-        let example = schema.get("example");
-        match types.first().copied().unwrap_or("object") {
-            "string" => match example {
-                Some(Value::String(e)) => json!(e),
-                _ if schema["format"] == "date-time" => json!("2026-03-02T08:00:00Z"),
-                _ if schema["format"] == "uri" => json!("https://example.invalid/"),
-                _ => json!(""),
-            },
-            "integer" | "number" => match example {
-                Some(Value::Number(n)) => Value::Number(n.clone()),
-                _ => json!(0),
-            },
-            "boolean" => json!(false),
-            "array" => json!([]),
-            _ => {
-                let mut object = Map::new();
-                for key in schema["required"].as_array().into_iter().flatten() {
-                    let Some(key) = key.as_str() else { continue };
-                    let property = &schema["properties"][key];
-                    let value = if property.is_null() {
-                        Value::Null
-                    } else {
-                        self.skeleton_of(property, depth + 1)
-                    };
-                    object.insert(key.to_owned(), value);
-                }
-                Value::Object(object)
-            }
-        }
-    }
-
     /// Checks `instance` against `schema` (a schema of the description).
     pub fn check(&self, schema: &Value, instance: &Value) -> Result<(), String> {
         let key = schema.to_string();
@@ -469,54 +396,6 @@ fn is_method(key: &str) -> bool {
     )
 }
 
-/// Rewrites OpenAPI's schema dialect into JSON Schema draft 7: `nullable: true` becomes a
-/// `null` type (or an `anyOf` with one, beside a `$ref` or a combinator), and `#/…` references
-/// point at [`BASE`].
-fn to_json_schema(value: &mut Value) {
-    match value {
-        Value::Object(map) => {
-            for (key, child) in map.iter_mut() {
-                if key != "example" && key != "examples" {
-                    to_json_schema(child);
-                }
-            }
-            if let Some(Value::String(r)) = map.get_mut("$ref") {
-                if r.starts_with('#') {
-                    *r = format!("{BASE}{r}");
-                }
-            }
-            if map.remove("nullable") == Some(Value::Bool(true)) {
-                allow_null(map);
-            }
-        }
-        Value::Array(items) => items.iter_mut().for_each(to_json_schema),
-        _ => {}
-    }
-}
-
-fn allow_null(map: &mut Map<String, Value>) {
-    if let Some(Value::Array(values)) = map.get_mut("enum") {
-        if !values.contains(&Value::Null) {
-            values.push(Value::Null);
-        }
-    }
-    match map.get_mut("type") {
-        Some(Value::String(t)) => {
-            let t = std::mem::take(t);
-            map.insert("type".into(), json!([t, "null"]));
-        }
-        Some(Value::Array(ts)) => {
-            if !ts.contains(&json!("null")) {
-                ts.push(json!("null"));
-            }
-        }
-        _ => {
-            let inner = Value::Object(std::mem::take(map));
-            map.insert("anyOf".into(), json!([inner, { "type": "null" }]));
-        }
-    }
-}
-
 fn encode_fragment(pointer: &str) -> String {
     pointer.replace('{', "%7B").replace('}', "%7D")
 }
@@ -525,16 +404,4 @@ fn decode_fragment(fragment: &str) -> String {
     percent_encoding::percent_decode_str(fragment)
         .decode_utf8_lossy()
         .into_owned()
-}
-
-/// `overlay` written over `base`: objects merge key by key, anything else replaces.
-pub fn merge(base: &mut Value, overlay: Value) {
-    match (base, overlay) {
-        (Value::Object(b), Value::Object(o)) => {
-            for (k, v) in o {
-                merge(b.entry(k).or_insert(Value::Null), v);
-            }
-        }
-        (b, o) => *b = o,
-    }
 }
