@@ -14,8 +14,6 @@
 use std::path::{Path, PathBuf};
 use std::process::Output;
 
-use serde_json::json;
-
 use crate::fake_github::{FakeGithub, REPO};
 use crate::fixture::TestRepo;
 
@@ -188,14 +186,13 @@ fn a_release_goes_from_commit_to_production_by_comment() {
     repo.git(&["add", "."]);
     repo.git(&["commit", "-q", "-m", "feat: nicknames"]);
     repo.git(&["push", "-q", "origin", "main"]);
-    succeeded(&act(
-        &repo,
-        &fake,
-        "push",
-        "release",
-        json!({ "ref": "refs/heads/main" }),
-        1,
-    ));
+    let zero = "0".repeat(40);
+    let (before, head) = (
+        repo.git(&["rev-parse", "HEAD~1"]),
+        repo.git(&["rev-parse", "HEAD"]),
+    );
+    let main_push = fake.push_event("refs/heads/main", &before, &head, "alice");
+    succeeded(&act(&repo, &fake, "push", "release", main_push, 1));
     let tags = repo.git(&["ls-remote", "--tags", "origin"]);
     assert!(tags.contains("refs/tags/v0.1.0"), "{tags}");
     // act ran the job in a copy of the work tree; take what it pushed.
@@ -205,7 +202,7 @@ fn a_release_goes_from_commit_to_production_by_comment() {
     fake.add_tag("v0.1.0", &commit);
 
     // The tag's pipeline: migrations before the code (schema-first), issue, stage recorded.
-    let tag_push = json!({ "ref": "refs/tags/v0.1.0" });
+    let tag_push = fake.push_event("refs/tags/v0.1.0", &zero, &commit, "release-bot");
     let (output, stage_job) = act_environment_job(
         &repo, &fake, "push", tag_push, 2, "stage", "v0.1.0", &commit,
     );

@@ -57,6 +57,8 @@ fn repository() -> Value {
             "owner": owner, "private": true, "default_branch": "main",
             "html_url": format!("https://github.com/{REPO}"),
             "url": format!("https://api.github.com/repos/{REPO}"),
+            "created_at": "2026-01-05T09:00:00Z", "updated_at": "2026-03-02T08:00:00Z",
+            "pushed_at": "2026-03-02T08:00:00Z",
         }),
     )
 }
@@ -79,6 +81,29 @@ impl FakeGithub {
             }),
         );
         assert_event("issue-comment-created", &payload);
+        payload
+    }
+
+    /// The `push` event GitHub sends when `login` pushes `git_ref` (`refs/tags/v1.0.0`) from
+    /// `before` to `after` (a new ref: `before` all zeros); checked against the webhook
+    /// description.
+    pub fn push_event(&self, git_ref: &str, before: &str, after: &str, login: &str) -> Value {
+        let created = before.bytes().all(|b| b == b'0');
+        let mut repository = repository();
+        repository["pushed_at"] = json!(1_772_438_400);
+        repository["created_at"] = json!(1_767_603_600);
+        let payload = shaped(
+            "webhook-push",
+            json!({
+                "ref": git_ref, "before": before, "after": after, "created": created,
+                "deleted": false, "forced": false, "base_ref": null, "commits": [],
+                "head_commit": null,
+                "compare": format!("https://github.com/{REPO}/compare/{before}...{after}"),
+                "repository": repository, "pusher": { "name": login },
+                "sender": objects::user(login, "User"),
+            }),
+        );
+        assert_event("push", &payload);
         payload
     }
 
