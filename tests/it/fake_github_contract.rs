@@ -402,3 +402,15 @@ fn a_success_makes_earlier_successes_of_a_non_production_environment_inactive() 
     );
     assert_eq!(last(jobs[3]), "success");
 }
+
+#[test]
+fn a_description_not_installed_fails_loudly_with_the_command_that_installs_it() {
+    let missing = std::panic::catch_unwind(|| {
+        crate::fake_server::openapi::installed(".tools/node/node_modules/@octokit/none.json")
+    });
+    let message = *missing.err().unwrap().downcast::<String>().unwrap();
+    assert!(
+        message.contains("@octokit/none.json is missing") && message.contains("scripts/tools.sh"),
+        "{message}"
+    );
+}

@@ -1,14 +1,13 @@
 //! GitHub's REST API description (`@octokit/openapi`, installed by `scripts/tools.sh`) as the
 //! fake's contract: every request the fake receives and every answer it gives is checked
 //! against it, and the objects it serves start from the description's own schemas.
-use std::path::PathBuf;
 use std::sync::OnceLock;
 
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use serde_json::{Value, json};
 
-use crate::fake_server::openapi::{Description, merge};
+use crate::fake_server::openapi::{Description, installed, merge};
 use crate::fake_server::{Call, Contract};
 
 /// The description of api.github.com (not the dereferenced variant: a fifth of the size,
@@ -21,16 +20,7 @@ const ERROR_SCHEMA: &str = "/components/schemas/basic-error";
 /// GitHub's REST API description, read once per test process.
 pub fn description() -> &'static Description {
     static LOADED: OnceLock<Description> = OnceLock::new();
-    LOADED.get_or_init(|| {
-        let file = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(DESCRIPTION);
-        Description::load(&file).unwrap_or_else(|| {
-            panic!(
-                "{} is missing: the fake GitHub checks every request and answer against \
-                 GitHub's OpenAPI description; install it with `scripts/tools.sh`",
-                file.display()
-            )
-        })
-    })
+    LOADED.get_or_init(|| installed(DESCRIPTION))
 }
 
 /// The schema `components/schemas/{name}`'s smallest instance with `overlay` written over it.

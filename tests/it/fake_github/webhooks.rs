@@ -1,13 +1,12 @@
 //! The event payloads GitHub sends a workflow (`issue_comment`, `workflow_dispatch`), built
 //! from the fake's own issues and comments and checked against GitHub's webhook descriptions
 //! (`@octokit/openapi-webhooks`, installed by `scripts/tools.sh`) before a test feeds them in.
-use std::path::PathBuf;
 use std::sync::OnceLock;
 
 use serde_json::{Value, json};
 
 use super::{FakeGithub, REPO, objects};
-use crate::fake_server::openapi::{Description, merge};
+use crate::fake_server::openapi::{Description, installed, merge};
 
 /// The webhook description of api.github.com, inside the pinned npm package.
 const DESCRIPTION: &str =
@@ -16,16 +15,7 @@ const DESCRIPTION: &str =
 /// GitHub's webhook description, read once per test process.
 fn description() -> &'static Description {
     static LOADED: OnceLock<Description> = OnceLock::new();
-    LOADED.get_or_init(|| {
-        let file = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(DESCRIPTION);
-        Description::load(&file).unwrap_or_else(|| {
-            panic!(
-                "{} is missing: event payloads are checked against GitHub's webhook \
-                 description; install it with `scripts/tools.sh`",
-                file.display()
-            )
-        })
-    })
+    LOADED.get_or_init(|| installed(DESCRIPTION))
 }
 
 /// Panics unless `payload` is what GitHub sends for webhook `name` (`issue-comment-created`,

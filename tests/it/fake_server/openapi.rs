@@ -49,6 +49,20 @@ pub struct Refusal {
     pub reason: String,
 }
 
+/// The description in `file` (relative to the repository root), installed by
+/// `scripts/tools.sh`; panics naming the file and that command when it is not there, so a test
+/// that checks against a vendor's definition never silently skips the check.
+pub fn installed(file: &str) -> Description {
+    let path = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(file);
+    Description::load(&path).unwrap_or_else(|| {
+        panic!(
+            "{} is missing: the fakes check requests, answers and events against the vendor's \
+             published description; install it with `scripts/tools.sh`",
+            path.display()
+        )
+    })
+}
+
 impl Description {
     /// Reads `file` (an OpenAPI document in JSON); `None` when it does not exist.
     pub fn load(file: &Path) -> Option<Self> {
