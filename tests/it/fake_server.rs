@@ -52,16 +52,9 @@ pub trait Contract: Send + Sync + 'static {
     /// The vendor's error answer: `status` with `text` in the vendor's error shape.
     fn error(&self, status: u16, text: &str) -> Response;
 
-    /// The text of the vendor's answer to an injected fault with this status.
-    fn fault_text(&self, fault: &Fault) -> String {
-        match fault {
-            Fault::ServerError => "Server Error".into(),
-            Fault::TooMany => "API rate limit exceeded".into(),
-            Fault::SecondaryLimit => "You have exceeded a secondary rate limit. Please wait a few minutes before you try again.".into(),
-            Fault::Status(_, text) => (*text).into(),
-            Fault::Slow(_) | Fault::DropAfterCreate => String::new(),
-        }
-    }
+    /// The message of the vendor's answer to an injected fault (`Slow` and `DropAfterCreate`
+    /// are not answered with one).
+    fn fault_text(&self, fault: &Fault) -> String;
 
     /// `Err((status, message))` when the request's credentials are not accepted.
     fn authenticate(&self, headers: &HeaderMap) -> Result<(), (u16, String)>;

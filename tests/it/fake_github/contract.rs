@@ -8,7 +8,7 @@ use axum::response::{IntoResponse, Response};
 use serde_json::{Value, json};
 
 use crate::fake_server::openapi::{Description, installed, merge};
-use crate::fake_server::{Call, Contract};
+use crate::fake_server::{Call, Contract, Fault};
 
 /// The description of api.github.com (not the dereferenced variant: a fifth of the size,
 /// its `$ref`s resolved by the validator), inside the pinned npm package.
@@ -50,6 +50,18 @@ pub struct Github {
 impl Contract for Github {
     fn error(&self, status: u16, text: &str) -> Response {
         message(status, text)
+    }
+
+    fn fault_text(&self, fault: &Fault) -> String {
+        match fault {
+            Fault::ServerError => "Server Error".into(),
+            Fault::TooMany => "API rate limit exceeded".into(),
+            Fault::SecondaryLimit => "You have exceeded a secondary rate limit. Please wait a few \
+                                      minutes before you try again."
+                .into(),
+            Fault::Status(_, text) => (*text).into(),
+            Fault::Slow(_) | Fault::DropAfterCreate => String::new(),
+        }
     }
 
     fn authenticate(&self, headers: &HeaderMap) -> Result<(), (u16, String)> {
