@@ -414,3 +414,47 @@ fn a_description_not_installed_fails_loudly_with_the_command_that_installs_it() 
         "{message}"
     );
 }
+
+#[tokio::test]
+async fn a_deployment_waits_for_the_commit_s_status_checks_unless_told_not_to() {
+    let fake = FakeGithub::start(TOKEN, None);
+    let sha = "f".repeat(40);
+    fake.add_tag("v3.0.0", &sha);
+    fake.add_commit_status(&sha, "ci/test", "pending");
+    fake.add_commit_status(&sha, "ci/lint", "success");
+    let create = |required: Option<Value>| {
+        let mut body = json!({ "ref": "v3.0.0", "environment": "stage", "auto_merge": false });
+        if let Some(required) = required {
+            body["required_contexts"] = required;
+        }
+        body
+    };
+    let (status, answer, _) = send(&fake, "POST", "/deployments", Some(create(None))).await;
+    assert_eq!(status, 409, "{answer}");
+    assert!(
+        answer["message"].as_str().unwrap().contains("ci/test"),
+        "{answer}"
+    );
+    let (status, _, _) = send(
+        &fake,
+        "POST",
+        "/deployments",
+        Some(create(Some(json!(["ci/test"])))),
+    )
+    .await;
+    assert_eq!(status, 409);
+    let (status, _, _) = send(
+        &fake,
+        "POST",
+        "/deployments",
+        Some(create(Some(json!(["ci/lint"])))),
+    )
+    .await;
+    assert_eq!(status, 201);
+    let (status, made, _) =
+        send(&fake, "POST", "/deployments", Some(create(Some(json!([]))))).await;
+    assert_eq!((status, made["sha"].clone()), (201, json!(sha)));
+    fake.add_commit_status(&sha, "ci/test", "success");
+    let (status, _, _) = send(&fake, "POST", "/deployments", Some(create(None))).await;
+    assert_eq!(status, 201);
+}

@@ -52,6 +52,47 @@ impl Db {
     }
 }
 
+impl Db {
+    /// The latest status of each context on `sha`, newest first.
+    fn latest_statuses(&self, sha: &str) -> Vec<Value> {
+        let mut latest: Vec<Value> = Vec::new();
+        for (_, status) in self.commits.statuses.iter().rev().filter(|(s, _)| s == sha) {
+            if !latest.iter().any(|l| l["context"] == status["context"]) {
+                latest.push(status.clone());
+            }
+        }
+        latest
+    }
+
+    /// The contexts that keep a deployment of `sha` from being created, comma-separated:
+    /// `required` (`null`: every context on the commit; `[]`: none) not in `success`.
+    pub(super) fn unmet_contexts(&self, sha: &str, required: &Value) -> Option<String> {
+        let latest = self.latest_statuses(sha);
+        let state = |context: &str| {
+            latest
+                .iter()
+                .find(|s| s["context"] == context)
+                .and_then(|s| s["state"].as_str())
+        };
+        let wanted: Vec<String> = match required.as_array() {
+            Some(list) => list
+                .iter()
+                .filter_map(Value::as_str)
+                .map(str::to_owned)
+                .collect(),
+            None => latest
+                .iter()
+                .filter_map(|s| s["context"].as_str().map(str::to_owned))
+                .collect(),
+        };
+        let unmet: Vec<String> = wanted
+            .into_iter()
+            .filter(|c| state(c) != Some("success"))
+            .collect();
+        (!unmet.is_empty()).then(|| unmet.join(", "))
+    }
+}
+
 impl FakeGithub {
     /// Makes `name` the default branch (`main` until set).
     pub fn set_default_branch(&self, name: &str) {
@@ -248,12 +289,7 @@ async fn commit_reports(
         }
         return answer;
     }
-    let mut latest: Vec<Value> = Vec::new();
-    for (_, status) in db.commits.statuses.iter().rev().filter(|(s, _)| *s == sha) {
-        if !latest.iter().any(|l| l["context"] == status["context"]) {
-            latest.push(status.clone());
-        }
-    }
+    let latest = db.latest_statuses(&sha);
     let has = |state: &str| latest.iter().any(|s| s["state"] == state);
     let state = if has("failure") || has("error") {
         "failure"

@@ -267,7 +267,11 @@ async fn list(
 }
 
 /// `POST …/deployments`: the ref resolved to its commit (a tag, a branch or a sha the fake
-/// knows; else the `sha` the payload names); 422 "No ref found" otherwise.
+/// knows; else the `sha` the payload names); 422 "No ref found" otherwise. `required_contexts`
+/// as the description gives it: "If you omit this parameter, GitHub verifies all unique
+/// contexts before creating a deployment. To bypass checking entirely, pass an empty array";
+/// a context not in `success` answers 409, documented as "Conflict when there is a merge
+/// conflict or the commit's status checks failed".
 async fn create(
     State(db): State<Shared>,
     Path((owner, repo)): Path<(String, String)>,
@@ -288,6 +292,12 @@ async fn create(
     let Some(sha) = sha else {
         return message(422, &format!("No ref found for: {git_ref}"));
     };
+    if let Some(failing) = db.unmet_contexts(&sha, &new["required_contexts"]) {
+        return message(
+            409,
+            &format!("Conflict: Commit status checks failed for {git_ref}: {failing}."),
+        );
+    }
     let actor = db.actor();
     let created = deployment(&mut db, &new, &sha, actor);
     (StatusCode::CREATED, axum::Json(created)).into_response()
