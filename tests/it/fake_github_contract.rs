@@ -201,11 +201,16 @@ async fn an_environment_job_gets_the_deployment_actions_makes() {
     }
     assert_eq!(deployment["creator"]["login"], "github-actions[bot]");
     assert_eq!(deployment["creator"]["type"], "Bot");
+    assert_eq!(
+        deployment["performed_via_github_app"]["slug"],
+        "github-actions"
+    );
     let states = |fake: &FakeGithub| -> Vec<(String, String)> {
         fake.statuses(id)
             .iter()
             .map(|s| {
                 assert_eq!(s["target_url"], s["log_url"]);
+                assert_eq!(s["performed_via_github_app"]["name"], "GitHub Actions");
                 (
                     s["state"].as_str().unwrap().into(),
                     s["log_url"].as_str().unwrap().into(),

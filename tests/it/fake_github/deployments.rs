@@ -183,13 +183,11 @@ impl FakeGithub {
         let job_id = 60_000 + db.deployments.jobs.len() as u64;
         let job = format!("https://github.com/{REPO}/actions/runs/{run_id}/job/{job_id}");
         db.deployments.jobs.push((id, job.clone()));
+        if let Some(made) = db.deployments.deployments.last_mut() {
+            made["performed_via_github_app"] = objects::actions_app();
+        }
         for state in ["queued", "in_progress"] {
-            status(
-                &mut db,
-                id,
-                &json!({ "state": state, "log_url": job }),
-                bot.clone(),
-            );
+            actions_status(&mut db, id, state, &job);
         }
         id
     }
@@ -206,13 +204,7 @@ impl FakeGithub {
             .map(|(_, job)| job.clone())
             .expect("a deployment made by start_environment_job");
         let state = if success { "success" } else { "failure" };
-        let bot = objects::user(objects::ACTIONS_BOT, "Bot");
-        status(
-            &mut db,
-            deployment_id,
-            &json!({ "state": state, "log_url": job }),
-            bot,
-        );
+        actions_status(&mut db, deployment_id, state, &job);
     }
 
     /// The deployments held, oldest first.
@@ -234,6 +226,21 @@ impl FakeGithub {
     /// The workflow dispatches received: workflow and body.
     pub fn dispatches(&self) -> Vec<(String, Value)> {
         self.db.lock().unwrap().deployments.dispatches.clone()
+    }
+}
+
+/// A status Actions writes on its deployment `id` of a job: `state`, linking the job's page,
+/// by `github-actions[bot]` through the GitHub Actions app.
+fn actions_status(db: &mut Db, id: u64, state: &str, job: &str) {
+    let bot = objects::user(objects::ACTIONS_BOT, "Bot");
+    let made = status(db, id, &json!({ "state": state, "log_url": job }), bot);
+    let stored = db
+        .deployments
+        .statuses
+        .iter_mut()
+        .find(|(_, s)| s["id"] == made["id"]);
+    if let Some((_, stored)) = stored {
+        stored["performed_via_github_app"] = objects::actions_app();
     }
 }
 

@@ -77,3 +77,23 @@ pub fn permission(login: &str, role: &str) -> Value {
         json!({ "permission": permission, "role_name": role, "user": collaborator }),
     )
 }
+
+/// The GitHub Actions app (`integration`), which performs what Actions does by itself (its
+/// deployments and their statuses name it in `performed_via_github_app`).
+pub fn actions_app() -> Value {
+    let mut owner = user_fields("github", "Organization");
+    owner["id"] = json!(9_919);
+    shaped(
+        "integration",
+        json!({
+            "id": 15_368, "slug": "github-actions", "node_id": "MDM6QXBwMTUzNjg=",
+            "owner": owner, "name": "GitHub Actions",
+            "description": "Automate your workflow from idea to production",
+            "external_url": "https://help.github.com/en/actions",
+            "html_url": "https://github.com/apps/github-actions",
+            "created_at": "2018-07-30T09:30:17Z", "updated_at": "2024-04-10T20:33:16Z",
+            "permissions": { "deployments": "write", "issues": "write", "metadata": "read" },
+            "events": ["deployment", "deployment_status"],
+        }),
+    )
+}
