@@ -348,6 +348,15 @@ async fn the_repository_its_branches_and_the_checks_on_a_commit() {
     )
     .await;
     assert_eq!(named["check_runs"][0]["status"], "in_progress");
+    fake.add_check_run(sha, "test", "completed", Some("failure"));
+    let (_, latest, _) = send(&fake, "GET", "/commits/trunk/check-runs", None).await;
+    assert_eq!(
+        latest["total_count"], 2,
+        "the latest run of each name: {latest}"
+    );
+    assert_eq!(latest["check_runs"][1]["conclusion"], "failure");
+    let (_, all, _) = send(&fake, "GET", "/commits/trunk/check-runs?filter=all", None).await;
+    assert_eq!(all["total_count"], 3);
 
     let (_, combined, _) = send(&fake, "GET", "/commits/v2.0.0/status", None).await;
     assert_eq!(

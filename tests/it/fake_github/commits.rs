@@ -246,7 +246,7 @@ async fn branch(
     .into_response()
 }
 
-/// `GET …/commits/{ref}/check-runs` (`check_name`, `status`, paged) and
+/// `GET …/commits/{ref}/check-runs` (`check_name`, `status`, `filter`, paged) and
 /// `GET …/commits/{ref}/status` (the latest status per context, combined: failure if any
 /// failed or errored, pending if any is pending or none exists, else success).
 async fn commit_reports(
@@ -271,7 +271,7 @@ async fn commit_reports(
                 .find(|(k, _)| k == name)
                 .map(|(_, v)| v.as_str())
         };
-        let runs: Vec<Value> = db
+        let mut runs: Vec<Value> = db
             .commits
             .check_runs
             .iter()
@@ -280,6 +280,16 @@ async fn commit_reports(
             .filter(|r| param("status").is_none_or(|s| r["status"] == s))
             .cloned()
             .collect();
+        // `filter` (default `latest`): "`latest` returns the most recent check runs", one per name.
+        if param("filter") != Some("all") {
+            let mut latest: Vec<Value> = Vec::new();
+            for run in runs.into_iter().rev() {
+                if !latest.iter().any(|l| l["name"] == run["name"]) {
+                    latest.insert(0, run);
+                }
+            }
+            runs = latest;
+        }
         let total = runs.len();
         let (runs, page_headers) = PAGER.cut(runs, &uri, &headers);
         let mut answer =
