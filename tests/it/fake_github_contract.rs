@@ -387,6 +387,19 @@ async fn an_edited_comment_moves_its_updated_at() {
     assert_eq!(comments[0]["body"], "/promote stage");
     assert_eq!(comments[0]["created_at"], created.as_str());
     assert!(comments[0]["updated_at"].as_str().unwrap() > created.as_str());
+    let path = format!("/issues/comments/{comment}");
+    let (status, one, _) = send(&fake, "GET", &path, None).await;
+    assert_eq!(
+        (status, one["body"].clone()),
+        (200, json!("/promote stage"))
+    );
+    let edit = json!({ "body": "/promote production" });
+    let (status, edited, _) = send(&fake, "PATCH", &path, Some(edit)).await;
+    assert_eq!(
+        (status, edited["body"].clone()),
+        (200, json!("/promote production"))
+    );
+    assert!(edited["updated_at"].as_str() > one["updated_at"].as_str());
 }
 
 #[test]

@@ -32,6 +32,10 @@ pub(super) fn routes() -> Router<Shared> {
             get(comments_list).post(comment_create),
         )
         .route(
+            &format!("{repo}/issues/comments/{{id}}"),
+            get(comment_get).patch(comment_patch),
+        )
+        .route(
             &format!("{repo}/issues/comments/{{id}}/reactions"),
             get(reactions_list).post(reaction_create),
         )
@@ -315,6 +319,42 @@ async fn comment_create(
     let actor = db.actor();
     let created = comment(&mut db, number, &new["body"], actor);
     (StatusCode::CREATED, axum::Json(created)).into_response()
+}
+
+/// `GET …/issues/comments/{comment_id}`.
+async fn comment_get(
+    State(db): State<Shared>,
+    Path((owner, repo, id)): Path<(String, String, u64)>,
+) -> Response {
+    let db = db.lock().unwrap();
+    let found = db.issues.comments.iter().find(|(_, c)| c["id"] == id);
+    match found {
+        Some((_, comment)) if repo_ok(&owner, &repo) => axum::Json(comment.clone()).into_response(),
+        _ => message(404, "Not Found"),
+    }
+}
+
+/// `PATCH …/issues/comments/{comment_id}`: a new body, which moves `updated_at`.
+async fn comment_patch(
+    State(db): State<Shared>,
+    Path((owner, repo, id)): Path<(String, String, u64)>,
+    body: String,
+) -> Response {
+    let patch = match parse_body(&body) {
+        Ok(v) => v,
+        Err(r) => return *r,
+    };
+    let mut db = db.lock().unwrap();
+    let now = db.now();
+    let found = db.issues.comments.iter_mut().find(|(_, c)| c["id"] == id);
+    match found {
+        Some((_, comment)) if repo_ok(&owner, &repo) => {
+            comment["body"] = patch["body"].clone();
+            comment["updated_at"] = json!(now);
+            axum::Json(comment.clone()).into_response()
+        }
+        _ => message(404, "Not Found"),
+    }
 }
 
 fn comment_exists(db: &Db, id: u64) -> bool {
