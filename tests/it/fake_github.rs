@@ -1,7 +1,7 @@
-//! A stateful fake of the GitHub REST API for one repository (`acme/shop`): issues, comments
-//! and reactions ([`issues`]), collaborator permissions and `GET /user`, deployments, their
-//! statuses, the deployments Actions makes for environment jobs and workflow dispatch
-//! ([`deployments`]), the repository, its branches, check runs and commit statuses
+//! A stateful fake of the GitHub REST API for one repository (`acme/shop`): issues and
+//! comments ([`issues`]), reactions ([`reactions`]), collaborator permissions and `GET /user`,
+//! deployments, their statuses, the deployments Actions makes for environment jobs and workflow
+//! dispatch ([`deployments`]), the repository, its branches, check runs and commit statuses
 //! ([`commits`]), tags and tag objects ([`git`]) and organization team memberships
 //! ([`teams`]). Built on the fake-server toolkit: it records every request, injects faults, and
 //! checks every request and answer against GitHub's OpenAPI description ([`contract`]); a
@@ -12,6 +12,7 @@ mod deployments;
 mod git;
 mod issues;
 mod objects;
+mod reactions;
 mod teams;
 pub mod webhooks;
 
@@ -101,6 +102,7 @@ impl FakeGithub {
                 get(permission_get),
             )
             .merge(issues::routes())
+            .merge(reactions::routes())
             .merge(deployments::routes())
             .merge(commits::routes())
             .merge(git::routes())
