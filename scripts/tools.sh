@@ -17,7 +17,7 @@ cd "$(dirname "$0")/.."
 . scripts/system-tools.sh
 
 tools=${SHIPGATE_TOOLS_DIR:-.tools}
-NPM_PACKAGES="gitlab-ci-local@4.75.1 node@22.23.3"
+NPM_PACKAGES="gitlab-ci-local@4.75.1 node@22.23.3 @octokit/openapi@23.0.2 @octokit/openapi-webhooks@12.1.0"
 node_dir=$tools/node
 venv=$tools/venv
 

@@ -4,15 +4,15 @@
 //! tags it → the tag's deploy workflow migrates before the code, opens the deployment issue and
 //! records stage → "/promote production" by a maintainer dispatches the deploy workflow → the
 //! production job checks, deploys, records and closes the issue. The same comment by a writer is
-//! refused and dispatches nothing.
+//! refused and dispatches nothing. Around each job that names an `environment:` (stage,
+//! production) the fake GitHub does what Actions does: a deployment for the job before it runs,
+//! its result as the deployment's last status after; shipgate records into that deployment.
 //!
 //! The workflows are the templates with two substitutions a user's copy would not need: shipgate's
 //! actions come from the repository (`./shipgate-actions/NAME`) rather than from GitHub, which
 //! is not reachable here.
 use std::path::{Path, PathBuf};
 use std::process::Output;
-
-use serde_json::json;
 
 use crate::fake_github::{FakeGithub, REPO};
 use crate::fixture::TestRepo;
@@ -125,6 +125,26 @@ fn act(
         .unwrap()
 }
 
+/// `act` for a deploy run whose one job names `environment`, with what GitHub Actions does
+/// around such a job: the job's deployment (queued, in progress, linking run `run`) before it
+/// runs, the job's result written to it after. Returns act's output and the deployment's id.
+#[allow(clippy::too_many_arguments)]
+fn act_environment_job(
+    repo: &TestRepo,
+    fake: &FakeGithub,
+    event_name: &str,
+    event: serde_json::Value,
+    run: u32,
+    environment: &str,
+    tag: &str,
+    sha: &str,
+) -> (Output, u64) {
+    let deployment = fake.start_environment_job(environment, tag, sha, u64::from(run));
+    let output = act(repo, fake, event_name, "deploy", event, run);
+    fake.finish_environment_job(deployment, output.status.success());
+    (output, deployment)
+}
+
 fn succeeded(output: &Output) {
     assert!(
         output.status.success(),
@@ -145,15 +165,10 @@ fn hooks(repo: &TestRepo) -> Vec<String> {
     repo.root_file_lines("hooks.log")
 }
 
+/// `login` comments `body` on `issue`; the `issue_comment` event GitHub gives the workflow.
 fn comment_event(fake: &FakeGithub, issue: u64, login: &str, body: &str) -> serde_json::Value {
-    let (id, at) = fake.seed_comment(issue, body, login, "User");
-    json!({
-        "action": "created",
-        "issue": { "number": issue, "state": "open" },
-        "comment": { "id": id, "body": body, "user": { "login": login, "type": "User" },
-                     "created_at": at, "updated_at": at },
-        "repository": { "full_name": REPO },
-    })
+    let (id, _) = fake.seed_comment(issue, body, login, "User");
+    fake.comment_event(issue, id)
 }
 
 #[test]
@@ -171,14 +186,13 @@ fn a_release_goes_from_commit_to_production_by_comment() {
     repo.git(&["add", "."]);
     repo.git(&["commit", "-q", "-m", "feat: nicknames"]);
     repo.git(&["push", "-q", "origin", "main"]);
-    succeeded(&act(
-        &repo,
-        &fake,
-        "push",
-        "release",
-        json!({ "ref": "refs/heads/main" }),
-        1,
-    ));
+    let zero = "0".repeat(40);
+    let (before, head) = (
+        repo.git(&["rev-parse", "HEAD~1"]),
+        repo.git(&["rev-parse", "HEAD"]),
+    );
+    let main_push = fake.push_event("refs/heads/main", &before, &head, "alice");
+    succeeded(&act(&repo, &fake, "push", "release", main_push, 1));
     let tags = repo.git(&["ls-remote", "--tags", "origin"]);
     assert!(tags.contains("refs/tags/v0.1.0"), "{tags}");
     // act ran the job in a copy of the work tree; take what it pushed.
@@ -188,8 +202,11 @@ fn a_release_goes_from_commit_to_production_by_comment() {
     fake.add_tag("v0.1.0", &commit);
 
     // The tag's pipeline: migrations before the code (schema-first), issue, stage recorded.
-    let tag_push = json!({ "ref": "refs/tags/v0.1.0" });
-    succeeded(&act(&repo, &fake, "push", "deploy", tag_push, 2));
+    let tag_push = fake.push_event("refs/tags/v0.1.0", &zero, &commit, "release-bot");
+    let (output, stage_job) = act_environment_job(
+        &repo, &fake, "push", tag_push, 2, "stage", "v0.1.0", &commit,
+    );
+    succeeded(&output);
     assert_eq!(
         hooks(&repo),
         [
@@ -208,13 +225,32 @@ fn a_release_goes_from_commit_to_production_by_comment() {
         .into_iter()
         .filter(|d| d["environment"] == "stage")
         .collect();
-    assert_eq!(stage.len(), 1);
-    let states: Vec<_> = fake
-        .statuses(stage[0]["id"].as_u64().unwrap())
-        .iter()
-        .map(|s| s["state"].as_str().unwrap().to_owned())
-        .collect();
-    assert_eq!(states, ["in_progress", "success"]);
+    assert_eq!(
+        stage.len(),
+        1,
+        "shipgate recorded into the job's own deployment"
+    );
+    assert_eq!(stage[0]["id"], stage_job);
+    let states = |id: u64| -> Vec<String> {
+        fake.statuses(id)
+            .iter()
+            .map(|s| s["state"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    let stage_states = states(stage_job);
+    assert_eq!(
+        (&stage_states[..2], stage_states.last().map(String::as_str)),
+        (
+            &["queued".to_owned(), "in_progress".to_owned()][..],
+            Some("success")
+        ),
+        "Actions' queued and in_progress first, Actions' result last: {stage_states:?}"
+    );
+    assert_eq!(
+        stage_states.iter().filter(|s| *s == "success").count(),
+        2,
+        "shipgate's record and Actions' result: {stage_states:?}"
+    );
 
     // A writer's "/promote production" is refused: the job fails, nothing is dispatched.
     let refused = act(
@@ -243,16 +279,23 @@ fn a_release_goes_from_commit_to_production_by_comment() {
     assert_eq!(dispatches[0].1["ref"], "v0.1.0");
 
     // What GitHub then runs: the production job, which checks, deploys, records and closes.
-    let dispatch =
-        json!({ "ref": "refs/tags/v0.1.0", "inputs": dispatches[0].1["inputs"].clone() });
-    succeeded(&act(
+    let dispatch = fake.dispatch_event(
+        "deploy.yml",
+        "refs/tags/v0.1.0",
+        &dispatches[0].1["inputs"],
+        "alice",
+    );
+    let (output, production_job) = act_environment_job(
         &repo,
         &fake,
         "workflow_dispatch",
-        "deploy",
         dispatch,
         5,
-    ));
+        "production",
+        "v0.1.0",
+        &commit,
+    );
+    succeeded(&output);
     assert_eq!(
         &hooks(&repo)[4..],
         [
@@ -273,10 +316,25 @@ fn a_release_goes_from_commit_to_production_by_comment() {
     // The production gate passed and ticked its runbook item.
     let body = issue["body"].as_str().unwrap();
     assert!(body.contains("- [x] Production verified"), "{body}");
+    // Production recorded into the job's own deployment, which check did not take for a rival.
+    let production: Vec<_> = fake
+        .deployments()
+        .into_iter()
+        .filter(|d| d["environment"] == "production")
+        .collect();
+    assert_eq!(production.len(), 1, "{production:?}");
+    assert_eq!(production[0]["id"], production_job);
+    assert_eq!(
+        states(production_job).last().map(String::as_str),
+        Some("success")
+    );
     assert!(
-        fake.deployments()
+        states(production_job)
             .iter()
-            .any(|d| d["environment"] == "production"),
-        "production recorded"
+            .filter(|s| *s == "success")
+            .count()
+            >= 2,
+        "shipgate's record and Actions' result: {:?}",
+        states(production_job)
     );
 }

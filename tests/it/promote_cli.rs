@@ -1,7 +1,6 @@
 //! The `shipgate-promote` binary: the GitHub event from `GITHUB_EVENT_PATH`, `poll` on GitLab,
 //! `check` at the start of the deploy job, outputs, exit codes, and tokens kept out of output.
 use predicates::str::contains;
-use serde_json::json;
 
 use secrecy::SecretString;
 use shipgate::forge::github::GithubForge;
@@ -63,23 +62,10 @@ fn github(repo: &TestRepo) -> (FakeGithub, u64) {
     (fake, issue)
 }
 
-fn event(
-    repo: &TestRepo,
-    issue: u64,
-    comment: u64,
-    body: &str,
-    login: &str,
-    at: &str,
-) -> std::path::PathBuf {
+/// The `issue_comment` event file GitHub would give the workflow for comment `comment`.
+fn event(repo: &TestRepo, fake: &FakeGithub, issue: u64, comment: u64) -> std::path::PathBuf {
     let path = repo.root().join(format!("event-{comment}.json"));
-    let event = json!({
-        "action": "created",
-        "issue": { "number": issue, "state": "open", "body": issue_body(),
-                   "user": { "login": "github-actions[bot]", "type": "Bot" } },
-        "comment": { "id": comment, "body": body, "user": { "login": login, "type": "User" },
-                     "created_at": at, "updated_at": at },
-        "repository": { "full_name": REPO },
-    });
+    let event = fake.comment_event(issue, comment);
     std::fs::write(&path, event.to_string()).unwrap();
     path
 }
@@ -103,8 +89,8 @@ fn outputs(path: &std::path::Path) -> String {
 fn an_event_accepted_without_dispatch_sets_outputs_for_the_next_job() {
     let repo = TestRepo::new();
     let (fake, issue) = github(&repo);
-    let (comment, at) = fake.seed_comment(issue, "/promote production", "alice", "User");
-    let event = event(&repo, issue, comment, "/promote production", "alice", &at);
+    let (comment, _) = fake.seed_comment(issue, "/promote production", "alice", "User");
+    let event = event(&repo, &fake, issue, comment);
     let output = repo.root().join("github-output");
     let assert = promote_on_github(&repo, &fake)
         .env("GITHUB_EVENT_PATH", &event)
@@ -138,8 +124,8 @@ fn an_event_accepted_without_dispatch_sets_outputs_for_the_next_job() {
 fn a_refused_event_exits_1_and_its_json_matches_the_schema() {
     let repo = TestRepo::new();
     let (fake, issue) = github(&repo);
-    let (comment, at) = fake.seed_comment(issue, "/promote production", "bob", "User");
-    let event = event(&repo, issue, comment, "/promote production", "bob", &at);
+    let (comment, _) = fake.seed_comment(issue, "/promote production", "bob", "User");
+    let event = event(&repo, &fake, issue, comment);
     let output = promote_on_github(&repo, &fake)
         .env("GITHUB_EVENT_PATH", &event)
         .args(["--at", MONDAY, "--format", "json"])
@@ -173,8 +159,8 @@ fn a_dispatch_is_configured_in_shipgate_yml() {
         "shipgate.yml",
         "environments: [stage, production]\npromote:\n  dispatch: deploy.yml\n",
     );
-    let (comment, at) = fake.seed_comment(issue, "/promote production", "alice", "User");
-    let event = event(&repo, issue, comment, "/promote production", "alice", &at);
+    let (comment, _) = fake.seed_comment(issue, "/promote production", "alice", "User");
+    let event = event(&repo, &fake, issue, comment);
     let output = repo.root().join("github-output");
     promote_on_github(&repo, &fake)
         .env("GITHUB_EVENT_PATH", &event)
@@ -232,7 +218,7 @@ fn check_at_job_start_repeats_the_window_and_the_hold() {
         "promotion: shipgate accepted no command to deploy v1.2.0 to production",
     ));
     let (comment, at) = fake.seed_comment(issue, "/promote production", "alice", "User");
-    let promoted = event(&repo, issue, comment, "/promote production", "alice", &at);
+    let promoted = event(&repo, &fake, issue, comment);
     promote_on_github(&repo, &fake)
         .env("GITHUB_EVENT_PATH", &promoted)
         .args(["--at", MONDAY])
@@ -246,8 +232,8 @@ fn check_at_job_start_repeats_the_window_and_the_hold() {
         "denied: v1.2.0 to production: when: outside the deployment window",
     ));
     // A hold accepted since the promotion stops the job too.
-    let (comment, at) = fake.seed_comment(issue, "/hold DBA busy", "alice", "User");
-    let event = event(&repo, issue, comment, "/hold DBA busy", "alice", &at);
+    let (comment, _) = fake.seed_comment(issue, "/hold DBA busy", "alice", "User");
+    let event = event(&repo, &fake, issue, comment);
     promote_on_github(&repo, &fake)
         .env("GITHUB_EVENT_PATH", &event)
         .args(["--at", MONDAY])

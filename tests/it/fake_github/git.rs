@@ -78,6 +78,21 @@ impl FakeGithub {
     }
 }
 
+impl Store {
+    /// The commit tag `name` points at, through its tag objects.
+    pub(super) fn commit_of(&self, name: &str) -> Option<String> {
+        let (_, mut target) = self.refs.iter().find(|(n, _)| n == name)?.clone();
+        for _ in 0..=self.objects.len() {
+            if target["type"] == "commit" {
+                return target["sha"].as_str().map(str::to_owned);
+            }
+            let object = self.objects.iter().find(|o| o["sha"] == target["sha"])?;
+            target = object["object"].clone();
+        }
+        None
+    }
+}
+
 async fn ref_get(
     State(db): State<Shared>,
     Path((owner, repo, name)): Path<(String, String, String)>,
