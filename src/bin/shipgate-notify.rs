@@ -536,7 +536,11 @@ async fn report_command(
         }
     };
     let mut outputs = Outputs::new();
-    set_output(&mut outputs, "report-issue", issue.clone())?;
+    set_output(
+        &mut outputs,
+        "report-issue",
+        issue.replace(['\n', '\r'], " "),
+    )?;
     if let Some(path) = &ci.github_output {
         shipgate::ci::write_github_output(path, &outputs).map_err(Failure::external)?;
     }

@@ -160,7 +160,10 @@ fn push_auth(ci: &CiEnv) -> PushAuth {
 fn report(cli: &Cli, ci: &CiEnv, outcome: &Outcome) -> anyhow::Result<()> {
     let mut outputs = Outputs::new();
     for (key, value) in outcome.outputs() {
-        outputs.set(key, value)?;
+        match key {
+            "notes" => outputs.set_multiline(key, value)?,
+            _ => outputs.set(key, value)?,
+        };
     }
     if let Some(path) = &ci.github_output {
         shipgate::ci::write_github_output(path, &outputs)?;

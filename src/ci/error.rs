@@ -19,6 +19,19 @@ pub enum CiError {
          e.g. previous-version"
     )]
     InvalidKey(String),
+    /// A value for GitLab's dotenv report spans lines, which the report cannot carry.
+    #[error(
+        "cannot write {}: output `{key}` spans several lines, which GitLab's dotenv report \
+         cannot carry (one KEY=value a line), so no dotenv file was written; read `{key}` from \
+         `--format json` instead, or run without --dotenv",
+        path.display()
+    )]
+    MultiLine {
+        /// The dotenv file.
+        path: PathBuf,
+        /// The output key.
+        key: String,
+    },
     /// No random delimiter for a multi-line `$GITHUB_OUTPUT` value could be made.
     #[error("cannot write {}: no random delimiter: {reason}", path.display())]
     Delimiter {

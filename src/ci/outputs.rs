@@ -6,6 +6,8 @@ use super::CiError;
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Outputs {
     pairs: Vec<(String, String)>,
+    /// Keys set with [`Outputs::set_multiline`].
+    multiline: Vec<String>,
 }
 
 impl Outputs {
@@ -24,7 +26,26 @@ impl Outputs {
             Some((_, old)) => *old = value,
             None => self.pairs.push((key.to_owned(), value)),
         }
+        self.multiline.retain(|k| k != key);
         Ok(self)
+    }
+
+    /// Sets `key` to a value that may span lines (release notes). `$GITHUB_OUTPUT` carries it;
+    /// GitLab's dotenv report cannot, and leaves it out when it does span lines (where a value
+    /// set with [`Outputs::set`] would be an error).
+    pub fn set_multiline(
+        &mut self,
+        key: &str,
+        value: impl Into<String>,
+    ) -> Result<&mut Self, CiError> {
+        self.set(key, value)?;
+        self.multiline.push(key.to_owned());
+        Ok(self)
+    }
+
+    /// Whether `key` was set with [`Outputs::set_multiline`].
+    pub fn is_multiline(&self, key: &str) -> bool {
+        self.multiline.iter().any(|k| k == key)
     }
 
     /// The value of `key`, if set.

@@ -224,6 +224,23 @@ pub struct Smtp {
     pub to: Vec<String>,
 }
 
+impl Smtp {
+    /// Whether `host` is this machine: `localhost`, an address of 127.0.0.0/8 or `::1` —
+    /// the only place `security: none` may send a password to.
+    pub fn is_loopback(&self) -> bool {
+        let host = self.host.trim_end_matches('.');
+        if host.eq_ignore_ascii_case("localhost") {
+            return true;
+        }
+        let bare = host
+            .strip_prefix('[')
+            .and_then(|h| h.strip_suffix(']'))
+            .unwrap_or(host);
+        bare.parse::<std::net::IpAddr>()
+            .is_ok_and(|ip| ip.to_canonical().is_loopback())
+    }
+}
+
 /// SMTP transport security.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
 #[serde(rename_all = "lowercase")]
@@ -233,6 +250,7 @@ pub enum SmtpSecurity {
     Starttls,
     /// TLS from the first byte.
     Tls,
-    /// No encryption (only for a relay on the same host).
+    /// No encryption: only for a relay on the same host, and with a username only when the
+    /// host is loopback (the password would cross the network in clear).
     None,
 }

@@ -3,7 +3,7 @@ use std::collections::HashSet;
 
 use super::locate::Step;
 use super::log::LogConfig;
-use super::notify::{ChannelKind, NotifyConfig};
+use super::notify::{ChannelKind, NotifyConfig, SmtpSecurity};
 use super::validate::Violation;
 
 /// Names are shown in results and chosen with `--channel`: one token.
@@ -106,6 +106,22 @@ pub(crate) fn notify(notify: &NotifyConfig) -> Option<Violation> {
                         "with a username, `password_env` must name the environment variable \
                          holding the password (never the password itself), e.g. SMTP_PASSWORD"
                             .to_owned(),
+                    ));
+                }
+                if smtp.security == SmtpSecurity::None
+                    && !smtp.username.is_empty()
+                    && !smtp.is_loopback()
+                {
+                    smtp_at.push(Step::Key("security"));
+                    return Some(Violation::new(
+                        smtp_at,
+                        format!(
+                            "`security: none` would send the password of `{}` in clear to `{}`; \
+                             use `security: starttls` (port 587) or `security: tls` (port 465) — \
+                             `none` with a username only for a relay on this host (localhost, \
+                             127.0.0.0/8 or ::1)",
+                            smtp.username, smtp.host
+                        ),
                     ));
                 }
             }

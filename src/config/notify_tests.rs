@@ -66,6 +66,42 @@ fn email_needs_smtp_and_a_password_variable_with_a_user() {
 }
 
 #[test]
+fn no_security_with_a_password_only_on_loopback() {
+    let config = |host: &str, security: &str| {
+        format!(
+            "notify:\n  channels:\n    - name: m\n      type: email\n      smtp:\n        host: \"{host}\"\n        security: {security}\n        username: deploys\n        password_env: SMTP_PASSWORD\n        from: a@b.example\n        to: [c@d.example]\n"
+        )
+    };
+    assert_eq!(
+        err(&config("smtp.acme.example", "none")),
+        "shipgate.yml:7:19: `notify.channels[0].smtp.security`: `security: none` would send the \
+         password of `deploys` in clear to `smtp.acme.example`; use `security: starttls` (port \
+         587) or `security: tls` (port 465) — `none` with a username only for a relay on this \
+         host (localhost, 127.0.0.0/8 or ::1)"
+    );
+    for remote in ["10.0.0.5", "::2", "localhost.example", "128.0.0.1"] {
+        assert!(
+            err(&config(remote, "none")).contains("in clear"),
+            "{remote}"
+        );
+    }
+    for local in [
+        "localhost",
+        "LOCALHOST.",
+        "127.0.0.1",
+        "127.8.9.10",
+        "::1",
+        "[::1]",
+    ] {
+        assert!(parse(&config(local, "none"), "t").is_ok(), "{local}");
+    }
+    assert!(parse(&config("smtp.acme.example", "starttls"), "t").is_ok());
+    assert!(parse(&config("smtp.acme.example", "tls"), "t").is_ok());
+    let no_user = "notify:\n  channels:\n    - name: m\n      type: email\n      smtp: { host: smtp.acme.example, security: none, from: a@b.example, to: [c@d.example] }\n";
+    assert!(parse(no_user, "t").is_ok(), "no password, nothing to leak");
+}
+
+#[test]
 fn durations_and_patterns_are_checked_where_they_stand() {
     assert!(err("notify:\n  timeout: 10\n").starts_with("shipgate.yml:2:12:"));
     assert!(err("notify:\n  backoff: 1.5s\n").contains("invalid duration `1.5s`"));

@@ -21,6 +21,12 @@ pub(crate) async fn send(
     timeout: Duration,
     base_dir: &Path,
 ) -> Result<(), AttemptError> {
+    if password.is_some() && smtp.security == SmtpSecurity::None && !smtp.is_loopback() {
+        return Err(AttemptError::Permanent(format!(
+            "not sending the password in clear to {}: use `security: starttls` or `tls`",
+            smtp.host
+        )));
+    }
     let email = build(smtp, message)?;
     let tls = tls_parameters(smtp, base_dir)?;
     let port = smtp.port.unwrap_or(match smtp.security {
@@ -135,6 +141,8 @@ mod tests {
             title: "v1 <live>".into(),
             text: "a & b\nc\n\nd".into(),
             markdown: String::new(),
+            slack_title: String::new(),
+            slack_text: String::new(),
         };
         assert_eq!(
             html(&message),

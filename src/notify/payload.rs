@@ -19,20 +19,29 @@ fn cut(text: &str, max: usize) -> String {
     out
 }
 
-/// A Slack incoming-webhook body: a header block and a section, with `text` as the fallback
-/// shown in notifications.
+/// `text` escaped as Slack asks for text in mrkdwn: `&`, `<` and `>` as `&amp;`, `&lt;` and
+/// `&gt;`, so `<!channel>` or `<http://x|y>` is shown, not acted on.
+pub(crate) fn slack_escape(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+}
+
+/// A Slack incoming-webhook body: a header block (plain text, which Slack does not parse) and
+/// a mrkdwn section, with `text` as the fallback shown in notifications. Values in the mrkdwn
+/// parts were escaped when the template was rendered.
 pub fn slack_payload(message: &Message) -> Value {
     let mut blocks = vec![json!({
         "type": "header",
         "text": { "type": "plain_text", "text": cut(&message.title, SLACK_HEADER), "emoji": true }
     })];
-    if !message.text.is_empty() {
+    if !message.slack_text.is_empty() {
         blocks.push(json!({
             "type": "section",
-            "text": { "type": "mrkdwn", "text": cut(&message.text, SLACK_SECTION) }
+            "text": { "type": "mrkdwn", "text": cut(&message.slack_text, SLACK_SECTION) }
         }));
     }
-    json!({ "text": message.title, "blocks": blocks })
+    json!({ "text": message.slack_title, "blocks": blocks })
 }
 
 /// A generic webhook body: `text` (Mattermost, Teams connectors), `content` (Discord), a
@@ -79,11 +88,44 @@ mod tests {
     }
 
     #[test]
+    fn values_are_escaped_for_slack_and_the_template_text_is_not() {
+        let mut facts = sample();
+        facts.project = "R&D <!channel>".into();
+        facts.tickets = vec![crate::notify::Ticket {
+            key: "<http://evil.example|click>".into(),
+            url: None,
+        }];
+        facts.restarts = vec!["<!here>".into(), "<@U123>".into()];
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(dir.path().join("en")).unwrap();
+        std::fs::write(
+            dir.path().join("en/start.txt"),
+            "<!here> {{ project }} starts\n<{{ pipeline_url }}|Pipeline> {{ tickets[0].key }} \
+             {{ restarts | join(\", \") }}\n",
+        )
+        .unwrap();
+        let message = Templates::new(Some(dir.path()))
+            .render(&facts, Language::En)
+            .unwrap();
+        assert_eq!(message.title, "<!here> R&D <!channel> starts");
+        let body = slack_payload(&message);
+        assert_eq!(body["text"], "<!here> R&amp;D &lt;!channel&gt; starts");
+        assert_eq!(body["blocks"][0]["text"]["text"], message.title);
+        assert_eq!(
+            body["blocks"][1]["text"]["text"],
+            "<https://github.com/acme/shop/actions/runs/77|Pipeline> \
+             &lt;http://evil.example|click&gt; &lt;!here&gt;, &lt;@U123&gt;"
+        );
+    }
+
+    #[test]
     fn long_texts_are_cut_to_the_limits() {
         let message = Message {
             title: "t".repeat(200),
-            text: "x".repeat(4000),
+            text: String::new(),
             markdown: String::new(),
+            slack_title: "t".repeat(200),
+            slack_text: "x".repeat(4000),
         };
         let body = slack_payload(&message);
         assert_eq!(

@@ -41,18 +41,41 @@ impl Secrets {
         self.values.get(variable)
     }
 
-    /// `text` with every secret value replaced by `***`.
+    /// `text` with every secret value replaced by `[secret]` — also the parts of a webhook URL
+    /// a server may echo on its own: the path and query of the request, the query, and long
+    /// path segments (the token of a Slack URL).
     pub fn redact(&self, text: &str) -> String {
-        let mut text = text.to_owned();
+        let mut forms: Vec<String> = Vec::new();
         for value in self.values.values() {
             let value = value.expose_secret();
-            if value.len() >= 4 {
-                text = text.replace(value, "***");
+            forms.push(value.to_owned());
+            if let Ok(url) = reqwest::Url::parse(value) {
+                let query = url.query().map(|q| format!("?{q}")).unwrap_or_default();
+                forms.push(format!("{}{query}", url.path()));
+                forms.extend(url.query().map(str::to_owned));
+                forms.extend(
+                    url.path_segments()
+                        .into_iter()
+                        .flatten()
+                        .filter(|s| s.len() >= LONG_SEGMENT)
+                        .map(str::to_owned),
+                );
+            }
+        }
+        forms.retain(|f| f.len() >= 4);
+        forms.sort_by_key(|f| std::cmp::Reverse(f.len()));
+        let mut text = text.to_owned();
+        for form in &forms {
+            if text.contains(form.as_str()) {
+                text = text.replace(form.as_str(), "[secret]");
             }
         }
         text
     }
 }
+
+/// Path segments of a webhook URL this long are tokens.
+const LONG_SEGMENT: usize = 16;
 
 #[cfg(test)]
 mod tests {
@@ -75,7 +98,31 @@ mod tests {
         assert_eq!(format!("{secrets:?}"), "[\"A_URL\"]");
         assert_eq!(
             secrets.redact("posting to https://hooks.example/T0/B0/secret failed"),
-            "posting to *** failed"
+            "posting to [secret] failed"
+        );
+    }
+
+    #[test]
+    fn parts_of_a_webhook_url_a_server_echoes_are_redacted_too() {
+        let config: crate::config::Config = crate::config::parse(
+            "notify:\n  channels:\n    - { name: a, type: slack, webhook_env: A_URL }\n    - name: m\n      type: email\n      smtp: { host: localhost, security: none, username: u, password_env: PW, from: a@b.example, to: [c@d.example] }\n",
+            "t",
+        )
+        .unwrap();
+        let secrets = Secrets::from_lookup(&config.notify, |name| match name {
+            "A_URL" => Some(
+                "https://hooks.example/services/T0/B0/XXXXXXXXXXXXXXXXXXXXXXXX?token=abcdef"
+                    .to_owned(),
+            ),
+            "PW" => Some("hunter22".to_owned()),
+            _ => None,
+        });
+        assert_eq!(
+            secrets.redact(
+                "404 for POST /services/T0/B0/XXXXXXXXXXXXXXXXXXXXXXXX?token=abcdef; \
+                 token=abcdef; no such hook XXXXXXXXXXXXXXXXXXXXXXXX; auth hunter22 refused"
+            ),
+            "404 for POST [secret]; [secret]; no such hook [secret]; auth [secret] refused"
         );
     }
 }

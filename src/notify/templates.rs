@@ -6,6 +6,7 @@ use minijinja::{Environment, UndefinedBehavior};
 
 use super::error::NotifyError;
 use super::facts::Facts;
+use super::payload::slack_escape;
 #[cfg(test)]
 use crate::config::notify::Event;
 use crate::config::notify::Language;
@@ -19,6 +20,20 @@ pub struct Message {
     pub text: String,
     /// Markdown: the `.md` template (issue comments, the e-mail's HTML part).
     pub markdown: String,
+    /// The title in Slack's mrkdwn: the `.txt` template with every value escaped (`&`, `<`,
+    /// `>`), so text from commits cannot mention or link; the template's own text as written.
+    pub slack_title: String,
+    /// The rest of the `.txt` template in Slack's mrkdwn, escaped the same way.
+    pub slack_text: String,
+}
+
+/// How values are written into a template.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Flavour {
+    /// As they are.
+    Plain,
+    /// Escaped for Slack's mrkdwn.
+    Slack,
 }
 
 macro_rules! builtin {
@@ -94,18 +109,23 @@ impl Templates {
     /// Render the message of `facts.event` in `language`.
     pub fn render(&self, facts: &Facts, language: Language) -> Result<Message, NotifyError> {
         let base = format!("{}/{}", language.code(), facts.event);
-        let text = self.render_one(&format!("{base}.txt"), facts)?;
-        let markdown = self.render_one(&format!("{base}.md"), facts)?;
-        let (title, body) = text.split_once('\n').unwrap_or((&text, ""));
+        let txt = format!("{base}.txt");
+        let text = self.render_as(&txt, facts, Flavour::Plain)?;
+        let slack = self.render_as(&txt, facts, Flavour::Slack)?;
+        let markdown = self.render_named(&format!("{base}.md"), facts)?;
+        let split = |text: &str| -> (String, String) {
+            let (title, body) = text.split_once('\n').unwrap_or((text, ""));
+            (title.trim().to_owned(), body.trim().to_owned())
+        };
+        let (title, text) = split(&text);
+        let (slack_title, slack_text) = split(&slack);
         Ok(Message {
-            title: title.trim().to_owned(),
-            text: body.trim().to_owned(),
+            title,
+            text,
             markdown: markdown.trim().to_owned() + "\n",
+            slack_title,
+            slack_text,
         })
-    }
-
-    fn render_one(&self, name: &str, facts: &Facts) -> Result<String, NotifyError> {
-        self.render_named(name, facts)
     }
 
     /// Render template `name` (`en/report.md`) with `data`.
@@ -114,10 +134,28 @@ impl Templates {
         name: &str,
         data: &impl serde::Serialize,
     ) -> Result<String, NotifyError> {
+        self.render_as(name, data, Flavour::Plain)
+    }
+
+    fn render_as(
+        &self,
+        name: &str,
+        data: &impl serde::Serialize,
+        flavour: Flavour,
+    ) -> Result<String, NotifyError> {
         let source = self.source(name)?;
         let mut env = Environment::new();
         env.set_undefined_behavior(UndefinedBehavior::Strict);
         env.set_keep_trailing_newline(true);
+        if flavour == Flavour::Slack {
+            env.set_formatter(|out, _state, value| {
+                let text = match value.as_str() {
+                    Some(text) if value.is_safe() => return Ok(out.write_str(text)?),
+                    _ => value.to_string(),
+                };
+                Ok(out.write_str(&slack_escape(&text))?)
+            });
+        }
         let failed = |e: minijinja::Error| NotifyError::Template {
             name: name.to_owned(),
             message: match e.line() {

@@ -6,12 +6,13 @@ use std::time::{Duration, Instant};
 
 use super::http::excerpt;
 use super::model::{CommandCheck, Measured, Outcome, Verdict};
+use super::scrub::Scrubber;
 
 /// How often a running command is looked at.
 const POLL: Duration = Duration::from_millis(20);
 
-/// Run the command; kill it when it outlives the timeout.
-pub(crate) async fn evaluate(check: &CommandCheck) -> Outcome {
+/// Run the command; kill it when it outlives the timeout. Its output is shown through `scrub`.
+pub(crate) async fn evaluate(check: &CommandCheck, scrub: &Scrubber) -> Outcome {
     let shown = shown(check);
     let mut command = if check.shell {
         let mut c = Command::new("sh");
@@ -70,7 +71,7 @@ pub(crate) async fn evaluate(check: &CommandCheck) -> Outcome {
         let said = if err.trim().is_empty() { &out } else { &err };
         Outcome::new(
             Verdict::Fail,
-            format!("`{shown}` exited {code}; output: {}", excerpt(said)),
+            format!("`{shown}` exited {code}; output: {}", excerpt(said, scrub)),
             measured,
         )
     }

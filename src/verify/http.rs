@@ -1,18 +1,54 @@
 //! `http` gates: a request answers with the expected status and body, retried with backoff.
+//!
+//! Redirects are followed only within the origin (scheme, host and port) of the address asked:
+//! the gate's headers (tokens, cookies) must never reach another server.
 use std::time::Instant;
 
+use reqwest::redirect::{Attempt, Policy};
 use secrecy::ExposeSecret;
 
 use crate::config::HttpMethod;
 
 use super::model::{HttpCheck, Measured, Outcome, Verdict};
+use super::scrub::Scrubber;
 
 /// Longest body excerpt shown in a failure.
 const EXCERPT: usize = 200;
 
+/// A redirect to another origin than the first request's.
+#[derive(Debug, thiserror::Error)]
+#[error("redirected to {to}, another origin (scheme, host or port) than {from}")]
+struct CrossOrigin {
+    from: String,
+    to: String,
+}
+
+/// Follow redirects (at most 10, as reqwest does) while they stay in the origin of the first
+/// request; a redirect elsewhere is an error naming its target.
+pub(crate) fn redirect_policy() -> Policy {
+    Policy::custom(|attempt: Attempt<'_>| {
+        let first = attempt.previous().first().cloned();
+        match first {
+            Some(first) if first.origin() != attempt.url().origin() => {
+                let to = attempt.url().to_string();
+                attempt.error(CrossOrigin {
+                    from: first.origin().ascii_serialization(),
+                    to,
+                })
+            }
+            _ => Policy::default().redirect(attempt),
+        }
+    })
+}
+
 /// Evaluate `check`: the first attempt that meets every expectation passes; after the last
-/// retry, the last attempt's problem fails the gate.
-pub(crate) async fn evaluate(client: &reqwest::Client, check: &HttpCheck) -> Outcome {
+/// retry, the last attempt's problem fails the gate. What a server answers is shown through
+/// `scrub`.
+pub(crate) async fn evaluate(
+    client: &reqwest::Client,
+    check: &HttpCheck,
+    scrub: &Scrubber,
+) -> Outcome {
     let attempts = check.retries.saturating_add(1);
     let mut backoff = check.backoff;
     let mut last = String::new();
@@ -24,7 +60,7 @@ pub(crate) async fn evaluate(client: &reqwest::Client, check: &HttpCheck) -> Out
             backoff = backoff.saturating_mul(2);
         }
         let started = Instant::now();
-        let result = once(client, check).await;
+        let result = once(client, check, scrub).await;
         let ms = started.elapsed().as_millis();
         measured = vec![Measured::new("attempts", attempt)];
         match result {
@@ -46,7 +82,7 @@ pub(crate) async fn evaluate(client: &reqwest::Client, check: &HttpCheck) -> Out
                     measured.push(Measured::new("status", status));
                 }
                 measured.push(Measured::new("time_ms", ms));
-                last = problem.message;
+                last = scrub.scrub(&problem.message);
             }
         }
     }
@@ -67,7 +103,11 @@ struct Problem {
     message: String,
 }
 
-async fn once(client: &reqwest::Client, check: &HttpCheck) -> Result<u16, Problem> {
+async fn once(
+    client: &reqwest::Client,
+    check: &HttpCheck,
+    scrub: &Scrubber,
+) -> Result<u16, Problem> {
     let method = match check.method {
         HttpMethod::Get => reqwest::Method::GET,
         HttpMethod::Head => reqwest::Method::HEAD,
@@ -87,6 +127,11 @@ async fn once(client: &reqwest::Client, check: &HttpCheck) -> Result<u16, Proble
         status: None,
         message: if e.is_timeout() {
             format!("no answer within {}s", check.timeout.as_secs_f64())
+        } else if let Some(redirect) = cross_origin(&e) {
+            format!(
+                "{redirect}; shipgate follows redirects within the gate's origin only, so that \
+                 its headers never reach another server: set `url` to the address that answers"
+            )
         } else {
             format!("request failed: {}", error_chain(&e))
         },
@@ -107,28 +152,25 @@ async fn once(client: &reqwest::Client, check: &HttpCheck) -> Result<u16, Proble
         status: Some(status),
         message,
     };
+    let shown = || excerpt(&body, scrub);
     if status != check.status {
         return Err(problem(format!(
             "status {status}, expected {}; body: {}",
             check.status,
-            excerpt(&body)
+            shown()
         )));
     }
     if let Some(text) = &check.body_contains {
         if !body.contains(text.as_str()) {
             return Err(problem(format!(
                 "the body does not contain {text:?}; body: {}",
-                excerpt(&body)
+                shown()
             )));
         }
     }
     if let Some((pointer, expected)) = &check.json {
-        let json: serde_json::Value = serde_json::from_str(&body).map_err(|e| {
-            problem(format!(
-                "the body is not JSON ({e}); body: {}",
-                excerpt(&body)
-            ))
-        })?;
+        let json: serde_json::Value = serde_json::from_str(&body)
+            .map_err(|e| problem(format!("the body is not JSON ({e}); body: {}", shown())))?;
         match json.pointer(pointer) {
             Some(found) if found == expected => {}
             Some(found) => {
@@ -150,6 +192,18 @@ fn method(method: HttpMethod) -> &'static str {
     }
 }
 
+/// The refused cross-origin redirect behind `error`, if that is what stopped the request.
+fn cross_origin(error: &reqwest::Error) -> Option<&CrossOrigin> {
+    let mut source = std::error::Error::source(error);
+    while let Some(cause) = source {
+        if let Some(found) = cause.downcast_ref::<CrossOrigin>() {
+            return Some(found);
+        }
+        source = cause.source();
+    }
+    None
+}
+
 /// The error and its causes, joined.
 fn error_chain(error: &dyn std::error::Error) -> String {
     let mut text = error.to_string();
@@ -162,9 +216,14 @@ fn error_chain(error: &dyn std::error::Error) -> String {
     text
 }
 
-/// The body's start on one line, at most [`EXCERPT`] characters.
-pub(crate) fn excerpt(body: &str) -> String {
-    let one_line: String = body.split_whitespace().collect::<Vec<_>>().join(" ");
+/// The body's start on one line, at most [`EXCERPT`] characters, secrets scrubbed before it
+/// is cut (so no part of one is left at the cut).
+pub(crate) fn excerpt(body: &str, scrub: &Scrubber) -> String {
+    let one_line: String = scrub
+        .scrub(body)
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ");
     if one_line.is_empty() {
         return "(empty)".to_owned();
     }

@@ -15,6 +15,7 @@ mod prometheus;
 mod report;
 mod rollback;
 mod runner;
+mod scrub;
 mod select;
 mod threshold;
 mod wait;
@@ -27,5 +28,6 @@ pub use model::{
 pub use report::{Report, markdown_summary, text_report};
 pub use rollback::rollback_target;
 pub use runner::{RunOptions, run};
+pub use scrub::{PLACEHOLDER, Scrubber};
 pub use select::{Selection, select};
 pub use threshold::{Op, Threshold};

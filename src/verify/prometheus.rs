@@ -14,6 +14,7 @@ use crate::config::MissingData;
 
 use super::http::excerpt;
 use super::model::{Measured, Outcome, PromCheck, Verdict};
+use super::scrub::Scrubber;
 
 /// The answer of `/api/v1/query`.
 #[derive(Debug, Deserialize)]
@@ -80,7 +81,11 @@ impl Tally {
 }
 
 /// Watch the query for the whole window, or until it fails.
-pub(crate) async fn evaluate(client: &reqwest::Client, check: &PromCheck) -> Outcome {
+pub(crate) async fn evaluate(
+    client: &reqwest::Client,
+    check: &PromCheck,
+    scrub: &Scrubber,
+) -> Outcome {
     let start = Instant::now();
     let mut tally = Tally::default();
     let mut breach_since: Option<Duration> = None;
@@ -90,7 +95,7 @@ pub(crate) async fn evaluate(client: &reqwest::Client, check: &PromCheck) -> Out
         tokio::time::sleep_until(tokio::time::Instant::from_std(due)).await;
         tally.samples += 1;
         let at = format!("at {}s", offset.as_secs());
-        match query(client, check).await {
+        match query(client, check, scrub).await {
             Err(QueryError::Rejected(message)) => {
                 return Outcome::new(
                     Verdict::Fail,
@@ -99,6 +104,7 @@ pub(crate) async fn evaluate(client: &reqwest::Client, check: &PromCheck) -> Out
                 );
             }
             Err(QueryError::Unavailable(message)) => {
+                let message = scrub.scrub(&message);
                 tracing::warn!("prometheus gate: {message}");
                 tally.unavailable = Some(message);
                 breach_since = None;
@@ -198,7 +204,11 @@ fn number(v: f64) -> String {
 }
 
 /// One instant query at the current time: the values of the result (NaN dropped).
-async fn query(client: &reqwest::Client, check: &PromCheck) -> Result<Vec<f64>, QueryError> {
+async fn query(
+    client: &reqwest::Client,
+    check: &PromCheck,
+    scrub: &Scrubber,
+) -> Result<Vec<f64>, QueryError> {
     let base = check.url.trim_end_matches('/');
     let mut url = reqwest::Url::parse(&format!("{base}/api/v1/query"))
         .map_err(|e| QueryError::Rejected(format!("`{base}` is not a valid address: {e}")))?;
@@ -223,7 +233,7 @@ async fn query(client: &reqwest::Client, check: &PromCheck) -> Result<Vec<f64>, 
     let answer: Answer = serde_json::from_str(&body).map_err(|_| {
         QueryError::Unavailable(format!(
             "{base} answered {status} with something other than the query API's JSON: {}",
-            excerpt(&body)
+            excerpt(&body, scrub)
         ))
     })?;
     if answer.status != "success" {

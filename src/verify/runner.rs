@@ -1,8 +1,9 @@
 //! Evaluating gates in order.
 use std::time::Instant;
 
-use super::model::{Check, Gate, GateResult, Outcome, Verdict};
+use super::model::{Check, Gate, GateResult, Measured, Outcome, Verdict};
 use super::report::Report;
+use super::scrub::Scrubber;
 use super::{VerifyError, command, file, http, prometheus, wait};
 
 /// How gates are run and judged.
@@ -19,12 +20,16 @@ pub struct RunOptions {
 }
 
 /// Evaluate `gates` in order. After a failure the remaining gates are skipped unless
-/// `keep_going`; the report says whether everything passed.
+/// `keep_going`; the report says whether everything passed. The header values of the gates
+/// are secrets: wherever a server or a command repeats one, the report shows
+/// [`PLACEHOLDER`](super::PLACEHOLDER) instead.
 pub async fn run(gates: &[Gate], options: &RunOptions) -> Result<Report, VerifyError> {
     let client = reqwest::Client::builder()
         .user_agent(concat!("shipgate-verify/", env!("CARGO_PKG_VERSION")))
+        .redirect(http::redirect_policy())
         .build()
         .map_err(VerifyError::Client)?;
+    let scrub = Scrubber::from_gates(gates);
     let mut results = Vec::with_capacity(gates.len());
     let mut failed = false;
     for gate in gates {
@@ -33,7 +38,7 @@ pub async fn run(gates: &[Gate], options: &RunOptions) -> Result<Report, VerifyE
             Outcome::new(Verdict::Skipped, "not run: an earlier gate failed", vec![])
         } else {
             tracing::info!("gate {} ({}) …", gate.name, gate.check.kind());
-            evaluate(&client, &gate.check).await
+            evaluate(&client, &gate.check, &scrub).await
         };
         let counts_as_failed = outcome.verdict == Verdict::Fail
             || (options.strict && outcome.verdict == Verdict::Inconclusive);
@@ -42,8 +47,12 @@ pub async fn run(gates: &[Gate], options: &RunOptions) -> Result<Report, VerifyE
             name: gate.name.clone(),
             kind: gate.check.kind().to_owned(),
             verdict: outcome.verdict,
-            summary: outcome.summary,
-            measured: outcome.measured,
+            summary: scrub.scrub(&outcome.summary),
+            measured: outcome
+                .measured
+                .iter()
+                .map(|m| Measured::new(&m.name, scrub.scrub(&m.value)))
+                .collect(),
             elapsed_ms: u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX),
             checklist: gate.checklist.clone(),
         });
@@ -51,12 +60,12 @@ pub async fn run(gates: &[Gate], options: &RunOptions) -> Result<Report, VerifyE
     Ok(Report::new(results, options))
 }
 
-async fn evaluate(client: &reqwest::Client, check: &Check) -> Outcome {
+async fn evaluate(client: &reqwest::Client, check: &Check, scrub: &Scrubber) -> Outcome {
     match check {
-        Check::Http(c) => http::evaluate(client, c).await,
-        Check::Command(c) => command::evaluate(c).await,
+        Check::Http(c) => http::evaluate(client, c, scrub).await,
+        Check::Command(c) => command::evaluate(c, scrub).await,
         Check::File(c) => file::evaluate(c).await,
-        Check::Prometheus(c) => prometheus::evaluate(client, c).await,
+        Check::Prometheus(c) => prometheus::evaluate(client, c, scrub).await,
         Check::Wait(d) => wait::evaluate(*d).await,
     }
 }

@@ -116,6 +116,54 @@ fn start_goes_to_slack_and_webhook_with_tickets_and_no_secret_in_any_output() {
 }
 
 #[test]
+fn commit_text_reaches_slack_escaped_so_it_cannot_ping_or_link() {
+    let repo = TestRepo::new();
+    repo.commit("feat: first");
+    repo.git(&["tag", "v1.1.0"]);
+    repo.commit(
+        "fix: totals <!channel>\n\nRefs: <!here>, <@U123>, <http://evil.example|click>, SHOP-1",
+    );
+    repo.git(&["tag", "v1.2.0"]);
+    repo.write(
+        "shipgate.yml",
+        "notify:\n  project: R&D <shop>\n  timeout: 1s\n  retries: 0\n  channels:\n    - { name: dev, type: slack, webhook_env: DEV_HOOK }\n",
+    );
+    let sink = WebhookSink::start();
+    let output = notify(&repo)
+        .env("DEV_HOOK", sink.url("ok/dev"))
+        .args(["start", "--env", "production"])
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let bodies = sink.bodies("ok/dev");
+    assert_eq!(bodies.len(), 1);
+    let slack = &bodies[0];
+    assert_eq!(
+        slack["text"],
+        "R&amp;D &lt;shop&gt;: deploying v1.2.0 to production"
+    );
+    assert_eq!(
+        slack["blocks"][0]["text"],
+        serde_json::json!({
+            "type": "plain_text",
+            "text": "R&D <shop>: deploying v1.2.0 to production",
+            "emoji": true
+        }),
+        "the header is plain text, which Slack does not parse"
+    );
+    assert_eq!(
+        slack["blocks"][1]["text"]["text"],
+        "ada is starting the deployment of R&amp;D &lt;shop&gt; v1.2.0 (from v1.1.0) to \
+         production.\nTickets: &lt;!here&gt;, &lt;@U123&gt;, &lt;http://evil.example|click&gt;, \
+         SHOP-1"
+    );
+}
+
+#[test]
 fn a_failing_channel_is_retried_and_the_others_are_still_sent() {
     let repo = released();
     let sink = WebhookSink::start();

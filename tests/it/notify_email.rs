@@ -188,6 +188,28 @@ fn the_smtp_password_comes_from_its_variable_and_is_never_shown() {
 }
 
 #[test]
+fn a_password_in_clear_is_refused_unless_the_server_is_on_this_host() {
+    let repo = TestRepo::new();
+    repo.commit("fix: totals");
+    repo.git(&["tag", "v1.2.0"]);
+    repo.write(
+        "shipgate.yml",
+        "notify:\n  channels:\n    - name: customer\n      type: email\n      smtp:\n        host: smtp.acme.example\n        security: none\n        username: deploys@acme.example\n        password_env: SMTP_PASSWORD\n        from: deploys@acme.example\n        to: [ops@customer.example]\n",
+    );
+    notify(&repo)
+        .env("SMTP_PASSWORD", "hunter2-very-secret")
+        .args(["start", "--env", "production", "--version", "1.2.0"])
+        .assert()
+        .code(2)
+        .stdout("")
+        .stderr(contains(
+            "shipgate.yml:7:19: `notify.channels[0].smtp.security`: `security: none` would send \
+             the password of `deploys@acme.example` in clear to `smtp.acme.example`; use \
+             `security: starttls` (port 587) or `security: tls` (port 465)",
+        ));
+}
+
+#[test]
 fn smtp_auth_uses_the_password_from_its_variable() {
     let Some(smtp) = SmtpSink::start_with_auth("deploys@acme.example", "hunter2-very-secret")
     else {

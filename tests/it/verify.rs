@@ -1,11 +1,11 @@
 //! `shipgate-verify` with http, command, file and wait gates: verdicts, retries, timeouts,
 //! secrets that never show, outputs, the JSON shape, exit codes and `--help`.
-use std::sync::Arc;
 use std::sync::atomic::{AtomicU32, Ordering};
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use axum::Router;
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::{HeaderMap, StatusCode, header};
 use axum::routing::get;
 use predicates::str::contains;
 use serde_json::Value;
@@ -234,6 +234,164 @@ gates:
         "gate `private` sends header `Authorization` from the environment variable \
              SMOKE_TOKEN, which is not set",
     ));
+}
+
+/// A custom header's secret value, sent besides [`SECRET`].
+const API_KEY: &str = "k3y-0f-the-smoke-api";
+
+/// A server that answers 500 with the request's headers in the body, one `name: value` a
+/// line sorted by name, as some proxies and debug endpoints do.
+pub fn echo_service() -> HttpServer {
+    HttpServer::start(Router::new().route(
+        "/echo",
+        get(|headers: HeaderMap| async move {
+            let mut lines: Vec<String> = headers
+                .iter()
+                .map(|(name, value)| format!("{name}: {}\n", value.to_str().unwrap_or("?")))
+                .collect();
+            lines.sort();
+            (StatusCode::INTERNAL_SERVER_ERROR, lines.concat())
+        }),
+    ))
+}
+
+#[test]
+fn a_redirect_to_another_origin_is_refused_and_never_carries_the_headers() {
+    // The second server (another port: another origin) records every request's headers.
+    let seen: Arc<Mutex<Vec<HeaderMap>>> = Arc::default();
+    let log = Arc::clone(&seen);
+    let elsewhere = HttpServer::start(Router::new().route(
+        "/landing",
+        get(move |headers: HeaderMap| {
+            log.lock().unwrap().push(headers);
+            async { "landed" }
+        }),
+    ));
+    let target = format!("{}/landing", elsewhere.url());
+    let moved_to = target.clone();
+    let first = HttpServer::start(
+        Router::new()
+            .route(
+                "/moved",
+                get(move || {
+                    let to = moved_to.clone();
+                    async move { (StatusCode::FOUND, [(header::LOCATION, to)]) }
+                }),
+            )
+            .route(
+                "/same",
+                get(|| async { (StatusCode::FOUND, [(header::LOCATION, "/private")]) }),
+            )
+            .route(
+                "/private",
+                get(|headers: HeaderMap| async move {
+                    let key = headers.get("x-api-key").is_some_and(|v| v == API_KEY);
+                    let token = headers.get("authorization").is_some_and(|v| v == SECRET);
+                    if key && token {
+                        (StatusCode::OK, "welcome")
+                    } else {
+                        (StatusCode::UNAUTHORIZED, "who are you?")
+                    }
+                }),
+            ),
+    );
+    let url = first.url();
+    let repo = repo(&format!(
+        "\
+gates:
+  - {{ name: away, type: http, url: \"{url}/moved\", retries: 0, headers_env: {{ Authorization: SMOKE_TOKEN, X-Api-Key: API_KEY }} }}
+  - {{ name: same-origin, type: http, url: \"{url}/same\", retries: 0, headers_env: {{ Authorization: SMOKE_TOKEN, X-Api-Key: API_KEY }} }}
+"
+    ));
+    let output = verify(&repo)
+        .args(["--keep-going", "--format", "json"])
+        .env("SMOKE_TOKEN", SECRET)
+        .env("API_KEY", API_KEY)
+        .output()
+        .unwrap();
+    let report: Value = serde_json::from_slice(&output.stdout).unwrap();
+    let seen = seen.lock().unwrap().clone();
+    for headers in seen.iter() {
+        for (name, value) in headers {
+            let value = value.to_str().unwrap_or_default();
+            assert!(
+                !value.contains("s3cret") && !value.contains(API_KEY),
+                "the other origin got {name}: {value}"
+            );
+        }
+    }
+    assert!(seen.is_empty(), "the other origin was not even asked");
+    assert_eq!(output.status.code(), Some(1), "{report:#}");
+    assert_eq!(
+        gate(&report, "away")["summary"],
+        format!(
+            "GET {url}/moved: redirected to {target}, another origin (scheme, host or port) than \
+             {url}; shipgate follows redirects within the gate's origin only, so that its headers \
+             never reach another server: set `url` to the address that answers (after 1 attempt)"
+        )
+    );
+    assert_eq!(
+        gate(&report, "same-origin")["verdict"],
+        "pass",
+        "a redirect within the origin is followed with the headers: {report:#}"
+    );
+}
+
+#[test]
+fn a_failing_gate_never_shows_a_secret_its_server_or_command_echoes() {
+    let server = echo_service();
+    let url = server.url();
+    let repo = repo(&format!(
+        "\
+gates:
+  - {{ name: echo, type: http, url: \"{url}/echo\", retries: 1, backoff: 0s, headers_env: {{ Authorization: SMOKE_TOKEN, X-Api-Key: API_KEY }} }}
+  - {{ name: chatty, type: command, command: [\"echo token=$SMOKE_TOKEN key=$API_KEY >&2; exit 1\"], shell: true }}
+"
+    ));
+    for format in ["text", "json"] {
+        let summary = repo.root().join(format!("summary-{format}.md"));
+        let outputs = repo.root().join(format!("outputs-{format}"));
+        let output = verify(&repo)
+            .args(["-vv", "--keep-going", "--format", format])
+            .env("SMOKE_TOKEN", SECRET)
+            .env("API_KEY", API_KEY)
+            .env("GITHUB_ACTIONS", "true")
+            .env("GITHUB_OUTPUT", &outputs)
+            .env("GITHUB_STEP_SUMMARY", &summary)
+            .output()
+            .unwrap();
+        assert_eq!(output.status.code(), Some(1));
+        let stdout = String::from_utf8_lossy(&output.stdout);
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        let summary = std::fs::read_to_string(&summary).unwrap();
+        let outputs = std::fs::read_to_string(&outputs).unwrap();
+        for (what, text) in [
+            ("stdout", stdout.as_ref()),
+            ("stderr", stderr.as_ref()),
+            ("summary", summary.as_str()),
+            ("outputs", outputs.as_str()),
+        ] {
+            assert!(
+                !text.contains("s3cret") && !text.contains(API_KEY),
+                "{format} {what} shows a secret: {text}"
+            );
+        }
+        for text in [stdout.as_ref(), summary.as_str()] {
+            assert!(
+                text.contains("authorization: [secret] host:")
+                    && text.contains("x-api-key: [secret]"),
+                "{format}: {text}"
+            );
+            assert!(
+                text.contains("output: token=[secret] key=[secret]"),
+                "{format}: {text}"
+            );
+        }
+        assert!(
+            stderr.contains("authorization: [secret] host:") && stderr.contains("retrying"),
+            "the retry is logged, scrubbed: {stderr}"
+        );
+    }
 }
 
 #[test]

@@ -214,3 +214,28 @@ fn a_failure_names_the_previous_successful_release() {
         .code(2)
         .stderr(contains("--env"));
 }
+
+#[test]
+fn a_failure_comment_never_shows_a_secret_the_server_echoes() {
+    let server = crate::verify::echo_service();
+    let url = server.url();
+    let repo = repo_with_issue(&format!(
+        "\
+gates:
+  - {{ name: echo, type: http, url: \"{url}/echo\", retries: 0, headers_env: {{ Authorization: SMOKE_TOKEN }} }}
+"
+    ));
+    verify(&repo, "300")
+        .args(["--issue", "--release", "0.2.0"])
+        .env("SMOKE_TOKEN", "Bearer s3cret-issue-token")
+        .assert()
+        .code(1)
+        .stdout(contains("authorization: [secret]"));
+    let comments = comments(&repo, 2);
+    assert_eq!(comments.len(), 1, "{comments:#?}");
+    assert!(
+        comments[0].contains("authorization: [secret]") && !comments[0].contains("s3cret"),
+        "{}",
+        comments[0]
+    );
+}
