@@ -217,7 +217,7 @@ fn check_at_job_start_repeats_the_window_and_the_hold() {
     check(MONDAY).assert().code(1).stdout(contains(
         "promotion: shipgate accepted no command to deploy v1.2.0 to production",
     ));
-    let (comment, at) = fake.seed_comment(issue, "/promote production", "alice", "User");
+    let (comment, _) = fake.seed_comment(issue, "/promote production", "alice", "User");
     let promoted = event(&repo, &fake, issue, comment);
     promote_on_github(&repo, &fake)
         .env("GITHUB_EVENT_PATH", &promoted)
