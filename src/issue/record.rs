@@ -2,7 +2,9 @@
 use semver::Version;
 
 use crate::deploy_issue::{EnvRecord, parse, record_in_body};
-use crate::forge::{CiJob, Deployment, DeploymentState, Forge, ForgeError, NewDeployment};
+use crate::forge::{
+    CiJob, Deployment, DeploymentQuery, DeploymentState, Forge, ForgeError, NewDeployment, scan,
+};
 
 use super::IssueError;
 use super::find::own_open_issue;
@@ -169,17 +171,17 @@ async fn deployment_for<F: Forge>(
         run: Some(request.ci_run.clone()),
         job: request.ci_job.clone(),
     };
+    let query = DeploymentQuery {
+        sha: Some(request.sha.clone()),
+        ..DeploymentQuery::environment(&request.environment)
+    };
+    let ours = |d: &Deployment| d.belongs_to(&job) || (d.ci_run.is_none() && Some(d.id) == noted);
     let find = || async {
-        Ok::<_, ForgeError>(
-            forge
-                .deployments(&request.environment)
-                .await?
-                .into_iter()
-                .find(|d| {
-                    d.sha == request.sha
-                        && (d.belongs_to(&job) || (d.ci_run.is_none() && Some(d.id) == noted))
-                }),
-        )
+        let read = scan(forge, &query, |read: &[Deployment]| {
+            read.last().is_some_and(ours)
+        })
+        .await?;
+        Ok::<_, ForgeError>(read.into_iter().find(ours))
     };
     if let Some(found) = find().await? {
         return Ok(found);
