@@ -100,6 +100,34 @@ pub struct GitLabPromote {
     pub access_level: AccessLevel,
 }
 
+/// Which of the release commit's CI checks must be green before a promotion is accepted.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum RequiredChecks {
+    /// `all` (every check run and commit status; GitLab: the tag pipeline) or `required` (the
+    /// checks the default branch's protection requires; GitLab: the tag pipeline).
+    Kind(CheckSet),
+    /// These check names (GitHub check runs and status contexts; GitLab: job names are not
+    /// read, the tag pipeline decides).
+    Names(Vec<String>),
+}
+
+/// The named sets of [`RequiredChecks`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum CheckSet {
+    /// Every check reported on the commit.
+    All,
+    /// The checks branch protection requires.
+    Required,
+}
+
+impl Default for RequiredChecks {
+    fn default() -> Self {
+        Self::Kind(CheckSet::All)
+    }
+}
+
 /// The `promote:` section.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
@@ -124,6 +152,10 @@ pub struct PromoteConfig {
     pub lock_timeout: Minutes,
     /// Commands older than this are refused (asked again), e.g. after a poller was down.
     pub max_comment_age: Minutes,
+    /// The release commit's CI checks that must have passed before a promotion is accepted.
+    pub required_checks: RequiredChecks,
+    /// Checks never waited for (e.g. the deploy workflow's own production job).
+    pub ignored_checks: Vec<String>,
 }
 
 impl Default for PromoteConfig {
@@ -137,6 +169,8 @@ impl Default for PromoteConfig {
             dispatch: String::new(),
             lock_timeout: Minutes(120),
             max_comment_age: Minutes(24 * 60),
+            required_checks: RequiredChecks::default(),
+            ignored_checks: Vec::new(),
         }
     }
 }

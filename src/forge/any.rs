@@ -4,8 +4,8 @@ use super::github::GithubForge;
 use super::gitlab::GitlabForge;
 use super::local::LocalForge;
 use super::{
-    Comment, Deployment, DeploymentPage, DeploymentQuery, DeploymentState, Forge, ForgeKind,
-    ForgeResult, FreezePeriod, Issue, NewDeployment, NewIssue, Permission, Reaction,
+    CiCheck, Comment, Deployment, DeploymentPage, DeploymentQuery, DeploymentState, Forge,
+    ForgeKind, ForgeResult, FreezePeriod, Issue, NewDeployment, NewIssue, Permission, Reaction,
 };
 
 /// GitHub, GitLab or the local forge.
@@ -91,6 +91,12 @@ impl Forge for AnyForge {
     }
     async fn with_state(&self, deployment: Deployment) -> ForgeResult<Deployment> {
         each!(self, f => f.with_state(deployment).await)
+    }
+    async fn commit_checks(&self, git_ref: &str, sha: &str) -> ForgeResult<Vec<CiCheck>> {
+        each!(self, f => f.commit_checks(git_ref, sha).await)
+    }
+    async fn required_check_names(&self) -> ForgeResult<Option<Vec<String>>> {
+        each!(self, f => f.required_check_names().await)
     }
     async fn create_deployment(&self, new: &NewDeployment) -> ForgeResult<Deployment> {
         each!(self, f => f.create_deployment(new).await)

@@ -15,9 +15,9 @@ use serde::{Deserialize, Serialize};
 
 use super::team::group_path;
 use super::{
-    Comment, Deployment, DeploymentPage, DeploymentQuery, DeploymentState, Forge, ForgeError,
-    ForgeKind, ForgeResult, FreezePeriod, Issue, IssueState, NewDeployment, NewIssue, Permission,
-    Reaction,
+    CiCheck, Comment, Deployment, DeploymentPage, DeploymentQuery, DeploymentState, Forge,
+    ForgeError, ForgeKind, ForgeResult, FreezePeriod, Issue, IssueState, NewDeployment, NewIssue,
+    Permission, Reaction,
 };
 
 /// How long a writer waits for another writer's lock before giving up.
@@ -386,6 +386,16 @@ impl Forge for LocalForge {
             items: all.into_iter().rev().filter(|d| query.matches(d)).collect(),
             next: None,
         })
+    }
+
+    /// The local forge runs no CI.
+    async fn commit_checks(&self, _git_ref: &str, _sha: &str) -> ForgeResult<Vec<CiCheck>> {
+        Ok(Vec::new())
+    }
+
+    /// The local forge protects no branch.
+    async fn required_check_names(&self) -> ForgeResult<Option<Vec<String>>> {
+        Ok(None)
     }
 
     /// The file holds each deployment with its state.

@@ -91,6 +91,13 @@ pub trait Forge {
         state: DeploymentState,
         url: Option<&str>,
     ) -> ForgeResult<()>;
+    /// The CI checks on `sha`, the commit the release tag `git_ref` points at (GitHub: the latest
+    /// check run per name and the latest status per context; GitLab: the newest pipeline the tag
+    /// push started).
+    async fn commit_checks(&self, git_ref: &str, sha: &str) -> ForgeResult<Vec<CiCheck>>;
+    /// The check names branch protection requires on the default branch (GitHub); `None` where
+    /// the forge has no such list.
+    async fn required_check_names(&self) -> ForgeResult<Option<Vec<String>>>;
     /// GitLab deploy freeze periods (empty elsewhere).
     async fn freeze_periods(&self) -> ForgeResult<Vec<FreezePeriod>>;
     /// Start the deploy pipeline at `git_ref` with `inputs` (GitHub: workflow_dispatch of

@@ -186,6 +186,27 @@ pub struct CiJob {
     pub job: Option<String>,
 }
 
+/// Where a CI check on a commit stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum CiState {
+    /// Done, and green (success, neutral, skipped).
+    Passed,
+    /// Queued or running.
+    Pending,
+    /// Done, and not green.
+    Failed,
+}
+
+/// One CI check on a commit: a GitHub check run or commit status, a GitLab pipeline.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CiCheck {
+    /// Its name (check run name, status context, `pipeline 123`).
+    pub name: String,
+    /// Where it stands.
+    pub state: CiState,
+}
+
 /// Which deployments to list; every field set narrows the list.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct DeploymentQuery {

@@ -24,6 +24,8 @@ pub enum Gate {
     Alone,
     /// Promotion: the deploy job was started by an accepted command.
     Promotion,
+    /// Ready: the release commit's CI is green.
+    Ready,
 }
 
 impl fmt::Display for Gate {
@@ -35,6 +37,7 @@ impl fmt::Display for Gate {
             Self::When => "when",
             Self::Alone => "alone",
             Self::Promotion => "promotion",
+            Self::Ready => "ready",
         })
     }
 }

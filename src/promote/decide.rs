@@ -5,7 +5,7 @@ use jiff::Timestamp;
 use semver::Version;
 
 use crate::config::PromoteConfig;
-use crate::config::promote::{AccessLevel, GitHubPermission};
+use crate::config::promote::{AccessLevel, CheckSet, GitHubPermission, RequiredChecks};
 use crate::forge::{
     CiJob, Deployment, DeploymentQuery, DeploymentState, Forge, ForgeKind, Permission, scan,
 };
@@ -19,6 +19,7 @@ use super::checks::{
 };
 use super::command::Command;
 use super::error::PromoteError;
+use super::ready::readiness;
 
 /// Everything a decision depends on besides the forge.
 #[derive(Debug, Clone, Copy)]
@@ -345,6 +346,18 @@ async fn promote_checks<F: Forge>(
     if let Some(check) = not_deployed_yet(&release, environment, &tag) {
         out.push(check);
     }
+    let ci = forge.commit_checks(&tag, &sha).await?;
+    let protected = match policy.promote.required_checks {
+        RequiredChecks::Kind(CheckSet::Required) => forge.required_check_names().await?,
+        _ => None,
+    };
+    out.push(readiness(
+        &sha,
+        &ci,
+        &policy.promote.required_checks,
+        protected.as_deref(),
+        &policy.promote.ignored_checks,
+    ));
     let current = deployments
         .iter()
         .find(|d| d.state == Some(DeploymentState::Success))

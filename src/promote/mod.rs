@@ -11,6 +11,7 @@ mod event;
 mod flows;
 mod handle;
 mod job_check;
+mod ready;
 mod reply;
 mod status;
 mod trust;

@@ -146,6 +146,8 @@ fn pipeline_by_steps(
             }
         }
     }
+    // Every step succeeded: GitLab marks the pipeline so.
+    fake.set_pipeline_status(pipeline_id, "success");
     log
 }
 

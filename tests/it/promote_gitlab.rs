@@ -284,3 +284,30 @@ fn a_stage_deployment_of_another_commit_does_not_count() {
     assert!(world.replies().pop().unwrap().contains("the tag moved"));
     assert!(world.fake.pipelines().is_empty());
 }
+
+#[test]
+fn the_tag_pipeline_must_be_green_before_a_promotion() {
+    let world = World::new();
+    let tag_pipeline = world.fake.add_pipeline("v1.2.0", SHA, "running");
+    let waiting = world
+        .fake
+        .seed_note(world.iid, "/promote production", "maria", false);
+    assert_eq!(answered(&world.poll()), [(waiting, Verdict::Refused)]);
+    let reply = world.replies().pop().unwrap();
+    assert!(
+        reply.contains(&format!("waiting for pipeline {tag_pipeline}")),
+        "{reply}"
+    );
+    world.fake.set_pipeline_status(tag_pipeline, "failed");
+    let failing = world
+        .fake
+        .seed_note(world.iid, "/promote production", "maria", false);
+    assert_eq!(answered(&world.poll()), [(failing, Verdict::Refused)]);
+    assert!(world.replies().pop().unwrap().contains("CI failed"));
+    world.fake.set_pipeline_status(tag_pipeline, "success");
+    let green = world
+        .fake
+        .seed_note(world.iid, "/promote production", "maria", false);
+    assert_eq!(answered(&world.poll()), [(green, Verdict::Accepted)]);
+    assert_eq!(world.fake.pipelines().len(), 1, "one pipeline started");
+}

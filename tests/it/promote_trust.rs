@@ -266,3 +266,51 @@ fn a_promotion_reads_the_history_only_as_far_as_it_needs() {
     );
     assert!(deployment_reads <= 6, "{deployment_reads} deployment reads");
 }
+
+#[test]
+fn a_release_whose_ci_is_not_green_is_not_promoted() {
+    let mut world = World::new();
+    world
+        .fake
+        .add_check_run(SHA, "build", "completed", Some("success"));
+    world.fake.add_check_run(SHA, "e2e", "in_progress", None);
+    let waiting = world.comment("/promote production", "alice");
+    assert_eq!(verdict(&world.act(&waiting)), Some(Verdict::Refused));
+    let reply = world.replies().pop().unwrap();
+    assert!(
+        reply.contains("CI has not finished on 1111111: waiting for e2e"),
+        "{reply}"
+    );
+
+    world
+        .fake
+        .add_commit_status(SHA, "security/scan", "failure");
+    let failing = world.comment("/promote production", "alice");
+    assert_eq!(verdict(&world.act(&failing)), Some(Verdict::Refused));
+    let reply = world.replies().pop().unwrap();
+    assert!(
+        reply.contains("CI failed on 1111111: security/scan"),
+        "{reply}"
+    );
+
+    // `required` waits only for what the default branch's protection requires.
+    world.fake.set_default_branch("main");
+    world.fake.set_branch("main", SHA);
+    world.fake.require_checks("main", &["build"]);
+    world.promote.required_checks = serde_yaml::from_str("required").unwrap();
+    let required = world.comment("/promote production", "alice");
+    assert_eq!(
+        verdict(&world.act(&required)),
+        Some(Verdict::Accepted),
+        "{:?}",
+        world.replies().pop()
+    );
+    assert!(
+        world
+            .replies()
+            .pop()
+            .unwrap()
+            .contains("CI is green on 1111111")
+    );
+    assert_eq!(world.fake.dispatches().len(), 1);
+}

@@ -3,14 +3,15 @@ use serde_json::json;
 
 use super::http::{Call, Grant, Method, encode, refused};
 use super::wire::{
-    GhComment, GhDeployment, GhIssue, GhPermission, GhReaction, GhStatus, User, reaction_content,
-    reaction_from, with_statuses,
+    GhBranch, GhCheckRuns, GhCombinedStatus, GhComment, GhDeployment, GhIssue, GhPermission,
+    GhReaction, GhRepository, GhStatus, User, reaction_content, reaction_from, with_statuses,
 };
 use super::{ACTIONS_BOT, GithubForge, PER_PAGE};
 use crate::forge::retry::CallKind::{self, Create, Idempotent};
 use crate::forge::{
-    Comment, Deployment, DeploymentPage, DeploymentQuery, DeploymentState, Forge, ForgeError,
-    ForgeKind, ForgeResult, FreezePeriod, Issue, NewDeployment, NewIssue, Permission, Reaction,
+    CiCheck, Comment, Deployment, DeploymentPage, DeploymentQuery, DeploymentState, Forge,
+    ForgeError, ForgeKind, ForgeResult, FreezePeriod, Issue, NewDeployment, NewIssue, Permission,
+    Reaction,
 };
 
 pub(super) const NO_BODY: Option<&()> = None;
@@ -319,6 +320,48 @@ impl Forge for GithubForge {
 
     async fn freeze_periods(&self) -> ForgeResult<Vec<FreezePeriod>> {
         Ok(Vec::new())
+    }
+
+    /// `GET …/commits/{sha}/check-runs?filter=latest` (every page) and `GET
+    /// …/commits/{sha}/status` (the latest status per context).
+    async fn commit_checks(&self, _git_ref: &str, sha: &str) -> ForgeResult<Vec<CiCheck>> {
+        let what = format!("reading the check runs of {sha} in {}", self.slug());
+        let call = self.call(&what, "checks: read", Idempotent);
+        let path = self.repo_path(&format!(
+            "/commits/{sha}/check-runs?filter=latest&per_page={PER_PAGE}"
+        ));
+        let pages: Vec<GhCheckRuns> = self.http.pages(call, &path).await?;
+        let mut checks: Vec<CiCheck> = pages
+            .into_iter()
+            .flat_map(|p| p.check_runs)
+            .map(CiCheck::from)
+            .collect();
+        let what = format!("reading the commit statuses of {sha} in {}", self.slug());
+        let call = self.call(&what, "statuses: read", Idempotent);
+        let path = self.repo_path(&format!("/commits/{sha}/status?per_page={PER_PAGE}"));
+        let combined: GhCombinedStatus = self.http.json(call, Method::Get, &path, NO_BODY).await?;
+        checks.extend(combined.statuses.into_iter().map(CiCheck::from));
+        Ok(checks)
+    }
+
+    /// `GET /repos/{o}/{r}` for the default branch, then `GET …/branches/{branch}`'s
+    /// `protection.required_status_checks` (contexts and checks).
+    async fn required_check_names(&self) -> ForgeResult<Option<Vec<String>>> {
+        let what = format!("reading the default branch of {}", self.slug());
+        let call = self.call(&what, "contents: read", Idempotent);
+        let repo: GhRepository = self
+            .http
+            .json(call, Method::Get, &self.repo_path(""), NO_BODY)
+            .await?;
+        let what = format!(
+            "reading the protection of {} in {}",
+            repo.default_branch,
+            self.slug()
+        );
+        let call = self.call(&what, "contents: read", Idempotent);
+        let path = self.repo_path(&format!("/branches/{}", encode(&repo.default_branch)));
+        let branch: GhBranch = self.http.json(call, Method::Get, &path, NO_BODY).await?;
+        Ok(Some(branch.required_check_names()))
     }
 
     /// `workflow_dispatch` (204); never repeated after a 5xx or a time-out, which may have

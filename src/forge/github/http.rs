@@ -76,6 +76,23 @@ impl Http {
         parse(call, &answer.body)
     }
 
+    /// Every page of an answer that wraps its list in an object (as check runs do), following
+    /// `Link: rel="next"`.
+    pub async fn pages<T: DeserializeOwned>(
+        &self,
+        call: Call<'_>,
+        path: &str,
+    ) -> ForgeResult<Vec<T>> {
+        let mut pages = Vec::new();
+        let mut next = Some(path.to_owned());
+        while let Some(page) = next {
+            let answer = self.send(call, Method::Get, &page, None::<&()>).await?;
+            pages.push(parse::<T>(call, &answer.body)?);
+            next = answer.next;
+        }
+        Ok(pages)
+    }
+
     /// Every page of a list, following `Link: rel="next"`.
     pub async fn all<T: DeserializeOwned>(
         &self,

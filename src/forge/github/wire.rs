@@ -1,7 +1,9 @@
 //! The parts of GitHub's JSON answers shipgate reads, and their translation into the model.
 use serde::Deserialize;
 
-use crate::forge::{Comment, Deployment, DeploymentState, Issue, IssueState, Permission, Reaction};
+use crate::forge::{
+    CiCheck, CiState, Comment, Deployment, DeploymentState, Issue, IssueState, Permission, Reaction,
+};
 
 /// A user as GitHub embeds it.
 #[derive(Debug, Deserialize)]
@@ -360,5 +362,111 @@ mod tests {
         let model = d.into_model(&statuses);
         assert_eq!(model.ci_run.as_deref(), Some("77"));
         assert_eq!(model.state, Some(DeploymentState::Success));
+    }
+}
+
+/// A page of `GET …/commits/{ref}/check-runs`.
+#[derive(Debug, Deserialize)]
+pub(super) struct GhCheckRuns {
+    pub check_runs: Vec<GhCheckRun>,
+}
+
+#[derive(Debug, Deserialize)]
+pub(super) struct GhCheckRun {
+    pub name: String,
+    /// `queued`, `in_progress`, `completed`, `waiting`, `requested`, `pending`.
+    pub status: String,
+    /// Set once completed: `success`, `neutral`, `skipped` pass; the others do not.
+    #[serde(default)]
+    pub conclusion: Option<String>,
+}
+
+impl From<GhCheckRun> for CiCheck {
+    fn from(run: GhCheckRun) -> Self {
+        let state = match (run.status.as_str(), run.conclusion.as_deref()) {
+            ("completed", Some("success" | "neutral" | "skipped")) => CiState::Passed,
+            ("completed", _) => CiState::Failed,
+            _ => CiState::Pending,
+        };
+        CiCheck {
+            name: run.name,
+            state,
+        }
+    }
+}
+
+/// `GET …/commits/{ref}/status`: the latest status of each context.
+#[derive(Debug, Deserialize)]
+pub(super) struct GhCombinedStatus {
+    #[serde(default)]
+    pub statuses: Vec<GhCommitStatus>,
+}
+
+#[derive(Debug, Deserialize)]
+pub(super) struct GhCommitStatus {
+    pub context: String,
+    /// `success`, `pending`, `failure`, `error`.
+    pub state: String,
+}
+
+impl From<GhCommitStatus> for CiCheck {
+    fn from(status: GhCommitStatus) -> Self {
+        let state = match status.state.as_str() {
+            "success" => CiState::Passed,
+            "pending" => CiState::Pending,
+            _ => CiState::Failed,
+        };
+        CiCheck {
+            name: status.context,
+            state,
+        }
+    }
+}
+
+/// `GET /repos/{o}/{r}`.
+#[derive(Debug, Deserialize)]
+pub(super) struct GhRepository {
+    pub default_branch: String,
+}
+
+/// `GET /repos/{o}/{r}/branches/{branch}`.
+#[derive(Debug, Deserialize)]
+pub(super) struct GhBranch {
+    #[serde(default)]
+    pub protection: Option<GhProtection>,
+}
+
+#[derive(Debug, Deserialize)]
+pub(super) struct GhProtection {
+    #[serde(default)]
+    pub required_status_checks: Option<GhRequiredChecks>,
+}
+
+#[derive(Debug, Deserialize)]
+pub(super) struct GhRequiredChecks {
+    #[serde(default)]
+    pub contexts: Vec<String>,
+    #[serde(default)]
+    pub checks: Vec<GhRequiredCheck>,
+}
+
+#[derive(Debug, Deserialize)]
+pub(super) struct GhRequiredCheck {
+    pub context: String,
+}
+
+impl GhBranch {
+    /// The contexts and checks the branch's protection requires (none without protection).
+    pub fn required_check_names(self) -> Vec<String> {
+        let Some(required) = self.protection.and_then(|p| p.required_status_checks) else {
+            return Vec::new();
+        };
+        let mut names = required.contexts;
+        for check in required.checks {
+            if !names.contains(&check.context) {
+                names.push(check.context);
+            }
+        }
+        names
     }
 }

@@ -3,14 +3,15 @@ use serde_json::json;
 
 use super::http::{Call, Method, Scope, encode};
 use super::wire::{
-    GlAward, GlDeployment, GlFreeze, GlIssue, GlMember, GlNote, User, emoji_name, permission_for,
-    reaction_from, status_for,
+    GlAward, GlDeployment, GlFreeze, GlIssue, GlMember, GlNote, GlPipeline, User, emoji_name,
+    permission_for, reaction_from, status_for,
 };
 use super::{GitlabForge, PER_PAGE};
 use crate::forge::retry::CallKind::{self, Create, Idempotent};
 use crate::forge::{
-    Comment, Deployment, DeploymentPage, DeploymentQuery, DeploymentState, Forge, ForgeError,
-    ForgeKind, ForgeResult, FreezePeriod, Issue, NewDeployment, NewIssue, Permission, Reaction,
+    CiCheck, Comment, Deployment, DeploymentPage, DeploymentQuery, DeploymentState, Forge,
+    ForgeError, ForgeKind, ForgeResult, FreezePeriod, Issue, NewDeployment, NewIssue, Permission,
+    Reaction,
 };
 
 pub(super) const NO_BODY: Option<&()> = None;
@@ -339,6 +340,25 @@ impl Forge for GitlabForge {
             .send(call, Method::Put, &path, Some(&json!({ "status": status })))
             .await?;
         Ok(())
+    }
+
+    /// `GET /projects/:id/pipelines?ref=&sha=&source=push`, newest first: the pipeline the tag
+    /// push started (not the ones shipgate starts to deploy it).
+    async fn commit_checks(&self, git_ref: &str, sha: &str) -> ForgeResult<Vec<CiCheck>> {
+        let what = format!("reading the pipelines of {git_ref} in {}", self.project);
+        let call = self.call(&what, REPORTER, Idempotent);
+        let path = self.project_path(&format!(
+            "/pipelines?ref={}&sha={}&source=push&order_by=id&sort=desc&per_page=1",
+            encode(git_ref),
+            encode(sha)
+        ));
+        let pipelines: Vec<GlPipeline> = self.http.json(call, Method::Get, &path, NO_BODY).await?;
+        Ok(pipelines.into_iter().take(1).map(CiCheck::from).collect())
+    }
+
+    /// GitLab has no per-check requirement: the tag pipeline decides.
+    async fn required_check_names(&self) -> ForgeResult<Option<Vec<String>>> {
+        Ok(None)
     }
 
     /// `GET /projects/:id/freeze_periods`, every page.

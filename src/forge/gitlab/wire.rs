@@ -2,7 +2,8 @@
 use serde::Deserialize;
 
 use crate::forge::{
-    Comment, Deployment, DeploymentState, FreezePeriod, Issue, IssueState, Permission, Reaction,
+    CiCheck, CiState, Comment, Deployment, DeploymentState, FreezePeriod, Issue, IssueState,
+    Permission, Reaction,
 };
 
 /// A user as GitLab embeds it (`author`, `user`).
@@ -271,6 +272,29 @@ pub(super) fn status_for(state: DeploymentState) -> Option<&'static str> {
         DeploymentState::InProgress => Some("running"),
         DeploymentState::Success => Some("success"),
         DeploymentState::Failure => Some("failed"),
+    }
+}
+
+/// `GET /projects/:id/pipelines`.
+#[derive(Debug, Deserialize)]
+pub(super) struct GlPipeline {
+    pub id: u64,
+    pub status: String,
+}
+
+impl From<GlPipeline> for CiCheck {
+    /// success and skipped pass; failed and canceled fail; created, waiting_for_resource,
+    /// preparing, pending, running, manual and scheduled wait.
+    fn from(p: GlPipeline) -> Self {
+        let state = match p.status.as_str() {
+            "success" | "skipped" => CiState::Passed,
+            "failed" | "canceled" => CiState::Failed,
+            _ => CiState::Pending,
+        };
+        CiCheck {
+            name: format!("pipeline {}", p.id),
+            state,
+        }
     }
 }
 

@@ -178,6 +178,9 @@ impl FakeGitlab {
         set_status(d, status, &now);
         d["deployable"]["status"] = json!(status);
         d["deployable"]["pipeline"]["status"] = json!(status);
+        drop(db);
+        // The job was the pipeline's last: the pipeline ends as it did.
+        self.set_pipeline_status(pipeline, status);
     }
 
     /// Sets `updated_at` of deployment `id` (a test's clock for `updated_after`).
