@@ -6,5 +6,5 @@ pub mod report;
 pub mod rules;
 mod run;
 
-pub use run::{MAX_FILE_BYTES, SchemaError, SchemaRequest, run};
+pub use run::{MAX_FILE_BYTES, SchemaError, SchemaRequest, assess_alone, run};
 pub mod sql;

@@ -5,7 +5,7 @@ use git2::Oid;
 
 use super::discover::{django_app, framework_of, run_order, under};
 use super::frameworks::{read_alembic, read_django, read_rails};
-use super::model::{Change, Finding, Framework, Located, Position, Report};
+use super::model::{Change, Finding, Framework, Located, Migration, Position, Report};
 use super::rules::{self, ReadMigration, ReleaseContext, catalog};
 use super::sql::read_sql;
 use crate::config::schema::{Dialect, SchemaConfig};
@@ -151,6 +151,20 @@ fn from_git(request: &SchemaRequest) -> Result<(Vec<Found>, bool), SchemaError> 
         });
     }
     Ok((found, base.is_none()))
+}
+
+/// Judge one migration on its own, as a release holding only it would (nothing created before it).
+pub fn assess_alone(path: &Path, text: &str, dialect: Dialect) -> Option<Migration> {
+    let framework = framework_of(path, true, Some(text))?;
+    let migration = read(
+        path.to_path_buf(),
+        framework,
+        false,
+        Ok(text.to_owned()),
+        dialect,
+        false,
+    );
+    Some(rules::assess(migration, &mut ReleaseContext::default()))
 }
 
 /// The release before the one on `head`: the highest stable tag reachable from it, other than `head`'s own.

@@ -1,0 +1,144 @@
+//! Real-world fidelity: shipgate-schema's placement of each migration in `tests/corpus/`
+//! against the deploy order the project itself recorded (`manifest.tsv`, column `order`).
+//!
+//! A migration is judged alone, as a release holding only it would be. Its placement follows
+//! from its class: additive → before the code; destructive or mixed → after it; neutral and
+//! data → either side (both agree with any recorded order); unknown → no placement (a miss).
+//! The test prints the table per project and format and fails when any figure falls below its
+//! floor in [`FLOORS`] (the last measured figure): raise the floor when the rules improve.
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use shipgate::config::schema::Dialect;
+use shipgate::schema::assess_alone;
+use shipgate::schema::model::FileClass;
+
+/// (project, format) → lowest accepted agreement, in per cent (one decimal).
+const FLOORS: &[(&str, &str, f64)] = &[
+    ("airflow", "alembic", 76.1),
+    ("gitlab", "rails", 60.8),
+    ("mastodon", "rails", 81.8),
+    ("sentry", "django", 37.7),
+];
+
+struct Entry {
+    project: String,
+    path: String,
+    order: String,
+    recorded: bool,
+}
+
+fn corpus() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/corpus")
+}
+
+fn manifest() -> Vec<Entry> {
+    let text = std::fs::read_to_string(corpus().join("manifest.tsv")).unwrap();
+    text.lines()
+        .skip(1)
+        .filter(|l| !l.trim().is_empty())
+        .map(|line| {
+            let cols: Vec<&str> = line.split('\t').collect();
+            assert_eq!(cols.len(), 6, "manifest line: {line}");
+            assert!(matches!(cols[4], "pre" | "post"), "order of {line}");
+            assert!(
+                matches!(cols[5], "recorded" | "reviewer"),
+                "label of {line}"
+            );
+            Entry {
+                project: cols[0].to_owned(),
+                path: cols[3].to_owned(),
+                order: cols[4].to_owned(),
+                recorded: cols[5] == "recorded",
+            }
+        })
+        .collect()
+}
+
+/// Whether shipgate's class places the migration where the project did.
+fn agrees(class: FileClass, order: &str) -> bool {
+    match class {
+        FileClass::Neutral => true,
+        FileClass::Additive => order == "pre",
+        FileClass::Destructive | FileClass::Mixed => order == "post",
+        FileClass::Unknown => false,
+    }
+}
+
+#[derive(Default)]
+struct Tally {
+    total: usize,
+    agree: usize,
+    classes: BTreeMap<String, usize>,
+    misses: Vec<String>,
+}
+
+#[test]
+fn placement_agrees_with_the_projects_recorded_order() {
+    let mut tallies: BTreeMap<(String, String), Tally> = BTreeMap::new();
+    let entries = manifest();
+    let recorded: BTreeMap<&str, usize> =
+        entries
+            .iter()
+            .filter(|e| e.recorded)
+            .fold(BTreeMap::new(), |mut m, e| {
+                *m.entry(e.project.as_str()).or_default() += 1;
+                m
+            });
+    for entry in &entries {
+        let file = corpus().join(&entry.project).join(&entry.path);
+        let text = std::fs::read_to_string(&file).unwrap_or_else(|e| panic!("{file:?}: {e}"));
+        let migration = assess_alone(Path::new(&entry.path), &text, Dialect::Postgres)
+            .unwrap_or_else(|| panic!("{}: not read as a migration", entry.path));
+        let format = serde_json::to_value(migration.framework).unwrap();
+        let key = (entry.project.clone(), format.as_str().unwrap().to_owned());
+        let tally = tallies.entry(key).or_default();
+        let class = serde_json::to_value(migration.class).unwrap();
+        let class_name = class.as_str().unwrap().to_owned();
+        tally.total += 1;
+        *tally.classes.entry(class_name.clone()).or_default() += 1;
+        if agrees(migration.class, &entry.order) {
+            tally.agree += 1;
+        } else {
+            let rules: Vec<&str> = migration.findings.iter().map(|f| f.rule).collect();
+            tally.misses.push(format!(
+                "  {} ({}; shipgate: {class_name} {rules:?})",
+                entry.path, entry.order
+            ));
+        }
+    }
+    let mut table = String::from(
+        "| project | format | migrations | agreement | classes |\n|---|---|---|---|---|\n",
+    );
+    let mut below = Vec::new();
+    for ((project, format), tally) in &tallies {
+        let share = (tally.agree as f64 * 1000.0 / tally.total as f64).floor() / 10.0;
+        table.push_str(&format!(
+            "| {project} | {format} | {} | {share:.1}% ({}/{}) | {:?} |\n",
+            tally.total, tally.agree, tally.total, tally.classes
+        ));
+        let floor = FLOORS
+            .iter()
+            .find(|(p, f, _)| p == project && f == format)
+            .map(|(_, _, floor)| *floor)
+            .unwrap_or_else(|| panic!("no floor for {project}/{format}: add one to FLOORS"));
+        if share < floor {
+            below.push(format!(
+                "{project}/{format}: {share:.1}% < floor {floor:.1}%"
+            ));
+        }
+    }
+    println!("{table}");
+    for ((project, format), tally) in &tallies {
+        println!("{project}/{format} disagreements:");
+        for miss in &tally.misses {
+            println!("{miss}");
+        }
+    }
+    let total: usize = recorded.values().sum();
+    assert!(
+        total >= 400 && recorded.len() >= 3,
+        "the corpus holds {total} migrations with a recorded order, from {recorded:?}"
+    );
+    assert!(below.is_empty(), "agreement fell: {below:?}\n{table}");
+}
