@@ -54,7 +54,7 @@ fn semicolons_inside_strings_comments_and_bodies_do_not_split() {
     assert_eq!(
         pg(sql),
         vec![
-            neutral("INSERT"),
+            Change::Data { what: s("INSERT") },
             Change::CreateObject {
                 kind: ObjectKind::Function,
                 name: s("f")
@@ -123,7 +123,8 @@ fn mysql_modify_change_and_online_indexes() {
         vec![Change::CreateIndex {
             table: s("t"),
             unique: false,
-            concurrently: true
+            concurrently: true,
+            columns: vec![s("a")],
         }]
     );
     assert_eq!(
@@ -131,7 +132,8 @@ fn mysql_modify_change_and_online_indexes() {
         vec![Change::CreateIndex {
             table: s("t"),
             unique: false,
-            concurrently: false
+            concurrently: false,
+            columns: vec![s("a")],
         }]
     );
     assert_eq!(
@@ -139,7 +141,8 @@ fn mysql_modify_change_and_online_indexes() {
         vec![Change::CreateIndex {
             table: s("t"),
             unique: false,
-            concurrently: true
+            concurrently: true,
+            columns: vec![s("a")],
         }]
     );
     assert_eq!(

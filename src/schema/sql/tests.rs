@@ -110,18 +110,21 @@ fn add_column_with_inline_constraints_adds_them() {
                 not_null: true,
                 has_default: false,
                 volatile_default: false,
+                default_dropped: false,
             },
             Change::AddConstraint {
                 table: s("orders"),
                 kind: ConstraintKind::ForeignKey,
                 not_valid: false,
                 using_index: false,
+                columns: vec![s("user_id")],
             },
             Change::AddConstraint {
                 table: s("orders"),
                 kind: ConstraintKind::Unique,
                 not_valid: false,
                 using_index: false,
+                columns: vec![s("user_id")],
             },
         ]
     );
@@ -253,7 +256,8 @@ fn indexes() {
         Change::CreateIndex {
             table: s("public.t"),
             unique: true,
-            concurrently: true
+            concurrently: true,
+            columns: vec![s("a")],
         }
     );
     assert_eq!(
@@ -261,7 +265,8 @@ fn indexes() {
         Change::CreateIndex {
             table: s("t"),
             unique: false,
-            concurrently: false
+            concurrently: false,
+            columns: vec![s("a")],
         }
     );
     assert_eq!(
@@ -359,28 +364,32 @@ fn data_changes() {
         one("UPDATE users SET a = 1"),
         Change::DataChange {
             table: s("users"),
-            whole_table: true
+            whole_table: true,
+            columns: vec![s("a")],
         }
     );
     assert_eq!(
         one("UPDATE users SET a = 1 WHERE id < 100"),
         Change::DataChange {
             table: s("users"),
-            whole_table: false
+            whole_table: false,
+            columns: vec![s("a")],
         }
     );
     assert_eq!(
         one("DELETE FROM Logs"),
         Change::DataChange {
             table: s("logs"),
-            whole_table: true
+            whole_table: true,
+            columns: Vec::new(),
         }
     );
     assert_eq!(
         one("DELETE FROM logs WHERE at < now()"),
         Change::DataChange {
             table: s("logs"),
-            whole_table: false
+            whole_table: false,
+            columns: Vec::new(),
         }
     );
 }
@@ -388,7 +397,6 @@ fn data_changes() {
 #[test]
 fn neutral_statements() {
     let cases = [
-        ("INSERT INTO t VALUES (1)", "INSERT"),
         ("COMMENT ON TABLE t IS 'x'", "COMMENT"),
         ("GRANT SELECT ON t TO app", "GRANT"),
         ("REVOKE SELECT ON t FROM app", "REVOKE"),
@@ -401,6 +409,11 @@ fn neutral_statements() {
     for (sql, what) in cases {
         assert_eq!(one(sql), neutral(what), "{sql}");
     }
+    assert_eq!(
+        one("INSERT INTO t VALUES (1)"),
+        Change::Data { what: s("INSERT") },
+        "an INSERT writes rows: data"
+    );
 }
 
 #[test]

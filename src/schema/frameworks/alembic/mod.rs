@@ -213,6 +213,7 @@ impl<'s> Alembic<'s, '_> {
                             table,
                             unique,
                             concurrently,
+                            columns: Vec::new(),
                         },
                     );
                 }
@@ -236,6 +237,7 @@ impl<'s> Alembic<'s, '_> {
                             kind,
                             not_valid: false,
                             using_index: false,
+                            columns: Vec::new(),
                         },
                     ),
                     None => return false,
@@ -249,6 +251,7 @@ impl<'s> Alembic<'s, '_> {
                         kind: ConstraintKind::ForeignKey,
                         not_valid: false,
                         using_index: false,
+                        columns: Vec::new(),
                     },
                 ),
                 None => return false,
@@ -309,6 +312,7 @@ impl<'s> Alembic<'s, '_> {
                 not_null,
                 has_default: default.is_some(),
                 volatile_default,
+                default_dropped: false,
             },
         );
         if foreign_key {
@@ -319,6 +323,7 @@ impl<'s> Alembic<'s, '_> {
                     kind: ConstraintKind::ForeignKey,
                     not_valid: false,
                     using_index: false,
+                    columns: Vec::new(),
                 },
             );
         }

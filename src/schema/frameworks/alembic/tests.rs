@@ -71,6 +71,7 @@ fn reads_every_operation_of_upgrade_and_ignores_downgrade() {
                 kind,
                 not_valid: false,
                 using_index: false,
+                columns: Vec::new(),
             },
         )
     };
@@ -98,6 +99,7 @@ fn reads_every_operation_of_upgrade_and_ignores_downgrade() {
                 not_null: true,
                 has_default: true,
                 volatile_default: true,
+                default_dropped: false,
             },
         ),
         at(
@@ -109,6 +111,7 @@ fn reads_every_operation_of_upgrade_and_ignores_downgrade() {
                 not_null: false,
                 has_default: false,
                 volatile_default: false,
+                default_dropped: false,
             },
         ),
         at(
@@ -177,6 +180,7 @@ fn reads_every_operation_of_upgrade_and_ignores_downgrade() {
                 table: u(),
                 unique: true,
                 concurrently: true,
+                columns: Vec::new(),
             },
         ),
         at(
@@ -206,6 +210,7 @@ fn reads_every_operation_of_upgrade_and_ignores_downgrade() {
                 not_null: false,
                 has_default: false,
                 volatile_default: false,
+                default_dropped: false,
             },
         ),
         at(
@@ -232,6 +237,7 @@ fn reads_every_operation_of_upgrade_and_ignores_downgrade() {
             Change::DataChange {
                 table: "users".into(),
                 whole_table: true,
+                columns: vec!["nick".into()],
             },
         ), // embedded SQL, read at its place
         at(
@@ -240,6 +246,7 @@ fn reads_every_operation_of_upgrade_and_ignores_downgrade() {
             Change::DataChange {
                 table: "sessions".into(),
                 whole_table: true,
+                columns: Vec::new(),
             },
         ), // embedded SQL, read at its place
         at(34, 5, Change::Neutral { what: c("INSERT") }),
