@@ -125,4 +125,25 @@ mod tests {
         assert_eq!(by_code("SG102"), Some(&DROP_COLUMN));
         assert_eq!(by_code("SG999"), None);
     }
+
+    #[test]
+    fn the_catalogue_page_lists_every_rule_as_it_is() {
+        let page = include_str!("../../../docs/schema-rules.md");
+        for rule in ALL {
+            let class = serde_json::to_value(rule.class).unwrap();
+            let line = format!(
+                "| {} | `{}` | {} | {} | {} |",
+                rule.code,
+                rule.name,
+                class.as_str().unwrap(),
+                rule.severity,
+                rule.help.replace('|', "\\|")
+            );
+            assert!(
+                page.lines().any(|l| l == line),
+                "docs/schema-rules.md lacks or misstates {}: expected\n{line}",
+                rule.code
+            );
+        }
+    }
 }
