@@ -234,6 +234,10 @@ pub enum Change {
         /// The columns it covers, when known (empty: unknown).
         #[serde(skip_serializing_if = "Vec::is_empty")]
         columns: Vec<String>,
+        /// A foreign key whose `ON DELETE` is `CASCADE`, `SET NULL` or `SET DEFAULT`: deleting a
+        /// referenced row never fails (with `RESTRICT` / `NO ACTION`, the default, it does).
+        #[serde(skip_serializing_if = "std::ops::Not::not")]
+        cascades: bool,
     },
     /// `VALIDATE CONSTRAINT`.
     ValidateConstraint {

@@ -11,6 +11,8 @@ pub struct ReleaseContext {
     tables: HashSet<String>,
     columns: HashSet<(String, String)>,
     objects: HashSet<String>,
+    /// Tables that lost a foreign key (or a constraint of unknown kind) earlier in the release.
+    dropped_constraints: HashSet<String>,
 }
 
 impl ReleaseContext {
@@ -200,10 +202,29 @@ pub fn judge(change: &Located<Change>, context: &mut ReleaseContext) -> Judgemen
             not_valid,
             using_index,
             columns,
+            cascades,
         } => {
             let on_new_columns =
                 !columns.is_empty() && columns.iter().all(|c| context.new_column(table, c));
-            if on_new_columns && !context.new_table(table) {
+            let recreated = *kind == ConstraintKind::ForeignKey
+                && context.dropped_constraints.contains(table.as_str());
+            if recreated && !context.new_table(table) && !on_new_columns {
+                if *cascades {
+                    found(
+                        &catalog::REFERENTIAL_ACTION_RELAXED,
+                        format!(
+                            "the foreign key re-created on {table} cascades: deletes old code makes no longer fail"
+                        ),
+                    );
+                } else {
+                    found(
+                        &catalog::REFERENTIAL_ACTION_RESTRICTS,
+                        format!(
+                            "the foreign key re-created on {table} restricts deletes (RESTRICT / NO ACTION) that a cascading one let old code make"
+                        ),
+                    );
+                }
+            } else if on_new_columns && !context.new_table(table) {
                 found(
                     &catalog::CONSTRAINT_ON_NEW_COLUMN,
                     format!(
@@ -249,7 +270,12 @@ pub fn judge(change: &Located<Change>, context: &mut ReleaseContext) -> Judgemen
             Class::Additive
         }
         Change::ValidateConstraint { .. } => Class::Neutral,
-        Change::DropConstraint { .. } => Class::Additive,
+        Change::DropConstraint { table, kind } => {
+            if matches!(kind, None | Some(ConstraintKind::ForeignKey)) {
+                context.dropped_constraints.insert(table.clone());
+            }
+            Class::Additive
+        }
         Change::CreateIndex {
             table,
             unique,
@@ -602,6 +628,7 @@ mod tests {
             not_valid,
             using_index,
             columns: Vec::new(),
+            cascades: false,
         };
         let v = codes(vec![
             add(ConstraintKind::ForeignKey, false, false),
@@ -670,6 +697,7 @@ mod tests {
             not_valid: true,
             using_index: false,
             columns: columns.iter().map(|c| t(c)).collect(),
+            cascades: false,
         };
         let unique_index = |columns: &[&str]| Change::CreateIndex {
             table: t("orders"),
@@ -696,6 +724,33 @@ mod tests {
         );
         assert_eq!(v[5], (Class::Destructive, vec!["SG108"]));
         assert_eq!(v[6], (Class::Destructive, vec!["SG108"]), "columns unknown");
+    }
+
+    #[test]
+    fn recreated_foreign_keys_are_judged_by_their_action() {
+        let fk = |cascades| Change::AddConstraint {
+            table: t("posts"),
+            kind: ConstraintKind::ForeignKey,
+            not_valid: false,
+            using_index: false,
+            columns: vec![t("user_id")],
+            cascades,
+        };
+        let drop = || Change::DropConstraint {
+            table: t("posts"),
+            kind: None,
+        };
+        let v = codes(vec![drop(), fk(false)]);
+        assert_eq!(v[1].0, Class::Destructive);
+        assert_eq!(
+            v[1].1[0], "SG115",
+            "CASCADE → RESTRICT restricts old code's deletes"
+        );
+        let v = codes(vec![drop(), fk(true)]);
+        assert_eq!(v[1].0, Class::Additive, "{v:?}");
+        assert_eq!(v[1].1[0], "SG123", "RESTRICT → CASCADE relaxes");
+        let v = codes(vec![fk(true)]);
+        assert_eq!(v[0].1[0], "SG108", "a new foreign key, nothing re-created");
     }
 
     #[test]

@@ -209,7 +209,22 @@ fn add_constraint(
         not_valid,
         using_index,
         columns: constraint_columns(constraint),
+        cascades: match constraint {
+            TableConstraint::ForeignKey(foreign) => cascades(foreign.on_delete),
+            _ => false,
+        },
     }
+}
+
+/// `ON DELETE CASCADE`, `SET NULL` or `SET DEFAULT`: deleting a referenced row never fails.
+pub(super) fn cascades(on_delete: Option<sqlparser::ast::ReferentialAction>) -> bool {
+    use sqlparser::ast::ReferentialAction;
+    matches!(
+        on_delete,
+        Some(
+            ReferentialAction::Cascade | ReferentialAction::SetNull | ReferentialAction::SetDefault
+        )
+    )
 }
 
 /// The columns a constraint covers; for a `CHECK`, the names its expression reads.

@@ -84,6 +84,7 @@ pub(super) fn add_column(table: &str, column: &ColumnDef, mysql: bool) -> Vec<Ch
         not_valid: false,
         using_index: false,
         columns: vec![name.clone()],
+        cascades: false,
     }));
     if ignored_references {
         changes.push(Change::IgnoredReferences {

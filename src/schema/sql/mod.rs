@@ -52,7 +52,41 @@ pub fn read_sql(text: &str, dialect: Dialect, origin: Position) -> Vec<Located<C
             }),
         }
     }
+    rebuilds(&mut out);
     out
+}
+
+/// SQLite's table rebuild — `CREATE TABLE new_t (…)`, copy, `DROP TABLE t`, `ALTER TABLE new_t
+/// RENAME TO t` — changes the table's definition, not its name: the `DROP` and the `RENAME`
+/// are not a drop and a rename that old code can notice.
+fn rebuilds(changes: &mut [Located<Change>]) {
+    let created: Vec<String> = changes
+        .iter()
+        .filter_map(|c| match &c.item {
+            Change::CreateTable { table } => Some(table.clone()),
+            _ => None,
+        })
+        .collect();
+    let renamed: Vec<(String, String)> = changes
+        .iter()
+        .filter_map(|c| match &c.item {
+            Change::RenameTable { from, to } if created.contains(from) => {
+                Some((from.clone(), to.clone()))
+            }
+            _ => None,
+        })
+        .collect();
+    for change in changes.iter_mut() {
+        let rebuilt = match &change.item {
+            Change::DropTable { table } => renamed.iter().any(|(_, to)| to == table),
+            _ => false,
+        };
+        if rebuilt {
+            change.item = Change::Neutral {
+                what: "DROP TABLE of a table rebuilt under its own name".to_owned(),
+            };
+        }
+    }
 }
 
 /// Parse one statement's tokens and push its changes.

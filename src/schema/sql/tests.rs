@@ -1,6 +1,7 @@
 //! What each statement becomes, and where.
 use super::test_support::{neutral, pg, s};
-use crate::schema::model::{Change, ColumnType, ConstraintKind, ObjectKind};
+use crate::config::schema::Dialect;
+use crate::schema::model::{Change, ColumnType, ConstraintKind, ObjectKind, Position};
 
 fn one(sql: &str) -> Change {
     let mut changes = pg(sql);
@@ -118,6 +119,7 @@ fn add_column_with_inline_constraints_adds_them() {
                 not_valid: false,
                 using_index: false,
                 columns: vec![s("user_id")],
+                cascades: false,
             },
             Change::AddConstraint {
                 table: s("orders"),
@@ -125,6 +127,7 @@ fn add_column_with_inline_constraints_adds_them() {
                 not_valid: false,
                 using_index: false,
                 columns: vec![s("user_id")],
+                cascades: false,
             },
         ]
     );
@@ -457,5 +460,70 @@ fn parsed_but_not_understood_and_code() {
         Change::Code {
             what: s("CALL refresh")
         }
+    );
+}
+
+#[test]
+fn mysql_ignores_inline_references() {
+    let changes = crate::schema::sql::read_sql(
+        "ALTER TABLE orders ADD COLUMN user_id bigint REFERENCES users(id)",
+        Dialect::Mysql,
+        Position::new(1, 1),
+    );
+    let items: Vec<Change> = changes.into_iter().map(|c| c.item).collect();
+    assert!(
+        !items
+            .iter()
+            .any(|c| matches!(c, Change::AddConstraint { .. })),
+        "{items:?}"
+    );
+    assert!(items.contains(&Change::IgnoredReferences {
+        table: s("orders"),
+        column: s("user_id"),
+    }));
+}
+
+#[test]
+fn foreign_keys_carry_their_delete_action() {
+    let cascades = |sql: &str| match one(sql) {
+        Change::AddConstraint {
+            cascades, columns, ..
+        } => (cascades, columns),
+        other => panic!("{other:?}"),
+    };
+    assert_eq!(
+        cascades(
+            "ALTER TABLE posts ADD CONSTRAINT fk FOREIGN KEY (user_id) REFERENCES users (id) ON DELETE CASCADE"
+        ),
+        (true, vec![s("user_id")])
+    );
+    assert_eq!(
+        cascades(
+            "ALTER TABLE posts ADD CONSTRAINT fk FOREIGN KEY (user_id) REFERENCES users (id) ON DELETE RESTRICT"
+        ),
+        (false, vec![s("user_id")])
+    );
+    assert_eq!(
+        cascades(
+            "ALTER TABLE posts ADD CONSTRAINT c CHECK (price >= 0 AND currency IN ('EUR', 'USD'))"
+        ),
+        (false, vec![s("price"), s("currency")])
+    );
+}
+
+#[test]
+fn a_sqlite_table_rebuild_is_no_drop() {
+    let sql = "CREATE TABLE new_posts (id integer PRIMARY KEY, user_id integer REFERENCES users (id) ON DELETE RESTRICT);\n\
+               INSERT INTO new_posts SELECT id, user_id FROM posts;\n\
+               DROP TABLE posts;\n\
+               ALTER TABLE new_posts RENAME TO posts;";
+    let items: Vec<Change> =
+        crate::schema::sql::read_sql(sql, Dialect::Sqlite, Position::new(1, 1))
+            .into_iter()
+            .map(|c| c.item)
+            .collect();
+    assert!(
+        !items.iter().any(|c| matches!(c, Change::DropTable { .. })),
+        "{items:?}"
     );
 }

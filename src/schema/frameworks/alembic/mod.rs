@@ -165,6 +165,17 @@ impl<'s> Alembic<'s, '_> {
             None => python::name(src, call.arg(i, kw)),
         };
         let name = |i: usize, kw: &str| python::name(src, call.arg(i, kw));
+        // A list of column names: `["a", "b"]`.
+        let names_at = |i: usize, kw: &str| -> Vec<String> {
+            call.arg(i, kw)
+                .map(|list| {
+                    children(list)
+                        .into_iter()
+                        .filter_map(|n| python::name(src, Some(n)))
+                        .collect()
+                })
+                .unwrap_or_default()
+        };
         match call.name.as_str() {
             "get_bind" | "get_context" | "f" | "inline_literal" => {}
             "execute" => self.execute(call),
@@ -207,13 +218,14 @@ impl<'s> Alembic<'s, '_> {
                 Some(table) => {
                     let unique = call.kw_true("unique");
                     let concurrently = call.kw_true("postgresql_concurrently");
+                    let columns = names_at(pos(2, 1), "columns");
                     self.push(
                         n,
                         Change::CreateIndex {
                             table,
                             unique,
                             concurrently,
-                            columns: Vec::new(),
+                            columns,
                         },
                     );
                 }
@@ -229,6 +241,13 @@ impl<'s> Alembic<'s, '_> {
                     "create_check_constraint" => ConstraintKind::Check,
                     _ => ConstraintKind::PrimaryKey,
                 };
+                let columns = if kind == ConstraintKind::Check {
+                    name(pos(2, 1), "condition")
+                        .map(|c| crate::schema::sql::expression_names(&c))
+                        .unwrap_or_default()
+                } else {
+                    names_at(pos(2, 1), "columns")
+                };
                 match table_at(1, "table_name") {
                     Some(table) => self.push(
                         n,
@@ -237,7 +256,8 @@ impl<'s> Alembic<'s, '_> {
                             kind,
                             not_valid: false,
                             using_index: false,
-                            columns: Vec::new(),
+                            columns,
+                            cascades: false,
                         },
                     ),
                     None => return false,
@@ -251,7 +271,13 @@ impl<'s> Alembic<'s, '_> {
                         kind: ConstraintKind::ForeignKey,
                         not_valid: false,
                         using_index: false,
-                        columns: Vec::new(),
+                        columns: names_at(pos(3, 1), "local_cols"),
+                        cascades: name(usize::MAX, "ondelete").is_some_and(|action| {
+                            matches!(
+                                action.to_ascii_uppercase().as_str(),
+                                "CASCADE" | "SET NULL" | "SET DEFAULT"
+                            )
+                        }),
                     },
                 ),
                 None => return false,
@@ -324,6 +350,7 @@ impl<'s> Alembic<'s, '_> {
                     not_valid: false,
                     using_index: false,
                     columns: Vec::new(),
+                    cascades: false,
                 },
             );
         }

@@ -62,7 +62,7 @@ fn ty(name: &str, args: Vec<u64>) -> ColumnType {
 fn reads_every_operation_of_upgrade_and_ignores_downgrade() {
     let u = || "users".to_owned();
     let c = |s: &str| s.to_owned();
-    let constraint = |line, table: &str, kind| {
+    let constraint = |line, table: &str, kind, column: &str| {
         at(
             line,
             5,
@@ -71,7 +71,8 @@ fn reads_every_operation_of_upgrade_and_ignores_downgrade() {
                 kind,
                 not_valid: false,
                 using_index: false,
-                columns: Vec::new(),
+                columns: vec![column.into()],
+                cascades: false,
             },
         )
     };
@@ -180,7 +181,7 @@ fn reads_every_operation_of_upgrade_and_ignores_downgrade() {
                 table: u(),
                 unique: true,
                 concurrently: true,
-                columns: Vec::new(),
+                columns: vec!["email".into()],
             },
         ),
         at(
@@ -190,9 +191,9 @@ fn reads_every_operation_of_upgrade_and_ignores_downgrade() {
                 concurrently: false,
             },
         ),
-        constraint(22, "users", ConstraintKind::Unique),
-        constraint(23, "accounts", ConstraintKind::ForeignKey),
-        constraint(24, "users", ConstraintKind::Check),
+        constraint(22, "users", ConstraintKind::Unique, "email"),
+        constraint(23, "accounts", ConstraintKind::ForeignKey, "owner_id"),
+        constraint(24, "users", ConstraintKind::Check, "age"),
         at(
             25,
             5,

@@ -242,6 +242,7 @@ impl<'s> Django<'s, '_> {
                         not_valid,
                         using_index: false,
                         columns,
+                        cascades: false,
                     },
                 );
             }
@@ -374,6 +375,7 @@ impl<'s> Django<'s, '_> {
                     not_valid: false,
                     using_index: false,
                     columns,
+                    cascades: false,
                 },
             );
         }
@@ -483,6 +485,7 @@ impl<'s> Django<'s, '_> {
                         not_valid: false,
                         using_index: false,
                         columns: vec![column.clone()],
+                        cascades: false,
                     },
                 );
                 changed = true;
@@ -561,6 +564,7 @@ impl<'s> Django<'s, '_> {
                     not_valid: false,
                     using_index: false,
                     columns: vec![column.clone()],
+                    cascades: false,
                 },
             );
             changed = true;
@@ -675,6 +679,7 @@ impl<'s> Django<'s, '_> {
                         not_valid: false,
                         using_index: false,
                         columns: Vec::new(),
+                        cascades: false,
                     },
                 );
             }

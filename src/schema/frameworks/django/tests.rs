@@ -149,6 +149,7 @@ fn reads_every_operation() {
                 not_valid: false,
                 using_index: false,
                 columns: vec!["code".into()],
+                cascades: false,
             },
         ),
         at(
@@ -160,6 +161,7 @@ fn reads_every_operation() {
                 not_valid: false,
                 using_index: false,
                 columns: vec!["amount".into()],
+                cascades: false,
             },
         ),
         at(

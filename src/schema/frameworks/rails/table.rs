@@ -209,6 +209,9 @@ impl<'s> Rails<'s, '_> {
                 };
                 // `add_concurrent_foreign_key` adds it NOT VALID, then validates it.
                 let not_valid = call.kw_false("validate") || method == "add_concurrent_foreign_key";
+                let cascades = call
+                    .kw("on_delete")
+                    .is_some_and(|a| matches!(self.src.text_of(a), ":cascade" | ":nullify"));
                 self.push(
                     n,
                     Change::AddConstraint {
@@ -217,6 +220,7 @@ impl<'s> Rails<'s, '_> {
                         not_valid,
                         using_index: false,
                         columns,
+                        cascades,
                     },
                 );
             }
@@ -230,6 +234,7 @@ impl<'s> Rails<'s, '_> {
                         not_valid,
                         using_index: false,
                         columns: vec![column],
+                        cascades: false,
                     },
                 );
             }
@@ -401,6 +406,7 @@ impl<'s> Rails<'s, '_> {
                     not_valid,
                     using_index: false,
                     columns: Vec::new(),
+                    cascades: false,
                 },
             );
         }

@@ -85,6 +85,7 @@ fn reads_every_operation_of_change_and_ignores_down() {
         not_valid,
         using_index: false,
         columns: columns.iter().map(|c| (*c).to_owned()).collect(),
+        cascades: false,
     };
     let index = |table: &str, unique, concurrently, columns: &[&str]| Change::CreateIndex {
         table: table.into(),
@@ -205,6 +206,7 @@ fn reads_every_operation_of_change_and_ignores_down() {
                 not_valid: false,
                 using_index: false,
                 columns: vec!["score".into()],
+                cascades: false,
             },
         ),
         at(
