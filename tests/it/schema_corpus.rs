@@ -17,6 +17,9 @@ use shipgate::schema::model::FileClass;
 /// (project, format) → lowest accepted agreement, in per cent (one decimal).
 const FLOORS: &[(&str, &str, f64)] = &[
     ("airflow", "alembic", 80.9),
+    ("atuin", "sql (sqlite)", 100.0),
+    ("mattermost", "sql (mysql)", 0.0),
+    ("mattermost", "sql (postgres)", 100.0),
     ("gitlab", "rails", 95.6),
     ("mastodon", "rails", 98.1),
     ("sentry", "django", 84.6),
@@ -56,6 +59,21 @@ fn manifest() -> Vec<Entry> {
         .collect()
 }
 
+/// The SQL dialect of a corpus migration: MySQL under a `mysql/` folder, SQLite for the projects
+/// that use it, PostgreSQL otherwise (the frameworks' own migrations are read as PostgreSQL too).
+fn dialect_of(entry: &Entry) -> (&'static str, Dialect) {
+    if entry.path.contains("/mysql/") {
+        ("mysql", Dialect::Mysql)
+    } else if SQLITE_PROJECTS.contains(&entry.project.as_str()) {
+        ("sqlite", Dialect::Sqlite)
+    } else {
+        ("postgres", Dialect::Postgres)
+    }
+}
+
+/// Projects whose plain-SQL migrations are SQLite's.
+const SQLITE_PROJECTS: &[&str] = &["atuin"];
+
 /// Whether shipgate's class places the migration where the project did.
 fn agrees(class: FileClass, order: &str) -> bool {
     match class {
@@ -86,16 +104,24 @@ fn placement_agrees_with_the_projects_recorded_order() {
                 *m.entry(e.project.as_str()).or_default() += 1;
                 m
             });
-    // One assessor for the whole corpus: Django apps' earlier migrations are replayed once.
-    let mut assessor = Assessor::new(Dialect::Postgres);
+    // One assessor per dialect for the whole corpus: Django apps' earlier migrations are
+    // replayed once.
+    let mut assessors: BTreeMap<&str, Assessor> = BTreeMap::new();
     for entry in &entries {
         let file = corpus().join(&entry.project).join(&entry.path);
         let text = std::fs::read_to_string(&file).unwrap_or_else(|e| panic!("{file:?}: {e}"));
-        let migration = assessor
+        let (dialect_name, dialect) = dialect_of(entry);
+        let migration = assessors
+            .entry(dialect_name)
+            .or_insert_with(|| Assessor::new(dialect))
             .assess_alone(&file, &text)
             .unwrap_or_else(|| panic!("{}: not read as a migration", entry.path));
         let format = serde_json::to_value(migration.framework).unwrap();
-        let key = (entry.project.clone(), format.as_str().unwrap().to_owned());
+        let format = match format.as_str().unwrap() {
+            "sql" => format!("sql ({dialect_name})"),
+            other => other.to_owned(),
+        };
+        let key = (entry.project.clone(), format);
         let tally = tallies.entry(key).or_default();
         let class = serde_json::to_value(migration.class).unwrap();
         let class_name = class.as_str().unwrap().to_owned();
