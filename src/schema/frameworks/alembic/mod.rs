@@ -71,6 +71,23 @@ impl<'s> Alembic<'s, '_> {
                     }
                 }
                 "with_statement" => self.with(statement, batch),
+                // `if dialect == "mysql": … else: …`: the condition only inspects the
+                // connection; what either branch does is what the migration may do.
+                "if_statement" => {
+                    if let Some(body) = statement.child_by_field_name("consequence") {
+                        self.block(body, batch);
+                    }
+                    for branch in children(statement) {
+                        if matches!(branch.kind(), "elif_clause" | "else_clause") {
+                            let body = branch
+                                .child_by_field_name("consequence")
+                                .or_else(|| branch.child_by_field_name("body"));
+                            if let Some(body) = body {
+                                self.block(body, batch);
+                            }
+                        }
+                    }
+                }
                 kind => self.code(statement, kind),
             }
         }

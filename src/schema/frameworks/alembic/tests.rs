@@ -303,3 +303,19 @@ fn syntax_errors_and_empty_files() {
             .any(|c| matches!(c.item, Change::Unparsed { .. }))
     );
 }
+
+#[test]
+fn both_branches_of_a_dialect_test_are_read() {
+    let text = "def upgrade():\n    conn = op.get_bind()\n    if conn.dialect.name == \"mysql\":\n        op.add_column(\"t\", sa.Column(\"a\", sa.Text(), nullable=True))\n    else:\n        op.drop_column(\"t\", \"b\")\n";
+    let items: Vec<Change> = read_alembic(text, Dialect::Postgres)
+        .into_iter()
+        .map(|c| c.item)
+        .collect();
+    assert!(
+        matches!(
+            items.as_slice(),
+            [Change::AddColumn { .. }, Change::DropColumn { .. }]
+        ),
+        "{items:?}"
+    );
+}
