@@ -51,8 +51,10 @@ pub enum Framework {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Class {
-    /// Data, comments, grants: no effect on compatibility.
+    /// Comments, grants, settings: no effect on compatibility.
     Neutral,
+    /// Rows written, rewritten or deleted (backfills, `RunPython`): no schema change, order neutral.
+    Data,
     /// Old code keeps working: apply before the new code.
     Additive,
     /// Old code breaks: apply after the new code.
@@ -67,7 +69,9 @@ pub enum Class {
 pub enum FileClass {
     /// Only neutral statements (or none).
     Neutral,
-    /// Additive (and neutral) statements.
+    /// Data changes (and neutral statements): order neutral.
+    Data,
+    /// Additive (and neutral or data) statements.
     Additive,
     /// Destructive (and neutral) statements.
     Destructive,
@@ -158,6 +162,9 @@ pub enum Change {
         has_default: bool,
         /// The default is volatile (`random()`, `clock_timestamp()`, `gen_random_uuid()`, …): rewrites the table.
         volatile_default: bool,
+        /// The database default is dropped right after the column is added (Django's `default`).
+        #[serde(skip_serializing_if = "std::ops::Not::not")]
+        default_dropped: bool,
     },
     /// `DROP COLUMN`.
     DropColumn {
@@ -224,6 +231,13 @@ pub enum Change {
         not_valid: bool,
         /// `USING INDEX`: built from an existing index, no scan.
         using_index: bool,
+        /// The columns it covers, when known (empty: unknown).
+        #[serde(skip_serializing_if = "Vec::is_empty")]
+        columns: Vec<String>,
+        /// A foreign key whose `ON DELETE` is `CASCADE`, `SET NULL` or `SET DEFAULT`: deleting a
+        /// referenced row never fails (with `RESTRICT` / `NO ACTION`, the default, it does).
+        #[serde(skip_serializing_if = "std::ops::Not::not")]
+        cascades: bool,
     },
     /// `VALIDATE CONSTRAINT`.
     ValidateConstraint {
@@ -245,6 +259,9 @@ pub enum Change {
         unique: bool,
         /// `CONCURRENTLY` (PostgreSQL) / `ALGORITHM=INPLACE, LOCK=NONE` (MySQL).
         concurrently: bool,
+        /// The columns it covers, when known (empty: unknown).
+        #[serde(skip_serializing_if = "Vec::is_empty")]
+        columns: Vec<String>,
     },
     /// `DROP INDEX`.
     DropIndex {
@@ -290,8 +307,30 @@ pub enum Change {
         table: String,
         /// No `WHERE` clause: every row is touched, under lock.
         whole_table: bool,
+        /// The columns an `UPDATE` sets (empty for a `DELETE`).
+        #[serde(skip_serializing_if = "Vec::is_empty")]
+        columns: Vec<String>,
     },
-    /// Inserts, comments, grants, `SET`, transactions: nothing old code can notice.
+    /// Rows written by code or inserted (`INSERT`, Django `RunPython`, Rails model batch
+    /// updates, background-migration jobs): a data migration, no schema change.
+    Data {
+        /// What it was.
+        what: String,
+    },
+    /// `REFERENCES` in a MySQL column definition, which MySQL ignores: no constraint is made.
+    IgnoredReferences {
+        /// The table.
+        table: String,
+        /// The column.
+        column: String,
+    },
+    /// A framework operation that emits no SQL (Django `AlterField` changing only Python-side
+    /// attributes, `AlterModelOptions`).
+    NoDatabaseChange {
+        /// What it was.
+        what: String,
+    },
+    /// Comments, grants, `SET`, transactions: nothing old code can notice.
     Neutral {
         /// What it was, for messages (`INSERT`, `COMMENT`, `GRANT`).
         what: String,

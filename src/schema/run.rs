@@ -4,8 +4,9 @@ use std::path::{Path, PathBuf};
 use git2::Oid;
 
 use super::discover::{django_app, framework_of, run_order, under};
-use super::frameworks::{read_alembic, read_django, read_rails};
-use super::model::{Change, Finding, Framework, Located, Position, Report};
+use super::frameworks::{read_alembic, read_django_with, read_rails};
+use super::history::DjangoHistory;
+use super::model::{Change, Finding, Framework, Located, Migration, Position, Report};
 use super::rules::{self, ReadMigration, ReleaseContext, catalog};
 use super::sql::read_sql;
 use crate::config::schema::{Dialect, SchemaConfig};
@@ -61,12 +62,59 @@ struct Found {
     edited: bool,
 }
 
+/// Where a release's files come from, to list a Django app's other migrations.
+enum Origin {
+    /// Read from git at this commit.
+    Git(Repo, Oid),
+    /// Read from the file system (paths given on the command line).
+    Disk,
+}
+
+impl Origin {
+    /// The Django migrations in `dir`, with their text.
+    fn django_migrations(&self, dir: &Path) -> Vec<(PathBuf, String)> {
+        let is_django = |p: &Path| {
+            p.parent() == Some(dir) && framework_of(p, false, None) == Some(Framework::Django)
+        };
+        match self {
+            Origin::Git(repo, head) => repo
+                .files_at(*head)
+                .unwrap_or_default()
+                .into_iter()
+                .filter(|p| is_django(p))
+                .filter_map(|p| {
+                    let text = String::from_utf8(repo.read_at(*head, &p).ok()?).ok()?;
+                    Some((p, text))
+                })
+                .collect(),
+            Origin::Disk => std::fs::read_dir(dir)
+                .map(|entries| {
+                    entries
+                        .filter_map(|e| e.ok().map(|e| e.path()))
+                        .filter(|p| is_django(p))
+                        .filter_map(|p| Some((p.clone(), std::fs::read_to_string(&p).ok()?)))
+                        .collect()
+                })
+                .unwrap_or_default(),
+        }
+    }
+}
+
+/// A migration found and decoded, before it is read.
+struct Pending {
+    path: PathBuf,
+    framework: Framework,
+    post_deploy: bool,
+    text: Result<String, String>,
+    edited: bool,
+}
+
 /// Run `shipgate-schema`.
 pub fn run(request: &SchemaRequest) -> Result<Report, SchemaError> {
-    let (found, first_release) = if request.paths.is_empty() {
+    let (found, first_release, origin) = if request.paths.is_empty() {
         from_git(request)?
     } else {
-        (from_paths(&request.paths)?, false)
+        (from_paths(&request.paths)?, false, Origin::Disk)
     };
     let configured = !request.config.paths.is_empty() || !request.paths.is_empty();
     let mut fresh = Vec::new();
@@ -84,19 +132,17 @@ pub fn run(request: &SchemaRequest) -> Result<Report, SchemaError> {
             }
             continue;
         };
-        let post_deploy = under(&file.path, &request.config.post_deploy_paths);
-        let migration = read(
-            file.path,
+        let pending = Pending {
+            post_deploy: under(&file.path, &request.config.post_deploy_paths),
+            path: file.path,
             framework,
-            post_deploy,
             text,
-            request.config.dialect,
-            file.edited,
-        );
-        if file.edited {
-            edited.push(migration)
+            edited: file.edited,
+        };
+        if pending.edited {
+            edited.push(pending)
         } else {
-            fresh.push(migration)
+            fresh.push(pending)
         }
     }
     fresh.sort_by(|a, b| {
@@ -104,21 +150,65 @@ pub fn run(request: &SchemaRequest) -> Result<Report, SchemaError> {
             .cmp(&b.post_deploy)
             .then_with(|| run_order(&a.path, &b.path))
     });
+    let mut reader = Reader {
+        dialect: request.config.dialect,
+        history: DjangoHistory::default(),
+    };
     let mut context = ReleaseContext::default();
     let judged = fresh
         .into_iter()
-        .map(|m| rules::assess(m, &mut context))
+        .map(|m| rules::assess(reader.read(m, &origin), &mut context))
         .collect();
     let mut report = rules::decide(judged, first_release);
     let mut context = ReleaseContext::default();
-    report
-        .migrations
-        .extend(edited.into_iter().map(|m| rules::assess(m, &mut context)));
+    report.migrations.extend(
+        edited
+            .into_iter()
+            .map(|m| rules::assess(reader.read(m, &origin), &mut context)),
+    );
     Ok(report)
 }
 
+/// Judges migrations one at a time, each alone (as a release holding only it would be), with
+/// Django apps' earlier migrations replayed from the directory they sit in.
+pub struct Assessor {
+    reader: Reader,
+}
+
+impl Assessor {
+    /// An assessor for SQL in `dialect`.
+    pub fn new(dialect: Dialect) -> Self {
+        Self {
+            reader: Reader {
+                dialect,
+                history: DjangoHistory::default(),
+            },
+        }
+    }
+
+    /// Judge the migration at `path` (on disk, text `text`) alone; `None` when it is no migration.
+    pub fn assess_alone(&mut self, path: &Path, text: &str) -> Option<Migration> {
+        let framework = framework_of(path, true, Some(text))?;
+        let pending = Pending {
+            path: path.to_path_buf(),
+            framework,
+            post_deploy: false,
+            text: Ok(text.to_owned()),
+            edited: false,
+        };
+        let migration = self.reader.read(pending, &Origin::Disk);
+        Some(rules::assess(migration, &mut ReleaseContext::default()))
+    }
+}
+
+/// Reads migrations into changes, keeping Django's replayed states across files.
+struct Reader {
+    dialect: Dialect,
+    history: DjangoHistory,
+}
+
 /// The release's migrations from git: files added between base and head (edited ones flagged).
-fn from_git(request: &SchemaRequest) -> Result<(Vec<Found>, bool), SchemaError> {
+fn from_git(request: &SchemaRequest) -> Result<(Vec<Found>, bool, Origin), SchemaError> {
     let repo = Repo::discover(&request.repo)?;
     let head = repo.resolve(request.head.as_deref().unwrap_or("HEAD"))?;
     let base = match &request.base {
@@ -150,7 +240,7 @@ fn from_git(request: &SchemaRequest) -> Result<(Vec<Found>, bool), SchemaError> 
             edited: change == FileChange::Modified,
         });
     }
-    Ok((found, base.is_none()))
+    Ok((found, base.is_none(), Origin::Git(repo, head)))
 }
 
 /// The release before the one on `head`: the highest stable tag reachable from it, other than `head`'s own.
@@ -227,52 +317,61 @@ fn decode(bytes: &[u8]) -> Result<String, String> {
     })
 }
 
-fn read(
-    path: PathBuf,
-    framework: Framework,
-    post_deploy: bool,
-    text: Result<String, String>,
-    dialect: Dialect,
-    edited: bool,
-) -> ReadMigration {
-    let mut file_findings = Vec::new();
-    let file_finding = |rule: &catalog::Rule, message: String| Finding {
-        rule: rule.code,
-        severity: rule.severity,
-        class: rule.class,
-        line: 1,
-        column: 1,
-        message,
-        help: rule.help.to_owned(),
-    };
-    let (text, changes): (String, Vec<Located<Change>>) = match text {
-        Err(why) => {
-            file_findings.push(file_finding(&catalog::UNREADABLE_FILE, why));
-            (String::new(), Vec::new())
+impl Reader {
+    fn read(&mut self, pending: Pending, origin: &Origin) -> ReadMigration {
+        let Pending {
+            path,
+            framework,
+            post_deploy,
+            text,
+            edited,
+        } = pending;
+        let dialect = self.dialect;
+        let mut file_findings = Vec::new();
+        let file_finding = |rule: &catalog::Rule, message: String| Finding {
+            rule: rule.code,
+            severity: rule.severity,
+            class: rule.class,
+            line: 1,
+            column: 1,
+            message,
+            help: rule.help.to_owned(),
+        };
+        let (text, changes): (String, Vec<Located<Change>>) = match text {
+            Err(why) => {
+                file_findings.push(file_finding(&catalog::UNREADABLE_FILE, why));
+                (String::new(), Vec::new())
+            }
+            Ok(_) if edited => {
+                file_findings.push(file_finding(
+                    &catalog::EDITED_MIGRATION,
+                    format!("{} was changed after it was released", path.display()),
+                ));
+                (String::new(), Vec::new())
+            }
+            Ok(text) => {
+                let changes = match framework {
+                    Framework::Sql => read_sql(&text, dialect, Position::new(1, 1)),
+                    Framework::Rails => read_rails(&text, dialect),
+                    Framework::Django => {
+                        let app = django_app(&path);
+                        let state = self
+                            .history
+                            .state_before(&path, |dir| origin.django_migrations(dir));
+                        read_django_with(&text, dialect, app.as_deref(), state)
+                    }
+                    Framework::Alembic => read_alembic(&text, dialect),
+                };
+                (text, changes)
+            }
+        };
+        ReadMigration {
+            path,
+            framework,
+            post_deploy,
+            text,
+            changes,
+            file_findings,
         }
-        Ok(_) if edited => {
-            file_findings.push(file_finding(
-                &catalog::EDITED_MIGRATION,
-                format!("{} was changed after it was released", path.display()),
-            ));
-            (String::new(), Vec::new())
-        }
-        Ok(text) => {
-            let changes = match framework {
-                Framework::Sql => read_sql(&text, dialect, Position::new(1, 1)),
-                Framework::Rails => read_rails(&text, dialect),
-                Framework::Django => read_django(&text, dialect, django_app(&path).as_deref()),
-                Framework::Alembic => read_alembic(&text, dialect),
-            };
-            (text, changes)
-        }
-    };
-    ReadMigration {
-        path,
-        framework,
-        post_deploy,
-        text,
-        changes,
-        file_findings,
     }
 }

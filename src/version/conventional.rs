@@ -51,7 +51,57 @@ impl Conventional {
     /// Parse a whole commit message; `None` when it does not follow the specification.
     pub fn parse(message: &str) -> Option<Self> {
         let message = strip_git_comments(message);
-        let commit = git_conventional::Commit::parse(message.trim()).ok()?;
+        let message = message.trim();
+        if let Some(revert) = Self::git_revert(message) {
+            return Some(revert);
+        }
+        match git_conventional::Commit::parse(message) {
+            Ok(commit) => Some(Self::of(&commit)),
+            Err(_) => Self::subject_only(message),
+        }
+    }
+
+    /// git's own revert commit (`Revert "<subject>"` … `This reverts commit <sha>.`): a `revert`,
+    /// as conventional-changelog reads it.
+    fn git_revert(message: &str) -> Option<Self> {
+        let subject = message.lines().next()?.trim();
+        let reverted = subject.strip_prefix("Revert \"")?;
+        if !message
+            .lines()
+            .any(|l| l.trim_start().starts_with("This reverts commit "))
+        {
+            return None;
+        }
+        // `Revert "feat: x" (#12)`: the quoted subject ends at the last quote.
+        let description = reverted.rsplit_once('"').map_or(reverted, |(d, _)| d);
+        Some(Self {
+            kind: "revert".to_owned(),
+            scope: None,
+            description: description.to_owned(),
+            breaking: false,
+            breaking_note: None,
+            release_as: None,
+        })
+    }
+
+    /// A Conventional subject followed directly by body text (no blank line): read by its first
+    /// line; breaking-change footers in the rest still count.
+    fn subject_only(message: &str) -> Option<Self> {
+        let (subject, rest) = message.split_once('\n')?;
+        let commit = git_conventional::Commit::parse(subject.trim()).ok()?;
+        let mut parsed = Self::of(&commit);
+        let footer = rest.lines().find_map(|l| {
+            l.strip_prefix("BREAKING CHANGE:")
+                .or_else(|| l.strip_prefix("BREAKING-CHANGE:"))
+        });
+        if let Some(note) = footer {
+            parsed.breaking = true;
+            parsed.breaking_note = Some(note.trim().to_owned());
+        }
+        Some(parsed)
+    }
+
+    fn of(commit: &git_conventional::Commit<'_>) -> Self {
         let footer_value = |wanted: &str| {
             commit
                 .footers()
@@ -64,14 +114,14 @@ impl Conventional {
             .iter()
             .find(|f| f.breaking())
             .map(|f| f.value().trim().to_owned());
-        Some(Self {
+        Self {
             kind: commit.type_().as_str().to_ascii_lowercase(),
             scope: commit.scope().map(|s| s.as_str().to_owned()),
             description: commit.description().trim().to_owned(),
             breaking: commit.breaking(),
             breaking_note,
             release_as: footer_value("Release-As"),
-        })
+        }
     }
 }
 
@@ -90,6 +140,35 @@ fn strip_git_comments(message: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::Conventional;
+
+    #[test]
+    fn git_revert_commits_are_reverts() {
+        let c = Conventional::parse(
+            "Revert \"fix(deps): update dependency yargs to v17\" (#2534)\n\nReverts #1912\n\nThis reverts commit f419080fbf86c6319b08ee6b5299525ecc8ee831.\n",
+        )
+        .unwrap();
+        assert_eq!(c.kind, "revert");
+        assert_eq!(c.description, "fix(deps): update dependency yargs to v17");
+        assert!(!c.breaking);
+        assert!(
+            Conventional::parse("Revert \"x\"\n\nno sha line\n").is_none(),
+            "without `This reverts commit` it is not git's revert"
+        );
+    }
+
+    #[test]
+    fn a_subject_followed_directly_by_body_text_parses_by_its_first_line() {
+        let c = Conventional::parse("fix(cli): quote paths\nThey had spaces.\n").unwrap();
+        assert_eq!(
+            (c.kind.as_str(), c.description.as_str()),
+            ("fix", "quote paths")
+        );
+        assert!(!c.breaking);
+        let c = Conventional::parse("feat: new flag\nBREAKING CHANGE: old flag removed\n").unwrap();
+        assert!(c.breaking);
+        assert_eq!(c.breaking_note.as_deref(), Some("old flag removed"));
+        assert!(Conventional::parse("not conventional\nbody\n").is_none());
+    }
 
     #[test]
     fn reads_type_scope_and_description() {

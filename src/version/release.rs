@@ -262,10 +262,13 @@ fn next_version(
     let Some(previous) = previous else {
         let first = match verdict.release_as {
             Some((version, _)) if forced.is_none() => version,
+            // A placeholder such as `0.0.0` or `0.0.0-development` (semantic-release's) is no
+            // version yet: the first release takes `version.initial`.
             _ => manifest::current_version(
                 repo.root(),
                 &manifest::resolve(repo.root(), config.manifests.as_deref())?,
             )?
+            .filter(|v| (v.major, v.minor, v.patch) != (0, 0, 0))
             .unwrap_or_else(|| config.initial.clone()),
         };
         let first = Version::new(first.major, first.minor, first.patch);

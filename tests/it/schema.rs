@@ -4,6 +4,9 @@ use serde_json::Value;
 
 use crate::fixture::TestRepo;
 
+#[path = "schema_corpus.rs"]
+mod corpus;
+
 const ADD_EMAIL: &str = "class AddEmail < ActiveRecord::Migration[7.1]\n  def change\n    add_column :users, :email, :string\n    add_index :users, :email, algorithm: :concurrently\n  end\nend\n";
 const DROP_NAME: &str = "class DropName < ActiveRecord::Migration[7.1]\n  def change\n    remove_column :users, :name, :string\n  end\nend\n";
 

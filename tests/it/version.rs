@@ -5,6 +5,7 @@ mod https;
 mod manifests;
 mod outputs;
 mod publish;
+mod replay;
 
 use serde_json::Value;
 

@@ -14,7 +14,7 @@ mod source;
 mod types;
 
 pub use alembic::read_alembic;
-pub use django::read_django;
+pub use django::{AppState, FieldState, read_django, read_django_with, replay_django};
 pub use rails::read_rails;
 
 #[cfg(test)]

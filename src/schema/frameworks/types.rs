@@ -184,6 +184,15 @@ pub(crate) fn django(
             }
         }
         "ArrayField" => ty("array", Vec::new()),
+        // Project fields named after the Django field they extend (`BoundedBigIntegerField`,
+        // `FlexibleForeignKey`) store what it stores.
+        other if other != base_field(other) => django(
+            base_field(other),
+            max_length,
+            max_digits,
+            decimal_places,
+            dialect,
+        ),
         other => ty(
             &other
                 .strip_suffix("Field")
@@ -192,6 +201,37 @@ pub(crate) fn django(
             Vec::new(),
         ),
     }
+}
+
+/// The Django field a project field's name ends with (`BoundedPositiveIntegerField` →
+/// `PositiveIntegerField`), or the name itself.
+fn base_field(name: &str) -> &str {
+    const BASES: &[&str] = &[
+        "PositiveBigIntegerField",
+        "PositiveSmallIntegerField",
+        "PositiveIntegerField",
+        "BigIntegerField",
+        "SmallIntegerField",
+        "IntegerField",
+        "BigAutoField",
+        "SmallAutoField",
+        "AutoField",
+        "ForeignKey",
+        "OneToOneField",
+        "CharField",
+        "TextField",
+        "JSONField",
+        "BooleanField",
+        "DateTimeField",
+        "UUIDField",
+        "FloatField",
+        "DecimalField",
+    ];
+    BASES
+        .iter()
+        .find(|base| name.len() > base.len() && name.ends_with(*base))
+        .copied()
+        .unwrap_or(name)
 }
 
 /// A SQLAlchemy type (`String`, `sa.Numeric`, `postgresql.JSONB`, …) with its arguments.

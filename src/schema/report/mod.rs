@@ -56,6 +56,7 @@ fn framework_name(framework: Framework) -> &'static str {
 fn file_class_name(class: FileClass) -> &'static str {
     match class {
         FileClass::Neutral => "neutral",
+        FileClass::Data => "data",
         FileClass::Additive => "additive",
         FileClass::Destructive => "destructive",
         FileClass::Mixed => "mixed",
@@ -67,6 +68,7 @@ fn file_class_name(class: FileClass) -> &'static str {
 fn class_name(class: Class) -> &'static str {
     match class {
         Class::Neutral => "neutral",
+        Class::Data => "data",
         Class::Additive => "additive",
         Class::Destructive => "destructive",
         Class::Unknown => "unknown",

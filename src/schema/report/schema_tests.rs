@@ -33,7 +33,11 @@ fn reports() -> Vec<Report> {
     let mut awkward = sample::blocked();
     awkward.migrations[0].path = "db/sql/V8__a b,c:d%é.sql".into();
     awkward.migrations[0].findings[0].message = "quotes \" and\nnew lines | pipes".to_owned();
-    vec![sample::blocked(), sample::empty(), awkward]
+    // The data class, on a file and on a finding.
+    let mut data = sample::blocked();
+    data.migrations[0].class = crate::schema::model::FileClass::Data;
+    data.migrations[0].findings[0].class = crate::schema::model::Class::Data;
+    vec![sample::blocked(), sample::empty(), awkward, data]
 }
 
 #[test]

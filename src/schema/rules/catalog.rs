@@ -60,7 +60,23 @@ rules! {
         "the old type is not known, so this may narrow it: if it only widens (varchar(50) → varchar(100), integer → bigint), suppress with a reason";
     RENAME_OBJECT = "SG113", "rename-object", Destructive, Warning,
         "old code uses the old name (of the type, or of the enum value it reads and writes): add the new one beside the old, move the code, then drop the old one in a later release";
-    INDEX_NOT_CONCURRENT = "SG201", "create-index-locks", Additive, Warning,
+    DATA_REWRITES_OLD_ROWS = "SG114", "data-rewrites-old-rows", Data, Warning,
+        "this UPDATE or DELETE changes rows old code still reads: if old code must not see the change, run it after the code (a post-deploy migration); otherwise suppress with a reason";
+    REFERENTIAL_ACTION_RESTRICTS = "SG115", "referential-action-restricts", Destructive, Warning,
+        "the foreign key is re-created with ON DELETE RESTRICT / NO ACTION: deletes old code makes (relying on CASCADE or SET NULL) now fail; deploy code that deletes the dependent rows itself first";
+    DEFAULT_DROPPED = "SG116", "not-null-default-dropped", Destructive, Warning,
+        "Django adds the column with this default and then drops the database default, so old code's inserts (which do not write the column) fail: use db_default (Django 5+), or add the field null=True and tighten it after the code is out";
+    MYSQL_INLINE_REFERENCES = "SG117", "mysql-ignores-inline-references", Neutral, Info,
+        "MySQL ignores REFERENCES in a column definition: no foreign key is made; declare it as FOREIGN KEY (column) REFERENCES … (table constraint or ADD CONSTRAINT)";
+    CONSTRAINT_ON_NEW_COLUMN = "SG120", "constraint-on-new-column", Additive, Info,
+        "the constraint covers only columns added in this release, which old code does not write: it cannot reject old code's writes";
+    DATA_MIGRATION = "SG121", "data-migration", Data, Info,
+        "a data migration (backfill) changes no schema, so its order is neutral; if it rewrites rows old code still reads, move it to a post-deploy migration";
+    NO_DATABASE_CHANGE = "SG122", "no-database-change", Neutral, Info,
+        "only Python-side attributes changed (choices, help_text, validators, default, verbose names, ordering): Django emits no SQL for it";
+    REFERENTIAL_ACTION_RELAXED = "SG123", "referential-action-relaxed", Additive, Info,
+        "the foreign key is re-created with ON DELETE CASCADE / SET NULL / SET DEFAULT: deletes that failed now succeed, nothing old code does breaks";
+    INDEX_NOT_CONCURRENT = "SG201", "create-index-locks", Neutral, Warning,
         "building an index without CONCURRENTLY blocks writes to the table: CREATE INDEX CONCURRENTLY (Rails algorithm: :concurrently, Django AddIndexConcurrently, Alembic postgresql_concurrently=True) outside a transaction";
     DROP_INDEX_NOT_CONCURRENT = "SG202", "drop-index-locks", Neutral, Warning,
         "dropping an index without CONCURRENTLY takes an exclusive lock: DROP INDEX CONCURRENTLY";
@@ -112,5 +128,26 @@ mod tests {
         }
         assert_eq!(by_code("SG102"), Some(&DROP_COLUMN));
         assert_eq!(by_code("SG999"), None);
+    }
+
+    #[test]
+    fn the_catalogue_page_lists_every_rule_as_it_is() {
+        let page = include_str!("../../../docs/schema-rules.md");
+        for rule in ALL {
+            let class = serde_json::to_value(rule.class).unwrap();
+            let line = format!(
+                "| {} | `{}` | {} | {} | {} |",
+                rule.code,
+                rule.name,
+                class.as_str().unwrap(),
+                rule.severity,
+                rule.help.replace('|', "\\|")
+            );
+            assert!(
+                page.lines().any(|l| l == line),
+                "docs/schema-rules.md lacks or misstates {}: expected\n{line}",
+                rule.code
+            );
+        }
     }
 }

@@ -11,6 +11,8 @@ pub struct ReleaseContext {
     tables: HashSet<String>,
     columns: HashSet<(String, String)>,
     objects: HashSet<String>,
+    /// Tables that lost a foreign key (or a constraint of unknown kind) earlier in the release.
+    dropped_constraints: HashSet<String>,
 }
 
 impl ReleaseContext {
@@ -82,9 +84,17 @@ pub fn judge(change: &Located<Change>, context: &mut ReleaseContext) -> Judgemen
             not_null,
             has_default,
             volatile_default,
+            default_dropped,
         } => {
             if !context.new_table(table) {
-                if *not_null && !has_default {
+                if *not_null && *has_default && *default_dropped {
+                    found(
+                        &catalog::DEFAULT_DROPPED,
+                        format!(
+                            "new column {table}.{column} is NOT NULL and its database default is dropped once it is added: inserts by old code fail"
+                        ),
+                    );
+                } else if *not_null && !has_default {
                     found(
                         &catalog::NOT_NULL_WITHOUT_DEFAULT,
                         format!(
@@ -191,8 +201,39 @@ pub fn judge(change: &Located<Change>, context: &mut ReleaseContext) -> Judgemen
             kind,
             not_valid,
             using_index,
+            columns,
+            cascades,
         } => {
-            if !context.new_table(table) {
+            let on_new_columns =
+                !columns.is_empty() && columns.iter().all(|c| context.new_column(table, c));
+            let recreated = *kind == ConstraintKind::ForeignKey
+                && context.dropped_constraints.contains(table.as_str());
+            if recreated && !context.new_table(table) && !on_new_columns {
+                if *cascades {
+                    found(
+                        &catalog::REFERENTIAL_ACTION_RELAXED,
+                        format!(
+                            "the foreign key re-created on {table} cascades: deletes old code makes no longer fail"
+                        ),
+                    );
+                } else {
+                    found(
+                        &catalog::REFERENTIAL_ACTION_RESTRICTS,
+                        format!(
+                            "the foreign key re-created on {table} restricts deletes (RESTRICT / NO ACTION) that a cascading one let old code make"
+                        ),
+                    );
+                }
+            } else if on_new_columns && !context.new_table(table) {
+                found(
+                    &catalog::CONSTRAINT_ON_NEW_COLUMN,
+                    format!(
+                        "the new {} constraint on {table} covers only {}, added in this release",
+                        constraint_name(*kind),
+                        columns.join(", ")
+                    ),
+                );
+            } else if !context.new_table(table) {
                 found(
                     &catalog::NEW_CONSTRAINT,
                     format!(
@@ -200,6 +241,8 @@ pub fn judge(change: &Located<Change>, context: &mut ReleaseContext) -> Judgemen
                         constraint_name(*kind)
                     ),
                 );
+            }
+            if !context.new_table(table) {
                 let scans = matches!(kind, ConstraintKind::Check | ConstraintKind::ForeignKey);
                 if scans && !not_valid {
                     found(
@@ -227,19 +270,47 @@ pub fn judge(change: &Located<Change>, context: &mut ReleaseContext) -> Judgemen
             Class::Additive
         }
         Change::ValidateConstraint { .. } => Class::Neutral,
-        Change::DropConstraint { .. } => Class::Additive,
+        Change::DropConstraint { table, kind } => {
+            if matches!(kind, None | Some(ConstraintKind::ForeignKey)) {
+                context.dropped_constraints.insert(table.clone());
+            }
+            Class::Additive
+        }
         Change::CreateIndex {
             table,
+            unique,
             concurrently,
-            ..
+            columns,
         } => {
-            if !concurrently && !context.new_table(table) {
+            let old_table = !context.new_table(table);
+            if !concurrently && old_table {
                 found(
                     &catalog::INDEX_NOT_CONCURRENT,
                     format!("CREATE INDEX on {table} without CONCURRENTLY blocks writes to it"),
                 );
             }
-            Class::Additive
+            let on_new_columns =
+                !columns.is_empty() && columns.iter().all(|c| context.new_column(table, c));
+            if *unique && old_table && on_new_columns {
+                found(
+                    &catalog::CONSTRAINT_ON_NEW_COLUMN,
+                    format!(
+                        "the new UNIQUE index on {table} covers only {}, added in this release",
+                        columns.join(", ")
+                    ),
+                );
+            } else if *unique && old_table {
+                found(
+                    &catalog::NEW_CONSTRAINT,
+                    format!("new UNIQUE index on {table} rejects writes old code may make"),
+                );
+            }
+            // A plain index changes no result, only speed: either side of the code will do.
+            if *unique {
+                Class::Additive
+            } else {
+                Class::Neutral
+            }
         }
         Change::DropIndex { concurrently } => {
             if !concurrently {
@@ -288,13 +359,60 @@ pub fn judge(change: &Located<Change>, context: &mut ReleaseContext) -> Judgemen
             }
             Class::Neutral
         }
-        Change::DataChange { table, whole_table } => {
-            if *whole_table && !context.new_table(table) {
+        Change::DataChange {
+            table,
+            whole_table,
+            columns,
+        } => {
+            let old_table = !context.new_table(table);
+            if *whole_table && old_table {
                 found(
                     &catalog::WHOLE_TABLE_DATA_CHANGE,
                     format!("UPDATE or DELETE of every row of {table} in one statement"),
                 );
             }
+            let old: Vec<&str> = columns
+                .iter()
+                .filter(|c| !context.new_column(table, c))
+                .map(String::as_str)
+                .collect();
+            if old_table && columns.is_empty() {
+                found(
+                    &catalog::DATA_REWRITES_OLD_ROWS,
+                    format!("DELETE from {table}: old code may still read these rows"),
+                );
+            } else if old_table && !old.is_empty() {
+                found(
+                    &catalog::DATA_REWRITES_OLD_ROWS,
+                    format!(
+                        "UPDATE of {table}.{} overwrites values old code reads",
+                        old.join(", ")
+                    ),
+                );
+            }
+            Class::Data
+        }
+        Change::Data { what } => {
+            if what != "INSERT" {
+                found(
+                    &catalog::DATA_MIGRATION,
+                    format!("{what}: a data migration, order neutral"),
+                );
+            }
+            Class::Data
+        }
+        Change::IgnoredReferences { table, column } => {
+            found(
+                &catalog::MYSQL_INLINE_REFERENCES,
+                format!("MySQL makes no foreign key for REFERENCES on {table}.{column}"),
+            );
+            Class::Neutral
+        }
+        Change::NoDatabaseChange { what } => {
+            found(
+                &catalog::NO_DATABASE_CHANGE,
+                format!("{what}: no SQL, nothing old code can notice"),
+            );
             Class::Neutral
         }
         Change::Neutral { .. } => Class::Neutral,
@@ -423,6 +541,7 @@ mod tests {
                 table: t("new"),
                 unique: false,
                 concurrently: false,
+                columns: Vec::new(),
             },
             Change::DropColumn {
                 table: t("new"),
@@ -438,6 +557,7 @@ mod tests {
                 not_null: false,
                 has_default: false,
                 volatile_default: false,
+                default_dropped: false,
             },
             Change::RenameColumn {
                 table: t("old"),
@@ -451,7 +571,7 @@ mod tests {
             Change::DropTable { table: t("new") },
         ]);
         assert_eq!(verdicts[0], (Class::Additive, vec![]));
-        assert_eq!(verdicts[1], (Class::Additive, vec![]));
+        assert_eq!(verdicts[1], (Class::Neutral, vec![]), "a plain index");
         for verdict in &verdicts[2..] {
             assert!(verdict.1.is_empty(), "{verdicts:?}");
             assert_ne!(verdict.0, Class::Destructive);
@@ -466,6 +586,7 @@ mod tests {
             not_null,
             has_default,
             volatile_default,
+            default_dropped: false,
         };
         let v = codes(vec![
             add(false, false, false),
@@ -506,6 +627,8 @@ mod tests {
             kind,
             not_valid,
             using_index,
+            columns: Vec::new(),
+            cascades: false,
         };
         let v = codes(vec![
             add(ConstraintKind::ForeignKey, false, false),
@@ -524,11 +647,13 @@ mod tests {
                 table: t("a"),
                 unique: false,
                 concurrently: true,
+                columns: Vec::new(),
             },
             Change::CreateIndex {
                 table: t("a"),
                 unique: false,
                 concurrently: false,
+                columns: Vec::new(),
             },
             Change::DropIndex {
                 concurrently: false,
@@ -544,9 +669,122 @@ mod tests {
         assert_eq!(v[3], (Class::Destructive, vec!["SG108", "SG201"]));
         assert_eq!(v[4], (Class::Additive, vec![]), "relaxation");
         assert_eq!(v[5], (Class::Additive, vec![]), "relaxation");
-        assert_eq!(v[6], (Class::Additive, vec![]));
-        assert_eq!(v[7], (Class::Additive, vec!["SG201"]));
+        assert_eq!(
+            v[6],
+            (Class::Neutral, vec![]),
+            "a plain index changes no result"
+        );
+        assert_eq!(v[7], (Class::Neutral, vec!["SG201"]));
         assert_eq!(v[8], (Class::Neutral, vec!["SG202"]));
+    }
+
+    fn column(table: &str, name: &str) -> Change {
+        Change::AddColumn {
+            table: t(table),
+            column: t(name),
+            not_null: false,
+            has_default: false,
+            volatile_default: false,
+            default_dropped: false,
+        }
+    }
+
+    #[test]
+    fn constraints_on_columns_added_in_the_release_are_additive() {
+        let constraint = |kind, columns: &[&str]| Change::AddConstraint {
+            table: t("orders"),
+            kind,
+            not_valid: true,
+            using_index: false,
+            columns: columns.iter().map(|c| t(c)).collect(),
+            cascades: false,
+        };
+        let unique_index = |columns: &[&str]| Change::CreateIndex {
+            table: t("orders"),
+            unique: true,
+            concurrently: true,
+            columns: columns.iter().map(|c| t(c)).collect(),
+        };
+        let v = codes(vec![
+            column("orders", "coupon_id"),
+            constraint(ConstraintKind::ForeignKey, &["coupon_id"]),
+            constraint(ConstraintKind::Check, &["coupon_id"]),
+            unique_index(&["coupon_id"]),
+            constraint(ConstraintKind::Unique, &["coupon_id", "user_id"]),
+            unique_index(&["user_id"]),
+            constraint(ConstraintKind::Check, &[]),
+        ]);
+        assert_eq!(v[1], (Class::Additive, vec!["SG120"]));
+        assert_eq!(v[2], (Class::Additive, vec!["SG120"]));
+        assert_eq!(v[3], (Class::Additive, vec!["SG120"]));
+        assert_eq!(
+            v[4],
+            (Class::Destructive, vec!["SG108", "SG201"]),
+            "user_id is old"
+        );
+        assert_eq!(v[5], (Class::Destructive, vec!["SG108"]));
+        assert_eq!(v[6], (Class::Destructive, vec!["SG108"]), "columns unknown");
+    }
+
+    #[test]
+    fn recreated_foreign_keys_are_judged_by_their_action() {
+        let fk = |cascades| Change::AddConstraint {
+            table: t("posts"),
+            kind: ConstraintKind::ForeignKey,
+            not_valid: false,
+            using_index: false,
+            columns: vec![t("user_id")],
+            cascades,
+        };
+        let drop = || Change::DropConstraint {
+            table: t("posts"),
+            kind: None,
+        };
+        let v = codes(vec![drop(), fk(false)]);
+        assert_eq!(v[1].0, Class::Destructive);
+        assert_eq!(
+            v[1].1[0], "SG115",
+            "CASCADE → RESTRICT restricts old code's deletes"
+        );
+        let v = codes(vec![drop(), fk(true)]);
+        assert_eq!(v[1].0, Class::Additive, "{v:?}");
+        assert_eq!(v[1].1[0], "SG123", "RESTRICT → CASCADE relaxes");
+        let v = codes(vec![fk(true)]);
+        assert_eq!(v[0].1[0], "SG108", "a new foreign key, nothing re-created");
+    }
+
+    #[test]
+    fn django_default_dropped_after_the_column_is_added() {
+        let add = |default_dropped| Change::AddColumn {
+            table: t("shop_order"),
+            column: t("total"),
+            not_null: true,
+            has_default: true,
+            volatile_default: false,
+            default_dropped,
+        };
+        let v = codes(vec![add(true), add(false)]);
+        assert_eq!(v[0], (Class::Destructive, vec!["SG116"]));
+        assert_eq!(
+            v[1],
+            (Class::Additive, vec![]),
+            "the database default stays"
+        );
+    }
+
+    #[test]
+    fn no_database_change_and_ignored_references_are_neutral() {
+        let v = codes(vec![
+            Change::NoDatabaseChange {
+                what: t("AlterField of shop_order.status"),
+            },
+            Change::IgnoredReferences {
+                table: t("orders"),
+                column: t("user_id"),
+            },
+        ]);
+        assert_eq!(v[0], (Class::Neutral, vec!["SG122"]));
+        assert_eq!(v[1], (Class::Neutral, vec!["SG117"]));
     }
 
     #[test]
@@ -583,23 +821,46 @@ mod tests {
             Change::DataChange {
                 table: t("a"),
                 whole_table: true,
+                columns: Vec::new(),
             },
             Change::DataChange {
                 table: t("a"),
                 whole_table: false,
+                columns: vec![t("c")],
             },
-            Change::Neutral { what: t("INSERT") },
-            Change::Code {
-                what: t("RunPython"),
-            },
+            Change::Data { what: t("INSERT") },
+            Change::Code { what: t("a block") },
             Change::Unparsed {
                 reason: t("syntax error"),
             },
+            Change::Data {
+                what: t("RunPython"),
+            },
+            column("a", "fresh"),
+            Change::DataChange {
+                table: t("a"),
+                whole_table: false,
+                columns: vec![t("fresh")],
+            },
         ]);
-        assert_eq!(v[0], (Class::Neutral, vec!["SG206"]));
-        assert_eq!(v[1], (Class::Neutral, vec![]));
-        assert_eq!(v[2], (Class::Neutral, vec![]));
+        assert_eq!(
+            v[0],
+            (Class::Data, vec!["SG206", "SG114"]),
+            "DELETE of every row"
+        );
+        assert_eq!(
+            v[1],
+            (Class::Data, vec!["SG114"]),
+            "overwrites a column old code reads"
+        );
+        assert_eq!(v[2], (Class::Data, vec![]));
         assert_eq!(v[3], (Class::Unknown, vec!["SG303"]));
         assert_eq!(v[4], (Class::Unknown, vec!["SG302"]));
+        assert_eq!(v[5], (Class::Data, vec!["SG121"]));
+        assert_eq!(
+            v[7],
+            (Class::Data, vec![]),
+            "a backfill of a column added in the release"
+        );
     }
 }

@@ -75,6 +75,8 @@ pub fn file_class(classes: &[Class]) -> FileClass {
         FileClass::Destructive
     } else if has(Class::Additive) {
         FileClass::Additive
+    } else if has(Class::Data) {
+        FileClass::Data
     } else {
         FileClass::Neutral
     }

@@ -9,14 +9,14 @@ use super::{columns, names, not_understood, types};
 use crate::schema::model::{Change, ConstraintKind};
 
 /// The changes of `alter`, each with its operation's location when sqlparser knows it.
-pub(super) fn alter_table(alter: &AlterTable) -> Vec<(Option<Location>, Change)> {
+pub(super) fn alter_table(alter: &AlterTable, mysql: bool) -> Vec<(Option<Location>, Change)> {
     let table = names::object(&alter.name);
     let online = is_online(&alter.operations);
     let mut out = Vec::new();
     for op in &alter.operations {
         let start = op.span().start;
         let at = (start.line > 0).then_some(start);
-        for change in operation(&table, op, online) {
+        for change in operation(&table, op, online, mysql) {
             out.push((at, change));
         }
     }
@@ -39,11 +39,13 @@ pub(super) fn is_online(operations: &[AlterTableOperation]) -> bool {
     lock_none && !copy
 }
 
-fn operation(table: &str, op: &AlterTableOperation, online: bool) -> Vec<Change> {
+fn operation(table: &str, op: &AlterTableOperation, online: bool, mysql: bool) -> Vec<Change> {
     let table_owned = || table.to_owned();
     let column = |ident: &Ident| (table.to_owned(), names::ident(ident));
     match op {
-        AlterTableOperation::AddColumn { column_def, .. } => columns::add_column(table, column_def),
+        AlterTableOperation::AddColumn { column_def, .. } => {
+            columns::add_column(table, column_def, mysql)
+        }
         AlterTableOperation::AddConstraint {
             constraint,
             not_valid,
@@ -180,11 +182,24 @@ fn add_constraint(
         TableConstraint::UniqueUsingIndex(_) => (ConstraintKind::Unique, true),
         TableConstraint::Exclude(_) => (ConstraintKind::Exclusion, false),
         // MySQL `ADD INDEX` / `ADD FULLTEXT` / `ADD SPATIAL`: an index, not a constraint.
-        TableConstraint::Index(_) | TableConstraint::FulltextOrSpatial(_) => {
+        TableConstraint::Index(index) => {
             return Change::CreateIndex {
                 table: table.to_owned(),
                 unique: false,
                 concurrently: online,
+                columns: index
+                    .columns
+                    .iter()
+                    .flat_map(|c| expression_names(&c.column.expr.to_string()))
+                    .collect(),
+            };
+        }
+        TableConstraint::FulltextOrSpatial(_) => {
+            return Change::CreateIndex {
+                table: table.to_owned(),
+                unique: false,
+                concurrently: online,
+                columns: Vec::new(),
             };
         }
     };
@@ -193,5 +208,85 @@ fn add_constraint(
         kind,
         not_valid,
         using_index,
+        columns: constraint_columns(constraint),
+        cascades: match constraint {
+            TableConstraint::ForeignKey(foreign) => cascades(foreign.on_delete),
+            _ => false,
+        },
     }
+}
+
+/// `ON DELETE CASCADE`, `SET NULL` or `SET DEFAULT`: deleting a referenced row never fails.
+pub(super) fn cascades(on_delete: Option<sqlparser::ast::ReferentialAction>) -> bool {
+    use sqlparser::ast::ReferentialAction;
+    matches!(
+        on_delete,
+        Some(
+            ReferentialAction::Cascade | ReferentialAction::SetNull | ReferentialAction::SetDefault
+        )
+    )
+}
+
+/// The columns a constraint covers; for a `CHECK`, the names its expression reads.
+fn constraint_columns(constraint: &TableConstraint) -> Vec<String> {
+    let index_columns = |columns: &[sqlparser::ast::IndexColumn]| -> Vec<String> {
+        columns
+            .iter()
+            .map(|c| expression_names(&c.column.expr.to_string()))
+            .collect::<Vec<_>>()
+            .concat()
+    };
+    match constraint {
+        TableConstraint::Unique(unique) => index_columns(&unique.columns),
+        TableConstraint::PrimaryKey(primary) => index_columns(&primary.columns),
+        TableConstraint::ForeignKey(foreign) => foreign.columns.iter().map(names::ident).collect(),
+        TableConstraint::Check(check) => expression_names(&check.expr.to_string()),
+        _ => Vec::new(),
+    }
+}
+
+/// Words in an SQL expression that name columns: not keywords, literals or called functions.
+pub fn expression_names(expr: &str) -> Vec<String> {
+    const NOT_NAMES: &[&str] = &[
+        "and", "or", "not", "is", "null", "true", "false", "in", "like", "ilike", "between",
+        "case", "when", "then", "else", "end", "any", "all", "some", "similar", "to", "escape",
+        "distinct", "from", "array", "interval", "collate", "cast", "as",
+    ];
+    let mut out: Vec<String> = Vec::new();
+    let mut rest = expr;
+    while let Some(start) =
+        rest.find(|c: char| c.is_alphabetic() || c == '_' || c == '"' || c == '\'')
+    {
+        let tail = &rest[start..];
+        if let Some(quoted) = tail.strip_prefix('\'') {
+            // A string literal: skip it.
+            rest = quoted.find('\'').map_or("", |end| &quoted[end + 1..]);
+            continue;
+        }
+        let (word, after, quoted) = match tail.strip_prefix('"') {
+            Some(q) => match q.find('"') {
+                Some(end) => (q[..end].to_owned(), &q[end + 1..], true),
+                None => break,
+            },
+            None => {
+                let end = tail
+                    .find(|c: char| !(c.is_alphanumeric() || c == '_'))
+                    .unwrap_or(tail.len());
+                (tail[..end].to_lowercase(), &tail[end..], false)
+            }
+        };
+        let preceded_by_cast = rest[..start].trim_end().ends_with("::");
+        let called = after.trim_start().starts_with('(');
+        let qualified = after.starts_with('.');
+        if !called
+            && !qualified
+            && !preceded_by_cast
+            && (quoted || !NOT_NAMES.contains(&word.as_str()))
+            && !out.contains(&word)
+        {
+            out.push(word);
+        }
+        rest = after;
+    }
+    out
 }

@@ -30,11 +30,13 @@ const SERIAL: &[&str] = &[
 ];
 
 /// The `AddColumn` for `column` of `table`, then an `AddConstraint` per inline constraint.
-pub(super) fn add_column(table: &str, column: &ColumnDef) -> Vec<Change> {
+/// MySQL (`mysql`) ignores `REFERENCES` in a column definition: no constraint for it.
+pub(super) fn add_column(table: &str, column: &ColumnDef, mysql: bool) -> Vec<Change> {
     let mut not_null = false;
     let mut has_default = false;
     let mut volatile_default = false;
     let mut constraints = Vec::new();
+    let mut ignored_references = false;
     let type_name = column.data_type.to_string().to_lowercase();
     if SERIAL.contains(&type_name.as_str()) {
         has_default = true;
@@ -61,24 +63,35 @@ pub(super) fn add_column(table: &str, column: &ColumnDef) -> Vec<Change> {
                 constraints.push(ConstraintKind::PrimaryKey);
             }
             ColumnOption::Unique(_) => constraints.push(ConstraintKind::Unique),
+            ColumnOption::ForeignKey(_) if mysql => ignored_references = true,
             ColumnOption::ForeignKey(_) => constraints.push(ConstraintKind::ForeignKey),
             ColumnOption::Check(_) => constraints.push(ConstraintKind::Check),
             _ => {}
         }
     }
+    let name = names::ident(&column.name);
     let mut changes = vec![Change::AddColumn {
         table: table.to_owned(),
-        column: names::ident(&column.name),
+        column: name.clone(),
         not_null,
         has_default,
         volatile_default,
+        default_dropped: false,
     }];
     changes.extend(constraints.into_iter().map(|kind| Change::AddConstraint {
         table: table.to_owned(),
         kind,
         not_valid: false,
         using_index: false,
+        columns: vec![name.clone()],
+        cascades: false,
     }));
+    if ignored_references {
+        changes.push(Change::IgnoredReferences {
+            table: table.to_owned(),
+            column: name,
+        });
+    }
     changes
 }
 

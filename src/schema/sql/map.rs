@@ -1,6 +1,6 @@
 //! A parsed statement → the changes it makes.
 use sqlparser::ast::{
-    AlterTypeOperation, FromTable, ObjectName, ObjectType, SchemaName, Statement,
+    AlterTypeOperation, AssignmentTarget, FromTable, ObjectName, ObjectType, SchemaName, Statement,
 };
 use sqlparser::tokenizer::Location;
 
@@ -14,12 +14,14 @@ pub(super) struct Hints<'a> {
     pub drop_index_concurrently: bool,
     /// The statement's first keywords (`ALTER TYPE`), to name what is not understood.
     pub lead: &'a str,
+    /// Read as MySQL, which ignores `REFERENCES` in column definitions.
+    pub mysql: bool,
 }
 
 /// The changes of one statement, each with a location when it differs from the statement's.
 pub(super) fn changes(statement: &Statement, hints: Hints<'_>) -> Vec<(Option<Location>, Change)> {
     if let Statement::AlterTable(alter) = statement {
-        let changes = alter::alter_table(alter);
+        let changes = alter::alter_table(alter, hints.mysql);
         if changes.is_empty() {
             return vec![(None, neutral("ALTER TABLE"))];
         }
@@ -54,6 +56,11 @@ fn plain(statement: &Statement, hints: Hints<'_>) -> Vec<Change> {
             table: names::object(&index.table_name),
             unique: index.unique,
             concurrently: index.concurrently || alter::is_online(&index.alter_options),
+            columns: index
+                .columns
+                .iter()
+                .flat_map(|c| alter::expression_names(&c.column.expr.to_string()))
+                .collect(),
         }],
         Statement::Truncate(truncate) => truncate
             .table_names
@@ -65,6 +72,14 @@ fn plain(statement: &Statement, hints: Hints<'_>) -> Vec<Change> {
         Statement::Update(update) => vec![Change::DataChange {
             table: names::relation(&update.table),
             whole_table: update.selection.is_none(),
+            columns: update
+                .assignments
+                .iter()
+                .flat_map(|a| match &a.target {
+                    AssignmentTarget::ColumnName(name) => vec![names::last(name)],
+                    AssignmentTarget::Tuple(names) => names.iter().map(names::last).collect(),
+                })
+                .collect(),
         }],
         Statement::Delete(delete) => {
             let (FromTable::WithFromKeyword(from) | FromTable::WithoutKeyword(from)) = &delete.from;
@@ -76,6 +91,7 @@ fn plain(statement: &Statement, hints: Hints<'_>) -> Vec<Change> {
             vec![Change::DataChange {
                 table,
                 whole_table: delete.selection.is_none(),
+                columns: Vec::new(),
             }]
         }
         Statement::AlterType(alter) => {
@@ -94,6 +110,9 @@ fn plain(statement: &Statement, hints: Hints<'_>) -> Vec<Change> {
                 },
             }]
         }
+        Statement::Insert(_) => vec![Change::Data {
+            what: "INSERT".to_owned(),
+        }],
         Statement::Call(function) => vec![Change::Code {
             what: format!("CALL {}", names::object(&function.name)),
         }],
@@ -194,7 +213,6 @@ fn schema(name: &SchemaName) -> String {
 /// What a statement that cannot affect old code is called in messages.
 fn neutral_statement(statement: &Statement) -> Option<&'static str> {
     Some(match statement {
-        Statement::Insert(_) => "INSERT",
         Statement::Copy { .. } => "COPY",
         Statement::Comment { .. } => "COMMENT",
         Statement::Grant(_) | Statement::GrantRole(_) => "GRANT",

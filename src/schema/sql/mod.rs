@@ -36,6 +36,7 @@ use split::Piece;
 /// `origin` is where `text` starts there ((1, 1) for a `.sql` file; the string's start when the
 /// SQL is embedded in Ruby or Python). Never panics: what cannot be parsed is [`Change::Unparsed`].
 pub fn read_sql(text: &str, dialect: Dialect, origin: Position) -> Vec<Located<Change>> {
+    let mysql = dialect == Dialect::Mysql;
     let dialect: &dyn SqlDialect = match dialect {
         Dialect::Postgres => &PostgreSqlDialect {},
         Dialect::Mysql => &MySqlDialect {},
@@ -44,20 +45,55 @@ pub fn read_sql(text: &str, dialect: Dialect, origin: Position) -> Vec<Located<C
     let mut out = Vec::new();
     for piece in split::split(text, dialect) {
         match piece {
-            Piece::Statement(tokens) => statement(tokens, dialect, origin, &mut out),
+            Piece::Statement(tokens) => statement(tokens, dialect, mysql, origin, &mut out),
             Piece::LexError { at, message } => out.push(Located {
                 at: position::in_host(at, origin),
                 item: Change::Unparsed { reason: message },
             }),
         }
     }
+    rebuilds(&mut out);
     out
+}
+
+/// SQLite's table rebuild — `CREATE TABLE new_t (…)`, copy, `DROP TABLE t`, `ALTER TABLE new_t
+/// RENAME TO t` — changes the table's definition, not its name: the `DROP` and the `RENAME`
+/// are not a drop and a rename that old code can notice.
+fn rebuilds(changes: &mut [Located<Change>]) {
+    let created: Vec<String> = changes
+        .iter()
+        .filter_map(|c| match &c.item {
+            Change::CreateTable { table } => Some(table.clone()),
+            _ => None,
+        })
+        .collect();
+    let renamed: Vec<(String, String)> = changes
+        .iter()
+        .filter_map(|c| match &c.item {
+            Change::RenameTable { from, to } if created.contains(from) => {
+                Some((from.clone(), to.clone()))
+            }
+            _ => None,
+        })
+        .collect();
+    for change in changes.iter_mut() {
+        let rebuilt = match &change.item {
+            Change::DropTable { table } => renamed.iter().any(|(_, to)| to == table),
+            _ => false,
+        };
+        if rebuilt {
+            change.item = Change::Neutral {
+                what: "DROP TABLE of a table rebuilt under its own name".to_owned(),
+            };
+        }
+    }
 }
 
 /// Parse one statement's tokens and push its changes.
 fn statement(
     mut tokens: Vec<TokenWithSpan>,
     dialect: &dyn SqlDialect,
+    mysql: bool,
     origin: Position,
     out: &mut Vec<Located<Change>>,
 ) {
@@ -77,6 +113,7 @@ fn statement(
     let hints = map::Hints {
         drop_index_concurrently,
         lead: &lead,
+        mysql,
     };
     match Parser::new(dialect)
         .with_tokens_with_locations(tokens)
@@ -155,6 +192,8 @@ fn take_drop_index_concurrently(tokens: &mut Vec<TokenWithSpan>) -> bool {
         _ => false,
     }
 }
+
+pub use alter::expression_names;
 
 /// The reason given for a statement that parses but means nothing to shipgate yet.
 fn not_understood(what: &str) -> Change {

@@ -26,6 +26,15 @@ pub(super) fn object(name: &ObjectName) -> String {
     out
 }
 
+/// The last part of a possibly qualified name: the column of `t.c`.
+pub(super) fn last(name: &ObjectName) -> String {
+    match name.0.last() {
+        Some(ObjectNamePart::Identifier(id)) => ident(id),
+        Some(ObjectNamePart::Function(function)) => function.to_string(),
+        None => String::new(),
+    }
+}
+
 /// The table an `UPDATE` / `DELETE` works on; the relation's text when it is not a plain table.
 pub(super) fn relation(table: &TableWithJoins) -> String {
     match &table.relation {

@@ -1,6 +1,7 @@
 //! What each statement becomes, and where.
 use super::test_support::{neutral, pg, s};
-use crate::schema::model::{Change, ColumnType, ConstraintKind, ObjectKind};
+use crate::config::schema::Dialect;
+use crate::schema::model::{Change, ColumnType, ConstraintKind, ObjectKind, Position};
 
 fn one(sql: &str) -> Change {
     let mut changes = pg(sql);
@@ -110,18 +111,23 @@ fn add_column_with_inline_constraints_adds_them() {
                 not_null: true,
                 has_default: false,
                 volatile_default: false,
+                default_dropped: false,
             },
             Change::AddConstraint {
                 table: s("orders"),
                 kind: ConstraintKind::ForeignKey,
                 not_valid: false,
                 using_index: false,
+                columns: vec![s("user_id")],
+                cascades: false,
             },
             Change::AddConstraint {
                 table: s("orders"),
                 kind: ConstraintKind::Unique,
                 not_valid: false,
                 using_index: false,
+                columns: vec![s("user_id")],
+                cascades: false,
             },
         ]
     );
@@ -253,7 +259,8 @@ fn indexes() {
         Change::CreateIndex {
             table: s("public.t"),
             unique: true,
-            concurrently: true
+            concurrently: true,
+            columns: vec![s("a")],
         }
     );
     assert_eq!(
@@ -261,7 +268,8 @@ fn indexes() {
         Change::CreateIndex {
             table: s("t"),
             unique: false,
-            concurrently: false
+            concurrently: false,
+            columns: vec![s("a")],
         }
     );
     assert_eq!(
@@ -359,28 +367,32 @@ fn data_changes() {
         one("UPDATE users SET a = 1"),
         Change::DataChange {
             table: s("users"),
-            whole_table: true
+            whole_table: true,
+            columns: vec![s("a")],
         }
     );
     assert_eq!(
         one("UPDATE users SET a = 1 WHERE id < 100"),
         Change::DataChange {
             table: s("users"),
-            whole_table: false
+            whole_table: false,
+            columns: vec![s("a")],
         }
     );
     assert_eq!(
         one("DELETE FROM Logs"),
         Change::DataChange {
             table: s("logs"),
-            whole_table: true
+            whole_table: true,
+            columns: Vec::new(),
         }
     );
     assert_eq!(
         one("DELETE FROM logs WHERE at < now()"),
         Change::DataChange {
             table: s("logs"),
-            whole_table: false
+            whole_table: false,
+            columns: Vec::new(),
         }
     );
 }
@@ -388,7 +400,6 @@ fn data_changes() {
 #[test]
 fn neutral_statements() {
     let cases = [
-        ("INSERT INTO t VALUES (1)", "INSERT"),
         ("COMMENT ON TABLE t IS 'x'", "COMMENT"),
         ("GRANT SELECT ON t TO app", "GRANT"),
         ("REVOKE SELECT ON t FROM app", "REVOKE"),
@@ -401,6 +412,11 @@ fn neutral_statements() {
     for (sql, what) in cases {
         assert_eq!(one(sql), neutral(what), "{sql}");
     }
+    assert_eq!(
+        one("INSERT INTO t VALUES (1)"),
+        Change::Data { what: s("INSERT") },
+        "an INSERT writes rows: data"
+    );
 }
 
 #[test]
@@ -444,5 +460,70 @@ fn parsed_but_not_understood_and_code() {
         Change::Code {
             what: s("CALL refresh")
         }
+    );
+}
+
+#[test]
+fn mysql_ignores_inline_references() {
+    let changes = crate::schema::sql::read_sql(
+        "ALTER TABLE orders ADD COLUMN user_id bigint REFERENCES users(id)",
+        Dialect::Mysql,
+        Position::new(1, 1),
+    );
+    let items: Vec<Change> = changes.into_iter().map(|c| c.item).collect();
+    assert!(
+        !items
+            .iter()
+            .any(|c| matches!(c, Change::AddConstraint { .. })),
+        "{items:?}"
+    );
+    assert!(items.contains(&Change::IgnoredReferences {
+        table: s("orders"),
+        column: s("user_id"),
+    }));
+}
+
+#[test]
+fn foreign_keys_carry_their_delete_action() {
+    let cascades = |sql: &str| match one(sql) {
+        Change::AddConstraint {
+            cascades, columns, ..
+        } => (cascades, columns),
+        other => panic!("{other:?}"),
+    };
+    assert_eq!(
+        cascades(
+            "ALTER TABLE posts ADD CONSTRAINT fk FOREIGN KEY (user_id) REFERENCES users (id) ON DELETE CASCADE"
+        ),
+        (true, vec![s("user_id")])
+    );
+    assert_eq!(
+        cascades(
+            "ALTER TABLE posts ADD CONSTRAINT fk FOREIGN KEY (user_id) REFERENCES users (id) ON DELETE RESTRICT"
+        ),
+        (false, vec![s("user_id")])
+    );
+    assert_eq!(
+        cascades(
+            "ALTER TABLE posts ADD CONSTRAINT c CHECK (price >= 0 AND currency IN ('EUR', 'USD'))"
+        ),
+        (false, vec![s("price"), s("currency")])
+    );
+}
+
+#[test]
+fn a_sqlite_table_rebuild_is_no_drop() {
+    let sql = "CREATE TABLE new_posts (id integer PRIMARY KEY, user_id integer REFERENCES users (id) ON DELETE RESTRICT);\n\
+               INSERT INTO new_posts SELECT id, user_id FROM posts;\n\
+               DROP TABLE posts;\n\
+               ALTER TABLE new_posts RENAME TO posts;";
+    let items: Vec<Change> =
+        crate::schema::sql::read_sql(sql, Dialect::Sqlite, Position::new(1, 1))
+            .into_iter()
+            .map(|c| c.item)
+            .collect();
+    assert!(
+        !items.iter().any(|c| matches!(c, Change::DropTable { .. })),
+        "{items:?}"
     );
 }

@@ -129,3 +129,36 @@ fn a_configured_manifest_that_does_not_exist_is_an_error() {
         .code(2)
         .stderr(contains("app/package.json"));
 }
+
+#[test]
+fn a_placeholder_manifest_version_is_no_first_release() {
+    for placeholder in ["0.0.0-development", "0.0.0"] {
+        let repo = TestRepo::new();
+        repo.write(
+            "package.json",
+            &format!("{{\n  \"name\": \"app\",\n  \"version\": \"{placeholder}\"\n}}\n"),
+        );
+        repo.commit("feat: first");
+        assert_eq!(
+            crate::version::next(&repo, &[]),
+            "0.1.0",
+            "{placeholder}: version.initial's default, not v0.0.0"
+        );
+        repo.write("shipgate.yml", "version:\n  initial: \"1.0.0\"\n");
+        repo.commit("chore: config");
+        assert_eq!(crate::version::next(&repo, &[]), "1.0.0", "{placeholder}");
+    }
+}
+
+#[test]
+fn git_revert_commits_release_a_patch() {
+    let repo = TestRepo::new();
+    repo.write("VERSION", "1.0.0");
+    repo.commit("chore: start");
+    repo.git(&["tag", "v1.0.0"]);
+    repo.write("a.txt", "a");
+    repo.commit(
+        "Revert \"feat: a\"\n\nThis reverts commit 0123456789abcdef0123456789abcdef01234567.",
+    );
+    assert_eq!(crate::version::next(&repo, &[]), "1.0.1");
+}

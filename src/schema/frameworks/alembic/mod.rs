@@ -71,6 +71,23 @@ impl<'s> Alembic<'s, '_> {
                     }
                 }
                 "with_statement" => self.with(statement, batch),
+                // `if dialect == "mysql": … else: …`: the condition only inspects the
+                // connection; what either branch does is what the migration may do.
+                "if_statement" => {
+                    if let Some(body) = statement.child_by_field_name("consequence") {
+                        self.block(body, batch);
+                    }
+                    for branch in children(statement) {
+                        if matches!(branch.kind(), "elif_clause" | "else_clause") {
+                            let body = branch
+                                .child_by_field_name("consequence")
+                                .or_else(|| branch.child_by_field_name("body"));
+                            if let Some(body) = body {
+                                self.block(body, batch);
+                            }
+                        }
+                    }
+                }
                 kind => self.code(statement, kind),
             }
         }
@@ -165,6 +182,17 @@ impl<'s> Alembic<'s, '_> {
             None => python::name(src, call.arg(i, kw)),
         };
         let name = |i: usize, kw: &str| python::name(src, call.arg(i, kw));
+        // A list of column names: `["a", "b"]`.
+        let names_at = |i: usize, kw: &str| -> Vec<String> {
+            call.arg(i, kw)
+                .map(|list| {
+                    children(list)
+                        .into_iter()
+                        .filter_map(|n| python::name(src, Some(n)))
+                        .collect()
+                })
+                .unwrap_or_default()
+        };
         match call.name.as_str() {
             "get_bind" | "get_context" | "f" | "inline_literal" => {}
             "execute" => self.execute(call),
@@ -207,12 +235,14 @@ impl<'s> Alembic<'s, '_> {
                 Some(table) => {
                     let unique = call.kw_true("unique");
                     let concurrently = call.kw_true("postgresql_concurrently");
+                    let columns = names_at(pos(2, 1), "columns");
                     self.push(
                         n,
                         Change::CreateIndex {
                             table,
                             unique,
                             concurrently,
+                            columns,
                         },
                     );
                 }
@@ -228,6 +258,13 @@ impl<'s> Alembic<'s, '_> {
                     "create_check_constraint" => ConstraintKind::Check,
                     _ => ConstraintKind::PrimaryKey,
                 };
+                let columns = if kind == ConstraintKind::Check {
+                    name(pos(2, 1), "condition")
+                        .map(|c| crate::schema::sql::expression_names(&c))
+                        .unwrap_or_default()
+                } else {
+                    names_at(pos(2, 1), "columns")
+                };
                 match table_at(1, "table_name") {
                     Some(table) => self.push(
                         n,
@@ -236,6 +273,8 @@ impl<'s> Alembic<'s, '_> {
                             kind,
                             not_valid: false,
                             using_index: false,
+                            columns,
+                            cascades: false,
                         },
                     ),
                     None => return false,
@@ -249,6 +288,13 @@ impl<'s> Alembic<'s, '_> {
                         kind: ConstraintKind::ForeignKey,
                         not_valid: false,
                         using_index: false,
+                        columns: names_at(pos(3, 1), "local_cols"),
+                        cascades: name(usize::MAX, "ondelete").is_some_and(|action| {
+                            matches!(
+                                action.to_ascii_uppercase().as_str(),
+                                "CASCADE" | "SET NULL" | "SET DEFAULT"
+                            )
+                        }),
                     },
                 ),
                 None => return false,
@@ -309,6 +355,7 @@ impl<'s> Alembic<'s, '_> {
                 not_null,
                 has_default: default.is_some(),
                 volatile_default,
+                default_dropped: false,
             },
         );
         if foreign_key {
@@ -319,6 +366,8 @@ impl<'s> Alembic<'s, '_> {
                     kind: ConstraintKind::ForeignKey,
                     not_valid: false,
                     using_index: false,
+                    columns: Vec::new(),
+                    cascades: false,
                 },
             );
         }

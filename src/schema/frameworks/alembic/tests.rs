@@ -62,7 +62,7 @@ fn ty(name: &str, args: Vec<u64>) -> ColumnType {
 fn reads_every_operation_of_upgrade_and_ignores_downgrade() {
     let u = || "users".to_owned();
     let c = |s: &str| s.to_owned();
-    let constraint = |line, table: &str, kind| {
+    let constraint = |line, table: &str, kind, column: &str| {
         at(
             line,
             5,
@@ -71,6 +71,8 @@ fn reads_every_operation_of_upgrade_and_ignores_downgrade() {
                 kind,
                 not_valid: false,
                 using_index: false,
+                columns: vec![column.into()],
+                cascades: false,
             },
         )
     };
@@ -98,6 +100,7 @@ fn reads_every_operation_of_upgrade_and_ignores_downgrade() {
                 not_null: true,
                 has_default: true,
                 volatile_default: true,
+                default_dropped: false,
             },
         ),
         at(
@@ -109,6 +112,7 @@ fn reads_every_operation_of_upgrade_and_ignores_downgrade() {
                 not_null: false,
                 has_default: false,
                 volatile_default: false,
+                default_dropped: false,
             },
         ),
         at(
@@ -177,6 +181,7 @@ fn reads_every_operation_of_upgrade_and_ignores_downgrade() {
                 table: u(),
                 unique: true,
                 concurrently: true,
+                columns: vec!["email".into()],
             },
         ),
         at(
@@ -186,9 +191,9 @@ fn reads_every_operation_of_upgrade_and_ignores_downgrade() {
                 concurrently: false,
             },
         ),
-        constraint(22, "users", ConstraintKind::Unique),
-        constraint(23, "accounts", ConstraintKind::ForeignKey),
-        constraint(24, "users", ConstraintKind::Check),
+        constraint(22, "users", ConstraintKind::Unique, "email"),
+        constraint(23, "accounts", ConstraintKind::ForeignKey, "owner_id"),
+        constraint(24, "users", ConstraintKind::Check, "age"),
         at(
             25,
             5,
@@ -206,6 +211,7 @@ fn reads_every_operation_of_upgrade_and_ignores_downgrade() {
                 not_null: false,
                 has_default: false,
                 volatile_default: false,
+                default_dropped: false,
             },
         ),
         at(
@@ -232,6 +238,7 @@ fn reads_every_operation_of_upgrade_and_ignores_downgrade() {
             Change::DataChange {
                 table: "users".into(),
                 whole_table: true,
+                columns: vec!["nick".into()],
             },
         ), // embedded SQL, read at its place
         at(
@@ -240,6 +247,7 @@ fn reads_every_operation_of_upgrade_and_ignores_downgrade() {
             Change::DataChange {
                 table: "sessions".into(),
                 whole_table: true,
+                columns: Vec::new(),
             },
         ), // embedded SQL, read at its place
         at(34, 5, Change::Neutral { what: c("INSERT") }),
@@ -293,5 +301,21 @@ fn syntax_errors_and_empty_files() {
         changes
             .iter()
             .any(|c| matches!(c.item, Change::Unparsed { .. }))
+    );
+}
+
+#[test]
+fn both_branches_of_a_dialect_test_are_read() {
+    let text = "def upgrade():\n    conn = op.get_bind()\n    if conn.dialect.name == \"mysql\":\n        op.add_column(\"t\", sa.Column(\"a\", sa.Text(), nullable=True))\n    else:\n        op.drop_column(\"t\", \"b\")\n";
+    let items: Vec<Change> = read_alembic(text, Dialect::Postgres)
+        .into_iter()
+        .map(|c| c.item)
+        .collect();
+    assert!(
+        matches!(
+            items.as_slice(),
+            [Change::AddColumn { .. }, Change::DropColumn { .. }]
+        ),
+        "{items:?}"
     );
 }

@@ -8,11 +8,28 @@ use crate::config::schema::Dialect;
 use crate::schema::model::{Change, ConstraintKind, Located};
 use crate::schema::sql::read_sql;
 
+mod state;
+
+pub use state::{AppState, FieldState};
+
 /// Read a Django migration's `operations = [...]`. Tables are named `<app_label>_<model>` as
 /// Django does (the app label is the directory above `migrations/`; without one, the model name
 /// lower-cased). `RunSQL` is read with [`read_sql`] in `dialect`, `RunPython` becomes
 /// [`Change::Code`], syntax errors [`Change::Unparsed`].
 pub fn read_django(text: &str, dialect: Dialect, app_label: Option<&str>) -> Vec<Located<Change>> {
+    read_django_with(text, dialect, app_label, &mut AppState::new(app_label))
+}
+
+/// [`read_django`] against `state`, the app's models as its earlier migrations left them
+/// (replayed as `sqlmigrate` does): an `AlterField` is compared with the field's previous
+/// declaration, and a `DROP` of a model or field that an earlier migration already removed
+/// from the state is neutral. `state` then takes this migration's operations.
+pub fn read_django_with(
+    text: &str,
+    dialect: Dialect,
+    app_label: Option<&str>,
+    state: &mut AppState,
+) -> Vec<Located<Change>> {
     let src = Source::parse(text, tree_sitter_python::LANGUAGE.into());
     let mut out = src.syntax_errors();
     if let Some(tree) = &src.tree {
@@ -20,6 +37,7 @@ pub fn read_django(text: &str, dialect: Dialect, app_label: Option<&str>) -> Vec
             src: &src,
             dialect,
             app_label,
+            state,
             out: Vec::new(),
         };
         for class in python::top_level(&src, tree.root_node(), "class_definition", "Migration") {
@@ -30,10 +48,35 @@ pub fn read_django(text: &str, dialect: Dialect, app_label: Option<&str>) -> Vec
     in_file_order(out)
 }
 
+/// Replay a migration into `state` without judging it.
+pub fn replay_django(text: &str, state: &mut AppState) {
+    let src = Source::parse(text, tree_sitter_python::LANGUAGE.into());
+    let Some(tree) = &src.tree else {
+        return;
+    };
+    for class in python::top_level(&src, tree.root_node(), "class_definition", "Migration") {
+        if let Some(list) = operations_list(&src, class) {
+            state.apply_all(&src, list);
+        }
+    }
+}
+
+fn operations_list<'t>(src: &Source<'_>, class: Node<'t>) -> Option<Node<'t>> {
+    let body = class.child_by_field_name("body").map(children)?;
+    body.into_iter().find_map(|statement| {
+        let assignment = children(statement)
+            .into_iter()
+            .find(|n| n.kind() == "assignment")?;
+        let left = assignment.child_by_field_name("left")?;
+        (src.text_of(left) == "operations").then(|| assignment.child_by_field_name("right"))?
+    })
+}
+
 struct Django<'s, 'a> {
     src: &'s Source<'a>,
     dialect: Dialect,
     app_label: Option<&'s str>,
+    state: &'s mut AppState,
     out: Vec<Located<Change>>,
 }
 
@@ -55,7 +98,7 @@ impl<'s> Django<'s, '_> {
                 .map(|n| self.src.text_of(n));
             if left == Some("operations") {
                 if let Some(list) = assignment.child_by_field_name("right") {
-                    self.operations(list);
+                    self.operations(list, true);
                 }
             }
         }
@@ -66,7 +109,7 @@ impl<'s> Django<'s, '_> {
         self.out.push(located);
     }
 
-    fn operations(&mut self, list: Node<'s>) {
+    fn operations(&mut self, list: Node<'s>, update_state: bool) {
         if !matches!(list.kind(), "list" | "tuple") {
             self.push(
                 list,
@@ -78,7 +121,12 @@ impl<'s> Django<'s, '_> {
         }
         for op in children(list) {
             match PyCall::of(self.src, op) {
-                Some(call) => self.operation(&call),
+                Some(call) => {
+                    self.operation(&call);
+                    if update_state {
+                        self.state.apply(self.src, &call);
+                    }
+                }
                 None => self.push(
                     op,
                     Change::Code {
@@ -126,6 +174,12 @@ impl<'s> Django<'s, '_> {
                 None => self.code(call),
             },
             ("AlterField", Some(table)) => match (name, field) {
+                (Some(name), Some(field)) if self.known_field(call, &name).is_some() => {
+                    let old = self
+                        .known_field(call, &name)
+                        .unwrap_or_else(|| unreachable!());
+                    self.alter_known(n, table, &name, &old, &field);
+                }
                 (Some(name), Some(field)) => {
                     let column = self.column(&name, &field);
                     let to = self.field_type(&field);
@@ -159,6 +213,7 @@ impl<'s> Django<'s, '_> {
                         table,
                         unique: false,
                         concurrently,
+                        columns: Vec::new(),
                     },
                 );
             }
@@ -175,6 +230,10 @@ impl<'s> Django<'s, '_> {
                     _ => return self.code(call),
                 };
                 let not_valid = call.name == "AddConstraintNotValid";
+                let columns = constraint
+                    .as_ref()
+                    .map(|c| self.constraint_columns(call, c))
+                    .unwrap_or_default();
                 self.push(
                     n,
                     Change::AddConstraint {
@@ -182,6 +241,8 @@ impl<'s> Django<'s, '_> {
                         kind,
                         not_valid,
                         using_index: false,
+                        columns,
+                        cascades: false,
                     },
                 );
             }
@@ -194,10 +255,28 @@ impl<'s> Django<'s, '_> {
             ("AlterModelOptions" | "AlterModelManagers", _) => {
                 self.push(
                     n,
-                    Change::Neutral {
+                    Change::NoDatabaseChange {
                         what: call.name.clone(),
                     },
                 );
+            }
+            ("AlterIndexTogether", _) => match model(0, "name") {
+                Some(table) => self.push(
+                    n,
+                    Change::CreateIndex {
+                        table,
+                        unique: false,
+                        concurrently: false,
+                        columns: Vec::new(),
+                    },
+                ),
+                None => self.code(call),
+            },
+            ("AlterUniqueTogether", _) => {
+                match (model(0, "name"), python::name(src, call.arg(0, "name"))) {
+                    (Some(table), Some(model)) => self.unique_together(n, table, &model, call),
+                    _ => self.code(call),
+                }
             }
             ("RunSQL", _) => match call.arg(0, "sql") {
                 Some(sql) => self.run_sql(n, sql),
@@ -206,15 +285,297 @@ impl<'s> Django<'s, '_> {
             ("RunPython", _) => {
                 let code = call.arg(0, "code").map(|c| src.text_of(c));
                 if !code.is_some_and(|c| c.ends_with("RunPython.noop")) {
-                    self.code(call);
+                    self.push(
+                        n,
+                        Change::Data {
+                            what: "RunPython".to_owned(),
+                        },
+                    );
                 }
             }
             ("SeparateDatabaseAndState", _) => {
                 if let Some(ops) = call.arg(0, "database_operations") {
-                    self.operations(ops);
+                    // Database operations leave the state alone; `state_operations` change it.
+                    self.operations(ops, false);
                 }
             }
             _ => self.code(call),
+        }
+    }
+
+    /// A `DROP` of a table or column whose model or field an earlier migration already removed
+    /// from the state (Django's two-step removal): no deployed code reads it.
+    fn after_state_removal(&self, change: Located<Change>) -> Located<Change> {
+        let removed = match &change.item {
+            Change::DropTable { table } => self.state.removed_earlier(table, None),
+            Change::DropColumn { table, column } => {
+                self.state.removed_earlier(table, Some(column))
+                    || self.state.removed_earlier(table, None)
+            }
+            _ => false,
+        };
+        if !removed {
+            return change;
+        }
+        Located {
+            at: change.at,
+            item: Change::NoDatabaseChange {
+                what: "a DROP of what an earlier migration removed from the models".to_owned(),
+            },
+        }
+    }
+
+    /// The field `AlterField` changes, as the replayed state knew it before.
+    fn known_field(&self, call: &PyCall<'_>, name: &str) -> Option<FieldState> {
+        let model = python::name(self.src, call.arg(0, "model_name"))?;
+        self.state.field(&model, name).cloned()
+    }
+
+    /// The database columns a `UniqueConstraint(fields=..)` or `CheckConstraint(check=Q(..))` reads.
+    fn constraint_columns(&self, call: &PyCall<'_>, constraint: &PyCall<'_>) -> Vec<String> {
+        let model = python::name(self.src, call.arg(0, "model_name")).unwrap_or_default();
+        let mut names = Vec::new();
+        if let Some(fields) = constraint.kw("fields") {
+            names.extend(
+                children(fields)
+                    .into_iter()
+                    .filter_map(|f| python::name(self.src, Some(f))),
+            );
+        }
+        if let Some(check) = constraint
+            .kw("check")
+            .or_else(|| constraint.kw("condition"))
+        {
+            lookup_names(self.src, check, &mut names);
+        }
+        names
+            .into_iter()
+            .map(|name| match self.state.field(&model, &name) {
+                Some(field) => AppState::column_of(&name, field),
+                None => name,
+            })
+            .collect()
+    }
+
+    /// `AlterUniqueTogether` against the sets the state had: a constraint per new set, a
+    /// relaxation per removed one.
+    fn unique_together(&mut self, n: Node<'_>, table: String, model: &str, call: &PyCall<'_>) {
+        let new = call
+            .arg(1, "unique_together")
+            .map(|node| state::together(self.src, node))
+            .unwrap_or_default();
+        let old = self.state.unique_together(model);
+        for set in new.difference(&old) {
+            let columns = set.iter().map(|f| self.state.column(model, f)).collect();
+            self.push(
+                n,
+                Change::AddConstraint {
+                    table: table.clone(),
+                    kind: ConstraintKind::Unique,
+                    not_valid: false,
+                    using_index: false,
+                    columns,
+                    cascades: false,
+                },
+            );
+        }
+        for _ in old.difference(&new) {
+            self.push(
+                n,
+                Change::DropConstraint {
+                    table: table.clone(),
+                    kind: Some(ConstraintKind::Unique),
+                },
+            );
+        }
+        if new == old {
+            self.push(
+                n,
+                Change::NoDatabaseChange {
+                    what: "AlterUniqueTogether".to_owned(),
+                },
+            );
+        }
+    }
+
+    /// `AlterField` against the field's previous declaration: one change per database-relevant
+    /// difference, or none at all.
+    fn alter_known(
+        &mut self,
+        n: Node<'_>,
+        table: String,
+        name: &str,
+        old: &FieldState,
+        field: &PyCall<'_>,
+    ) {
+        let new = FieldState::of(self.src, field);
+        let column = AppState::column_of(name, &new);
+        let old_column = AppState::column_of(name, old);
+        let t = || table.clone();
+        let mut changed = false;
+        if old_column != column {
+            self.push(
+                n,
+                Change::RenameColumn {
+                    table: t(),
+                    from: old_column,
+                    to: column.clone(),
+                },
+            );
+            changed = true;
+        }
+        let number = |f: &FieldState, k: &str| {
+            f.arg(k)
+                .and_then(|v| v.replace('_', "").parse::<u64>().ok())
+        };
+        let ty = |f: &FieldState| {
+            types::django(
+                &f.kind,
+                number(f, "max_length"),
+                number(f, "max_digits"),
+                number(f, "decimal_places"),
+                self.dialect,
+            )
+        };
+        let (from, to) = (ty(old), ty(&new));
+        if from != to {
+            self.push(
+                n,
+                Change::AlterColumnType {
+                    table: t(),
+                    column: column.clone(),
+                    from: Some(from),
+                    to,
+                },
+            );
+            changed = true;
+        }
+        match (old.flag("null"), new.flag("null")) {
+            (true, false) => {
+                self.push(
+                    n,
+                    Change::SetNotNull {
+                        table: t(),
+                        column: column.clone(),
+                    },
+                );
+                changed = true;
+            }
+            (false, true) => {
+                self.push(
+                    n,
+                    Change::DropNotNull {
+                        table: t(),
+                        column: column.clone(),
+                    },
+                );
+                changed = true;
+            }
+            _ => {}
+        }
+        let unique =
+            |f: &FieldState| f.flag("unique") || f.flag("primary_key") || f.kind == "OneToOneField";
+        match (unique(old), unique(&new)) {
+            (false, true) => {
+                self.push(
+                    n,
+                    Change::AddConstraint {
+                        table: t(),
+                        kind: ConstraintKind::Unique,
+                        not_valid: false,
+                        using_index: false,
+                        columns: vec![column.clone()],
+                        cascades: false,
+                    },
+                );
+                changed = true;
+            }
+            (true, false) => {
+                self.push(
+                    n,
+                    Change::DropConstraint {
+                        table: t(),
+                        kind: Some(ConstraintKind::Unique),
+                    },
+                );
+                changed = true;
+            }
+            _ => {}
+        }
+        if old.arg("db_index") != new.arg("db_index") {
+            if new.flag("db_index") {
+                self.push(
+                    n,
+                    Change::CreateIndex {
+                        table: t(),
+                        unique: false,
+                        concurrently: false,
+                        columns: vec![column.clone()],
+                    },
+                );
+            } else {
+                self.push(
+                    n,
+                    Change::DropIndex {
+                        concurrently: false,
+                    },
+                );
+            }
+            changed = true;
+        }
+        if old.arg("db_default") != new.arg("db_default") {
+            if new.arg("db_default").is_some() {
+                self.push(
+                    n,
+                    Change::SetDefault {
+                        table: t(),
+                        column: column.clone(),
+                    },
+                );
+            } else {
+                self.push(
+                    n,
+                    Change::DropDefault {
+                        table: t(),
+                        column: column.clone(),
+                    },
+                );
+            }
+            changed = true;
+        }
+        let constrained =
+            |f: &FieldState| f.args.contains_key("to") && f.arg("db_constraint") != Some("False");
+        if constrained(old) && (!constrained(&new) || old.arg("to") != new.arg("to")) {
+            self.push(
+                n,
+                Change::DropConstraint {
+                    table: t(),
+                    kind: Some(ConstraintKind::ForeignKey),
+                },
+            );
+            changed = true;
+        }
+        if constrained(&new) && (!constrained(old) || old.arg("to") != new.arg("to")) {
+            self.push(
+                n,
+                Change::AddConstraint {
+                    table: t(),
+                    kind: ConstraintKind::ForeignKey,
+                    not_valid: false,
+                    using_index: false,
+                    columns: vec![column.clone()],
+                    cascades: false,
+                },
+            );
+            changed = true;
+        }
+        if !changed {
+            self.push(
+                n,
+                Change::NoDatabaseChange {
+                    what: format!("AlterField of {table}.{column}"),
+                },
+            );
         }
     }
 
@@ -273,7 +634,11 @@ impl<'s> Django<'s, '_> {
         }
         let column = self.column(&name, field);
         let not_null = !field.kw_true("null");
-        let default = field.kw("default").or_else(|| field.kw("db_default"));
+        // `default` is Python-side: Django sets it as the database default only while it adds
+        // the column, then drops it; `db_default` (Django 5+) stays.
+        let db_default = field.kw("db_default");
+        let default = field.kw("default").or(db_default);
+        let default_dropped = db_default.is_none() && default.is_some();
         let volatile_default = field.kw("db_default").is_some_and(|d| {
             let text = self.src.text_of(d);
             text.contains("RandomUUID") || text.contains("Random()") || types::calls_volatile(text)
@@ -286,6 +651,7 @@ impl<'s> Django<'s, '_> {
                 not_null,
                 has_default: default.is_some(),
                 volatile_default,
+                default_dropped,
             },
         );
         if matches!(field.name.as_str(), "ForeignKey" | "OneToOneField") {
@@ -297,6 +663,7 @@ impl<'s> Django<'s, '_> {
                         table: table.clone(),
                         unique,
                         concurrently: false,
+                        columns: Vec::new(),
                     },
                 );
             }
@@ -311,6 +678,8 @@ impl<'s> Django<'s, '_> {
                         kind: ConstraintKind::ForeignKey,
                         not_valid: false,
                         using_index: false,
+                        columns: Vec::new(),
+                        cascades: false,
                     },
                 );
             }
@@ -333,7 +702,12 @@ impl<'s> Django<'s, '_> {
             match python::string(self.src, part) {
                 PyString::Plain { text, start } => {
                     let origin = self.src.position_of_byte(start);
-                    self.out.extend(read_sql(&text, self.dialect, origin));
+                    let changes = read_sql(&text, self.dialect, origin);
+                    let changes: Vec<_> = changes
+                        .into_iter()
+                        .map(|c| self.after_state_removal(c))
+                        .collect();
+                    self.out.extend(changes);
                 }
                 PyString::Interpolated => self.push(
                     part,
@@ -358,3 +732,30 @@ impl<'s> Django<'s, '_> {
 
 #[cfg(test)]
 mod tests;
+
+/// Field names a `Q(..)` reads: the part of each lookup before `__` (`price__gte` → `price`), and
+/// `F("name")` references.
+fn lookup_names(src: &Source<'_>, node: Node<'_>, out: &mut Vec<String>) {
+    if node.kind() == "keyword_argument" {
+        if let Some(name) = node.child_by_field_name("name") {
+            let lookup = src.text_of(name);
+            let field = lookup.split("__").next().unwrap_or(lookup).to_owned();
+            if !out.contains(&field) {
+                out.push(field);
+            }
+        }
+    }
+    if let Some(call) = PyCall::of(src, node) {
+        if call.name == "F" {
+            if let Some(name) = python::name(src, call.args.first().copied()) {
+                let field = name.split("__").next().unwrap_or(&name).to_owned();
+                if !out.contains(&field) {
+                    out.push(field);
+                }
+            }
+        }
+    }
+    for child in children(node) {
+        lookup_names(src, child, out);
+    }
+}

@@ -54,6 +54,8 @@ fn reads_every_operation() {
                 not_null,
                 has_default,
                 volatile_default: false,
+                // `default=` is Python-side: Django drops the database default it used.
+                default_dropped: has_default,
             },
         )
     };
@@ -83,7 +85,11 @@ fn reads_every_operation() {
             Change::AlterColumnType {
                 table: t(),
                 column: "code".into(),
-                from: None,
+                // The field added above, replayed: `max_length=8` before.
+                from: Some(ColumnType {
+                    name: "varchar".into(),
+                    args: vec![8],
+                }),
                 to: ColumnType {
                     name: "varchar".into(),
                     args: vec![50],
@@ -114,6 +120,7 @@ fn reads_every_operation() {
                 table: t(),
                 unique: false,
                 concurrently: false,
+                columns: Vec::new(),
             },
         ),
         at(
@@ -123,6 +130,7 @@ fn reads_every_operation() {
                 table: t(),
                 unique: false,
                 concurrently: true,
+                columns: Vec::new(),
             },
         ),
         at(
@@ -140,6 +148,8 @@ fn reads_every_operation() {
                 kind: ConstraintKind::Unique,
                 not_valid: false,
                 using_index: false,
+                columns: vec!["code".into()],
+                cascades: false,
             },
         ),
         at(
@@ -150,6 +160,8 @@ fn reads_every_operation() {
                 kind: ConstraintKind::Check,
                 not_valid: false,
                 using_index: false,
+                columns: vec!["amount".into()],
+                cascades: false,
             },
         ),
         at(
@@ -166,6 +178,7 @@ fn reads_every_operation() {
             Change::DataChange {
                 table: "shop_order".into(),
                 whole_table: true,
+                columns: vec!["amount".into()],
             },
         ), // embedded SQL, read at its place
         at(
@@ -185,7 +198,7 @@ fn reads_every_operation() {
         at(
             29,
             9,
-            Change::Code {
+            Change::Data {
                 what: "RunPython".into(),
             },
         ),

@@ -101,6 +101,7 @@ impl<'s> Rails<'s, '_> {
                             Change::DataChange {
                                 table: t(),
                                 whole_table: false,
+                                columns: vec![column.clone()],
                             },
                         );
                     }
@@ -120,20 +121,24 @@ impl<'s> Rails<'s, '_> {
                     self.push(n, Change::SetDefault { table: t(), column });
                 }
             }
-            ("add_index", _) => {
+            ("add_index" | "add_concurrent_index", _) => {
                 let unique = call.kw_true("unique");
-                let concurrently = self.concurrently(call.kw("algorithm"));
+                let concurrently =
+                    method == "add_concurrent_index" || self.concurrently(call.kw("algorithm"));
+                let columns = self.index_columns_of(call.args.first().copied());
                 self.push(
                     n,
                     Change::CreateIndex {
                         table: t(),
                         unique,
                         concurrently,
+                        columns,
                     },
                 );
             }
-            ("remove_index", _) => {
-                let concurrently = self.concurrently(call.kw("algorithm"));
+            ("remove_index" | "remove_concurrent_index" | "remove_concurrent_index_by_name", _) => {
+                let concurrently =
+                    method != "remove_index" || self.concurrently(call.kw("algorithm"));
                 self.push(n, Change::DropIndex { concurrently });
             }
             ("rename_index", _) => self.push(
@@ -179,13 +184,34 @@ impl<'s> Rails<'s, '_> {
                     );
                 }
             }
-            ("add_foreign_key" | "add_check_constraint", _) => {
-                let kind = if method == "add_foreign_key" {
-                    ConstraintKind::ForeignKey
+            ("add_foreign_key" | "add_concurrent_foreign_key" | "add_check_constraint", _) => {
+                let (kind, columns) = if method == "add_check_constraint" {
+                    let expression =
+                        call.args
+                            .first()
+                            .and_then(|a| match ruby::string(self.src, *a) {
+                                RubyString::Plain { text, .. } => Some(text),
+                                RubyString::Interpolated => None,
+                            });
+                    (
+                        ConstraintKind::Check,
+                        expression
+                            .map(|e| crate::schema::sql::expression_names(&e))
+                            .unwrap_or_default(),
+                    )
                 } else {
-                    ConstraintKind::Check
+                    // `add_foreign_key :posts, :users` writes `posts.user_id` unless `column:` says otherwise.
+                    let column = self.name(call.kw("column").as_ref()).or_else(|| {
+                        self.name(call.args.first())
+                            .map(|to| format!("{}_id", singular(&to)))
+                    });
+                    (ConstraintKind::ForeignKey, column.into_iter().collect())
                 };
-                let not_valid = call.kw_false("validate");
+                // `add_concurrent_foreign_key` adds it NOT VALID, then validates it.
+                let not_valid = call.kw_false("validate") || method == "add_concurrent_foreign_key";
+                let cascades = call
+                    .kw("on_delete")
+                    .is_some_and(|a| matches!(self.src.text_of(a), ":cascade" | ":nullify"));
                 self.push(
                     n,
                     Change::AddConstraint {
@@ -193,6 +219,54 @@ impl<'s> Rails<'s, '_> {
                         kind,
                         not_valid,
                         using_index: false,
+                        columns,
+                        cascades,
+                    },
+                );
+            }
+            ("add_text_limit", Some(column)) => {
+                let not_valid = call.kw_false("validate");
+                self.push(
+                    n,
+                    Change::AddConstraint {
+                        table: t(),
+                        kind: ConstraintKind::Check,
+                        not_valid,
+                        using_index: false,
+                        columns: vec![column],
+                        cascades: false,
+                    },
+                );
+            }
+            ("remove_text_limit", Some(_)) => self.push(
+                n,
+                Change::DropConstraint {
+                    table: t(),
+                    kind: Some(ConstraintKind::Check),
+                },
+            ),
+            ("add_not_null_constraint", Some(column)) => {
+                self.push(n, Change::SetNotNull { table: t(), column });
+            }
+            ("update_column_in_batches", Some(column)) => self.push(
+                n,
+                Change::DataChange {
+                    table: t(),
+                    whole_table: false,
+                    columns: vec![column],
+                },
+            ),
+            ("add_column_with_default", Some(column)) => {
+                // GitLab's helper: NOT NULL unless `allow_null: true`; the default stays.
+                self.push(
+                    n,
+                    Change::AddColumn {
+                        table: t(),
+                        column,
+                        not_null: !call.kw_true("allow_null"),
+                        has_default: true,
+                        volatile_default: false,
+                        default_dropped: false,
                     },
                 );
             }
@@ -218,7 +292,26 @@ impl<'s> Rails<'s, '_> {
         true
     }
 
-    fn concurrently(&self, algorithm: Option<Node<'_>>) -> bool {
+    /// The columns of `add_index :t, :c` / `[:a, :b]`; an expression string's column names.
+    pub(super) fn index_columns_of(&self, arg: Option<Node<'_>>) -> Vec<String> {
+        let Some(arg) = arg else {
+            return Vec::new();
+        };
+        if arg.kind() == "array" {
+            return children(arg)
+                .into_iter()
+                .filter_map(|a| ruby::name(self.src, a))
+                .collect();
+        }
+        match ruby::string(self.src, arg) {
+            RubyString::Plain { text, .. } if arg.kind() == "string" => {
+                crate::schema::sql::expression_names(&text)
+            }
+            _ => ruby::name(self.src, arg).into_iter().collect(),
+        }
+    }
+
+    pub(super) fn concurrently(&self, algorithm: Option<Node<'_>>) -> bool {
         algorithm.is_some_and(|a| self.src.text_of(a) == ":concurrently")
     }
 
@@ -249,6 +342,7 @@ impl<'s> Rails<'s, '_> {
                 not_null,
                 has_default: default.is_some(),
                 volatile_default,
+                default_dropped: false,
             },
         );
     }
@@ -280,6 +374,7 @@ impl<'s> Rails<'s, '_> {
                         table: t(),
                         unique,
                         concurrently,
+                        columns: Vec::new(),
                     },
                 );
             }
@@ -289,6 +384,7 @@ impl<'s> Rails<'s, '_> {
                     table: t(),
                     unique: false,
                     concurrently: false,
+                    columns: Vec::new(),
                 },
             ),
         }
@@ -309,8 +405,22 @@ impl<'s> Rails<'s, '_> {
                     kind: ConstraintKind::ForeignKey,
                     not_valid,
                     using_index: false,
+                    columns: Vec::new(),
+                    cascades: false,
                 },
             );
         }
+    }
+}
+
+/// The singular Rails makes of a table name for a foreign key column: `users` → `user`.
+fn singular(table: &str) -> String {
+    let table = table.rsplit('.').next().unwrap_or(table);
+    if let Some(stem) = table.strip_suffix("ies") {
+        format!("{stem}y")
+    } else if let Some(stem) = table.strip_suffix("ses") {
+        format!("{stem}s")
+    } else {
+        table.strip_suffix('s').unwrap_or(table).to_owned()
     }
 }

@@ -73,21 +73,25 @@ fn add(table: &str, column: &str, not_null: bool, has_default: bool, volatile: b
         not_null,
         has_default,
         volatile_default: volatile,
+        default_dropped: false,
     }
 }
 
 #[test]
 fn reads_every_operation_of_change_and_ignores_down() {
-    let fk = |table: &str, not_valid| Change::AddConstraint {
+    let fk = |table: &str, not_valid, columns: &[&str]| Change::AddConstraint {
         table: table.into(),
         kind: ConstraintKind::ForeignKey,
         not_valid,
         using_index: false,
+        columns: columns.iter().map(|c| (*c).to_owned()).collect(),
+        cascades: false,
     };
-    let index = |table: &str, unique, concurrently| Change::CreateIndex {
+    let index = |table: &str, unique, concurrently, columns: &[&str]| Change::CreateIndex {
         table: table.into(),
         unique,
         concurrently,
+        columns: columns.iter().map(|c| (*c).to_owned()).collect(),
     };
     let expected = vec![
         at(
@@ -186,13 +190,13 @@ fn reads_every_operation_of_change_and_ignores_down() {
                 column: "score".into(),
             },
         ),
-        at(20, 5, index("users", true, true)),
-        at(21, 5, index("users", false, false)),
+        at(20, 5, index("users", true, true, &["email"])),
+        at(21, 5, index("users", false, false, &["name"])),
         at(22, 5, Change::DropIndex { concurrently: true }),
         at(23, 5, add("posts", "author_id", false, false, false)),
-        at(23, 5, index("posts", false, true)),
-        at(23, 5, fk("posts", true)),
-        at(24, 5, fk("posts", true)),
+        at(23, 5, index("posts", false, true, &[])),
+        at(23, 5, fk("posts", true, &[])),
+        at(24, 5, fk("posts", true, &["user_id"])),
         at(
             25,
             5,
@@ -201,6 +205,8 @@ fn reads_every_operation_of_change_and_ignores_down() {
                 kind: ConstraintKind::Check,
                 not_valid: false,
                 using_index: false,
+                columns: vec!["score".into()],
+                cascades: false,
             },
         ),
         at(
@@ -258,7 +264,7 @@ fn reads_every_operation_of_change_and_ignores_down() {
         ),
         at(33, 7, add("orders", "note", false, false, false)),
         at(34, 7, add("orders", "ref", true, false, false)),
-        at(35, 7, index("orders", false, false)),
+        at(35, 7, index("orders", false, false, &["ref"])),
         at(
             36,
             7,
@@ -267,13 +273,14 @@ fn reads_every_operation_of_change_and_ignores_down() {
             },
         ),
         at(37, 7, add("orders", "shop_id", false, false, false)),
-        at(37, 7, index("orders", false, false)),
+        at(37, 7, index("orders", false, false, &[])),
         at(
             39,
             14,
             Change::DataChange {
                 table: "users".into(),
                 whole_table: true,
+                columns: vec!["score".into()],
             },
         ), // embedded SQL, read at its place
         at(
@@ -282,6 +289,7 @@ fn reads_every_operation_of_change_and_ignores_down() {
             Change::DataChange {
                 table: "sessions".into(),
                 whole_table: true,
+                columns: Vec::new(),
             },
         ), // embedded SQL, read at its place
         at(
@@ -339,7 +347,8 @@ fn reads_up_and_force_and_interpolation() {
                     what: "execute with computed SQL".into()
                 }
             ),
-            at(6, 5, Change::Code { what: "if".into() }),
+            // The condition only queries; the branch's statements are read.
+            at(7, 7, Change::DropTable { table: "x".into() }),
         ]
     );
 }
