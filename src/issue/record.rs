@@ -2,7 +2,7 @@
 use semver::Version;
 
 use crate::deploy_issue::{EnvRecord, parse, record_in_body};
-use crate::forge::{CiJob, Deployment, DeploymentState, Forge, ForgeError, NewDeployment};
+use crate::forge::{CiJob, Deployment, DeploymentState, Forge, NewDeployment, create_once};
 
 use super::IssueError;
 use super::find::own_open_issue;
@@ -151,7 +151,7 @@ async fn forge_records<F: Forge>(
 /// job (a job that names an environment gets one from GitHub Actions and GitLab) or an earlier
 /// run of the job recorded, found by CI job and run (on the forge, or in the issue's row for the
 /// environment when the forge keeps no CI run, as GitLab for deployments it did not make); else
-/// created (and looked up again if the answer was lost).
+/// created once (looked up again after a failure the server may have acted on).
 async fn deployment_for<F: Forge>(
     forge: &F,
     request: &RecordRequest,
@@ -170,7 +170,7 @@ async fn deployment_for<F: Forge>(
         job: request.ci_job.clone(),
     };
     let find = || async {
-        Ok::<_, ForgeError>(
+        Ok::<_, IssueError>(
             forge
                 .deployments(&request.environment)
                 .await?
@@ -194,14 +194,11 @@ async fn deployment_for<F: Forge>(
             request.version, request.environment
         ),
     };
-    match forge.create_deployment(&new).await {
-        Ok(deployment) => Ok(deployment),
-        Err(error @ (ForgeError::Unavailable { .. } | ForgeError::Unexpected { .. })) => {
-            tracing::warn!(
-                "creating the deployment failed ({error}); looking for it before giving up"
-            );
-            find().await?.ok_or_else(|| error.into())
-        }
-        Err(error) => Err(error.into()),
-    }
+    create_once(
+        &forge.retry_policy(),
+        "recording the deployment",
+        || forge.create_deployment(&new),
+        find,
+    )
+    .await
 }
