@@ -62,7 +62,7 @@ pub async fn record<F: Forge>(forge: &F, request: &RecordRequest) -> Result<Reco
             login: login.clone(),
         })?;
 
-    let deployment = deployment_for(forge, request, &issue.body).await?;
+    let deployment = deployment_for(forge, request, &login, &issue.body).await?;
     if deployment.state != Some(request.state) {
         forge
             .set_deployment_state(&deployment, request.state, request.url.as_deref())
@@ -155,6 +155,7 @@ async fn forge_records<F: Forge>(
 async fn deployment_for<F: Forge>(
     forge: &F,
     request: &RecordRequest,
+    login: &str,
     body: &str,
 ) -> Result<Deployment, IssueError> {
     let noted = parse(body)
@@ -169,21 +170,33 @@ async fn deployment_for<F: Forge>(
         run: Some(request.ci_run.clone()),
         job: request.ci_job.clone(),
     };
+    let ours = |d: &Deployment| {
+        d.sha == request.sha && (d.belongs_to(&job) || (d.ci_run.is_none() && Some(d.id) == noted))
+    };
+    let listed = forge.deployments(&request.environment).await?;
+    if let Some(found) = listed.iter().find(|d| ours(d)) {
+        return Ok(found.clone());
+    }
+    // After a create that may have happened, a deployment the forge keeps no CI run for
+    // (GitLab's made through the API) is ours when it is newer than every one listed above, for
+    // this commit, by us, and no job's.
+    let newest = listed.iter().map(|d| d.id).max().unwrap_or(0);
+    let made_by_us = |d: &Deployment| {
+        d.id > newest
+            && d.sha == request.sha
+            && d.ci_run.is_none()
+            && d.ci_job.is_none()
+            && d.creator.eq_ignore_ascii_case(login)
+    };
     let find = || async {
         Ok::<_, IssueError>(
             forge
                 .deployments(&request.environment)
                 .await?
                 .into_iter()
-                .find(|d| {
-                    d.sha == request.sha
-                        && (d.belongs_to(&job) || (d.ci_run.is_none() && Some(d.id) == noted))
-                }),
+                .find(|d| ours(d) || made_by_us(d)),
         )
     };
-    if let Some(found) = find().await? {
-        return Ok(found);
-    }
     let new = NewDeployment {
         environment: request.environment.clone(),
         git_ref: request.tag.clone(),
