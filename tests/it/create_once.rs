@@ -12,7 +12,7 @@ use shipgate::forge::{DeploymentState, Forge};
 use shipgate::issue::{self, OpenRequest, RecordRequest};
 
 use crate::fake_github::{FakeGithub, REPO};
-use crate::fake_gitlab::{Fault as GlFault, FakeGitlab, PROJECT, PROJECT_ID};
+use crate::fake_gitlab::{FakeGitlab, Fault as GlFault, PROJECT, PROJECT_ID};
 use crate::fake_server::Fault;
 use crate::fixture::TestRepo;
 
@@ -62,11 +62,17 @@ fn posts(requests: impl IntoIterator<Item = (String, String)>, tail: &str) -> us
 }
 
 fn gh_posts(fake: &FakeGithub, tail: &str) -> usize {
-    posts(fake.requests().into_iter().map(|r| (r.method, r.path)), tail)
+    posts(
+        fake.requests().into_iter().map(|r| (r.method, r.path)),
+        tail,
+    )
 }
 
 fn gl_posts(fake: &FakeGitlab, tail: &str) -> usize {
-    posts(fake.requests().into_iter().map(|r| (r.method, r.path)), tail)
+    posts(
+        fake.requests().into_iter().map(|r| (r.method, r.path)),
+        tail,
+    )
 }
 
 #[test]
@@ -118,7 +124,11 @@ fn github_record_after_two_server_errors_makes_exactly_one_deployment() {
         .success()
         .stdout(contains("recorded success on stage for v0.1.0 in #1"));
     let deployments = fake.deployments();
-    assert_eq!(deployments.len(), 1, "exactly one deployment: {deployments:#?}");
+    assert_eq!(
+        deployments.len(),
+        1,
+        "exactly one deployment: {deployments:#?}"
+    );
     let posts = gh_posts(&fake, "/deployments");
     assert_eq!(posts, 3, "two failed creates, one that worked");
     println!("github record: {posts} POST …/deployments");
@@ -137,7 +147,11 @@ fn gitlab_record_after_two_server_errors_makes_exactly_one_deployment() {
         .success()
         .stdout(contains("recorded success on stage for v0.1.0 in #1"));
     let deployments = fake.deployments();
-    assert_eq!(deployments.len(), 1, "exactly one deployment: {deployments:#?}");
+    assert_eq!(
+        deployments.len(),
+        1,
+        "exactly one deployment: {deployments:#?}"
+    );
     assert_eq!(deployments[0]["status"], "success");
     let posts = gl_posts(&fake, "/deployments");
     assert_eq!(posts, 3, "two failed creates, one that worked");
@@ -150,7 +164,12 @@ fn a_refused_create_is_not_repeated() {
     let repo = released(|t, s| {
         fake.add_tag(t, s);
     });
-    fake.fail("POST", "/issues", Fault::Status(422, "Validation Failed"), 1);
+    fake.fail(
+        "POST",
+        "/issues",
+        Fault::Status(422, "Validation Failed"),
+        1,
+    );
     on_github(&repo, &fake)
         .arg("open")
         .assert()
