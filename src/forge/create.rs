@@ -75,12 +75,13 @@ where
 }
 
 /// Comments `body` on issue `number` once: after a failure the server may have acted on, the
-/// issue's comments are searched for one that `is_it` recognises before commenting again.
+/// issue's comments are searched for one that `is_it` recognises (given the comment and
+/// shipgate's own login, asked only then) before commenting again.
 pub async fn comment_once<F: Forge>(
     forge: &F,
     number: u64,
     body: &str,
-    is_it: impl Fn(&Comment) -> bool,
+    is_it: impl Fn(&Comment, &str) -> bool,
 ) -> ForgeResult<Comment> {
     let is_it = &is_it;
     create_once(
@@ -88,7 +89,9 @@ pub async fn comment_once<F: Forge>(
         "commenting",
         || forge.create_comment(number, body),
         || async move {
-            Ok::<_, ForgeError>(forge.comments(number).await?.into_iter().find(is_it))
+            let login = forge.own_login().await?;
+            let comments = forge.comments(number).await?;
+            Ok::<_, ForgeError>(comments.into_iter().find(|c| is_it(c, &login)))
         },
     )
     .await

@@ -36,7 +36,8 @@ pub(crate) async fn comment<F: Forge>(
         return Ok(Commented::Already);
     }
     let body = format!("{marker}\n{markdown}");
-    let ours = |c: &Comment| c.author.eq_ignore_ascii_case(login) && c.body.contains(marker);
+    let ours =
+        |c: &Comment, login: &str| c.author.eq_ignore_ascii_case(login) && c.body.contains(marker);
     comment_once(forge, number, &body, ours)
         .await
         .map_err(transient)?;

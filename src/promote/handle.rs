@@ -206,7 +206,7 @@ pub async fn handle_comment<F: Forge>(
     };
 
     record_history(forge, policy, place, comment, &answer, decision.as_ref()).await?;
-    let ours = |c: &Comment| answer.written_in(c, place.own_login, policy.seal, issue_number);
+    let ours = |c: &Comment, login: &str| answer.written_in(c, login, policy.seal, issue_number);
     let replies = vec![comment_once(forge, issue_number, &reply, ours).await?];
 
     let target = decision
@@ -226,8 +226,9 @@ pub async fn handle_comment<F: Forge>(
                     &failed.marker(policy.seal, issue_number),
                     &error.to_string(),
                 );
-                let ours =
-                    |c: &Comment| failed.written_in(c, place.own_login, policy.seal, issue_number);
+                let ours = |c: &Comment, login: &str| {
+                    failed.written_in(c, login, policy.seal, issue_number)
+                };
                 comment_once(forge, issue_number, &text, ours).await?;
                 forge
                     .add_reaction(place.issue.number, comment.id, Verdict::Failed.reaction())
@@ -330,8 +331,7 @@ pub(super) async fn refuse_unauthorised<F: Forge>(
     }
     let check = permission_check(&comment.author, has, required, &format!("`{word}`"));
     let reply = unauthorised_reply(&answer.marker(policy.seal, issue), &check);
-    let login = forge.own_login().await?;
-    let ours = |c: &Comment| answer.written_in(c, &login, policy.seal, issue);
+    let ours = |c: &Comment, login: &str| answer.written_in(c, login, policy.seal, issue);
     let written = comment_once(forge, issue, &reply, ours).await?;
     tracing::info!(comment = comment.id, "refused: {}", check.detail);
     Ok(Some((refused, vec![written])))

@@ -141,7 +141,9 @@ pub async fn report_on_issue<F: Forge>(
             text.push_str(&format!("\n[CI run]({url})\n"));
         }
         text.push_str(&format!("\n{marker}\n"));
-        let ours = |c: &Comment| c.author.eq_ignore_ascii_case(&login) && c.body.contains(&marker);
+        let ours = |c: &Comment, login: &str| {
+            c.author.eq_ignore_ascii_case(login) && c.body.contains(&marker)
+        };
         comment_once(forge, issue.number, &text, ours).await?;
         update.commented.push(gate.name.clone());
     }
