@@ -8,7 +8,7 @@ use semver::Version;
 use shipgate::deploy_issue::Release;
 use shipgate::forge::gitlab::GitlabForge;
 use shipgate::forge::retry::RetryPolicy;
-use shipgate::forge::{DeploymentState, Forge};
+use shipgate::forge::{DeploymentState, Forge, comment_once};
 use shipgate::issue::{self, OpenRequest, RecordRequest};
 
 use crate::fake_github::{FakeGithub, REPO};
@@ -262,4 +262,52 @@ async fn gitlab_lost_answers_still_make_exactly_one_issue_and_one_deployment() {
     assert_eq!(fake.deployments().len(), 1, "exactly one deployment");
     assert_eq!(gl_posts(&fake, "/deployments"), 1);
     assert_eq!(forge.retry_policy(), quick());
+}
+
+#[tokio::test]
+async fn comment_once_against_both_fakes_makes_one_comment_and_stops_at_a_refusal() {
+    // The primitive the verify gate notes and the notify issue channel comment through.
+    let marker = "<!-- shipgate:notify start v0.1.0 stage run 555 -->";
+    let ours = |c: &shipgate::forge::Comment, login: &str| {
+        c.author.eq_ignore_ascii_case(login) && c.body.contains(marker)
+    };
+    let body = format!("{marker}\nstarted");
+
+    let fake = FakeGithub::start(GH_TOKEN, None);
+    let number = fake.seed_issue("Deploy v0.1.0", "<!-- shipgate:release v0.1.0 -->", false);
+    let forge = shipgate::forge::github::GithubForge::new(
+        &fake.url(),
+        REPO,
+        SecretString::from(GH_TOKEN.to_owned()),
+        None,
+    )
+    .unwrap()
+    .with_retry(quick());
+    let create = format!("/issues/{number}/comments");
+    fake.fail("POST", &create, Fault::ServerError, 2);
+    comment_once(&forge, number, &body, ours).await.unwrap();
+    assert_eq!(forge.comments(number).await.unwrap().len(), 1);
+    assert_eq!(gh_posts(&fake, &create), 3);
+    fake.clear_requests();
+    fake.fail(
+        "POST",
+        &create,
+        Fault::Status(403, "Resource not accessible by integration"),
+        1,
+    );
+    comment_once(&forge, number, &body, ours).await.unwrap_err();
+    assert_eq!(gh_posts(&fake, &create), 1, "a refusal is not repeated");
+    let _ = fake.take_violations();
+
+    let fake = FakeGitlab::start(GL_TOKEN, GL_BOT);
+    let iid = fake.seed_issue("Deploy v0.1.0", "<!-- shipgate:release v0.1.0 -->", GL_BOT);
+    let forge = gitlab(&fake);
+    fake.fail("POST", "/notes$", GlFault::DropAfterCreate, 1);
+    comment_once(&forge, iid, &body, ours).await.unwrap();
+    fake.fail("POST", "/notes$", GlFault::ServerError, 2);
+    // Already there: a second call with the same marker after failures finds it.
+    comment_once(&forge, iid, &body, ours).await.unwrap();
+    let notes = forge.comments(iid).await.unwrap();
+    assert_eq!(notes.len(), 1, "one note: {notes:#?}");
+    assert_eq!(gl_posts(&fake, "/notes"), 2, "the lost one, then one 500");
 }
