@@ -4,8 +4,8 @@ use super::github::GithubForge;
 use super::gitlab::GitlabForge;
 use super::local::LocalForge;
 use super::{
-    Comment, Deployment, DeploymentState, Forge, ForgeKind, ForgeResult, FreezePeriod, Issue,
-    NewDeployment, NewIssue, Permission, Reaction,
+    Comment, Deployment, DeploymentPage, DeploymentQuery, DeploymentState, Forge, ForgeKind,
+    ForgeResult, FreezePeriod, Issue, NewDeployment, NewIssue, Permission, Reaction,
 };
 
 /// GitHub, GitLab or the local forge.
@@ -85,11 +85,15 @@ impl Forge for AnyForge {
     async fn tag_commit(&self, tag: &str) -> ForgeResult<Option<String>> {
         each!(self, f => f.tag_commit(tag).await)
     }
-    async fn deployments(&self, environment: &str) -> ForgeResult<Vec<Deployment>> {
-        each!(self, f => f.deployments(environment).await)
+    async fn deployment_page(
+        &self,
+        query: &DeploymentQuery,
+        cursor: Option<&str>,
+    ) -> ForgeResult<DeploymentPage> {
+        each!(self, f => f.deployment_page(query, cursor).await)
     }
-    async fn release_deployments(&self, git_ref: &str) -> ForgeResult<Vec<Deployment>> {
-        each!(self, f => f.release_deployments(git_ref).await)
+    async fn with_state(&self, deployment: Deployment) -> ForgeResult<Deployment> {
+        each!(self, f => f.with_state(deployment).await)
     }
     async fn create_deployment(&self, new: &NewDeployment) -> ForgeResult<Deployment> {
         each!(self, f => f.create_deployment(new).await)

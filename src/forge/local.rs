@@ -15,8 +15,9 @@ use serde::{Deserialize, Serialize};
 
 use super::team::group_path;
 use super::{
-    Comment, Deployment, DeploymentState, Forge, ForgeError, ForgeKind, ForgeResult, FreezePeriod,
-    Issue, IssueState, NewDeployment, NewIssue, Permission, Reaction,
+    Comment, Deployment, DeploymentPage, DeploymentQuery, DeploymentState, Forge, ForgeError,
+    ForgeKind, ForgeResult, FreezePeriod, Issue, IssueState, NewDeployment, NewIssue, Permission,
+    Reaction,
 };
 
 /// How long a writer waits for another writer's lock before giving up.
@@ -374,22 +375,22 @@ impl Forge for LocalForge {
             .is_some_and(|members| members.iter().any(|m| m.eq_ignore_ascii_case(login))))
     }
 
-    async fn deployments(&self, environment: &str) -> ForgeResult<Vec<Deployment>> {
+    /// Every deployment `query` selects, in one page, newest first.
+    async fn deployment_page(
+        &self,
+        query: &DeploymentQuery,
+        _cursor: Option<&str>,
+    ) -> ForgeResult<DeploymentPage> {
         let all: Vec<Deployment> = Self::read_json(&self.deployments_file())?.unwrap_or_default();
-        Ok(all
-            .into_iter()
-            .rev()
-            .filter(|d| d.environment == environment)
-            .collect())
+        Ok(DeploymentPage {
+            items: all.into_iter().rev().filter(|d| query.matches(d)).collect(),
+            next: None,
+        })
     }
 
-    async fn release_deployments(&self, git_ref: &str) -> ForgeResult<Vec<Deployment>> {
-        let all: Vec<Deployment> = Self::read_json(&self.deployments_file())?.unwrap_or_default();
-        Ok(all
-            .into_iter()
-            .rev()
-            .filter(|d| d.git_ref == git_ref)
-            .collect())
+    /// The file holds each deployment with its state.
+    async fn with_state(&self, deployment: Deployment) -> ForgeResult<Deployment> {
+        Ok(deployment)
     }
 
     /// `tags.json` maps each tag to its commit; a tag not listed there is read from the git

@@ -12,12 +12,14 @@ pub mod gitlab;
 pub mod local;
 pub mod model;
 pub mod retry;
+mod scan;
 mod team;
 
 pub use any::AnyForge;
 pub use create::{comment_once, create_once};
 pub use error::ForgeError;
 pub use model::*;
+pub use scan::scan;
 
 /// Result of a forge call.
 pub type ForgeResult<T> = Result<T, ForgeError>;
@@ -66,10 +68,25 @@ pub trait Forge {
     async fn permission(&self, login: &str) -> ForgeResult<Permission>;
     /// Whether `login` is an active member of `team` (`org/team-slug`; members of child teams count).
     async fn team_member(&self, team: &str, login: &str) -> ForgeResult<bool>;
-    /// Deployments of `environment`, newest first (every page).
-    async fn deployments(&self, environment: &str) -> ForgeResult<Vec<Deployment>>;
+    /// One page of the deployments `query` selects, newest first: the first page when `cursor`
+    /// is `None`, else the page a previous one named as `next`.
+    async fn deployment_page(
+        &self,
+        query: &DeploymentQuery,
+        cursor: Option<&str>,
+    ) -> ForgeResult<DeploymentPage>;
+    /// `deployment` with its latest state, where a listed deployment carries none (GitHub keeps
+    /// states as statuses, one call per deployment); unchanged elsewhere.
+    async fn with_state(&self, deployment: Deployment) -> ForgeResult<Deployment>;
+    /// Deployments of `environment`, newest first (every page: prefer [`scan`] where the newest
+    /// few decide).
+    async fn deployments(&self, environment: &str) -> ForgeResult<Vec<Deployment>> {
+        scan(self, &DeploymentQuery::environment(environment), |_| false).await
+    }
     /// Deployments of the release tagged `git_ref`, in every environment, newest first.
-    async fn release_deployments(&self, git_ref: &str) -> ForgeResult<Vec<Deployment>>;
+    async fn release_deployments(&self, git_ref: &str) -> ForgeResult<Vec<Deployment>> {
+        scan(self, &DeploymentQuery::release(git_ref), |_| false).await
+    }
     /// The commit a release tag points at (annotated tags peeled); `None` when there is no such tag.
     async fn tag_commit(&self, tag: &str) -> ForgeResult<Option<String>>;
     /// Record a deployment.

@@ -186,6 +186,52 @@ pub struct CiJob {
     pub job: Option<String>,
 }
 
+/// Which deployments to list; every field set narrows the list.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct DeploymentQuery {
+    /// Of this environment.
+    pub environment: Option<String>,
+    /// Of this git ref (the release tag).
+    pub git_ref: Option<String>,
+    /// At this commit.
+    pub sha: Option<String>,
+}
+
+impl DeploymentQuery {
+    /// The deployments of `environment`.
+    pub fn environment(environment: &str) -> Self {
+        Self {
+            environment: Some(environment.to_owned()),
+            ..Self::default()
+        }
+    }
+
+    /// The deployments of the release tagged `git_ref`, in every environment.
+    pub fn release(git_ref: &str) -> Self {
+        Self {
+            git_ref: Some(git_ref.to_owned()),
+            ..Self::default()
+        }
+    }
+
+    /// Whether `deployment` matches (for forges that cannot filter by every field).
+    pub fn matches(&self, deployment: &Deployment) -> bool {
+        let is = |want: &Option<String>, have: &str| want.as_deref().is_none_or(|w| w == have);
+        is(&self.environment, &deployment.environment)
+            && is(&self.git_ref, &deployment.git_ref)
+            && is(&self.sha, &deployment.sha)
+    }
+}
+
+/// One page of deployments, newest first.
+#[derive(Debug, Clone, Default)]
+pub struct DeploymentPage {
+    /// The deployments; on GitHub without their state until [`crate::forge::Forge::with_state`].
+    pub items: Vec<Deployment>,
+    /// Where the next page is, if there is one.
+    pub next: Option<String>,
+}
+
 /// A deployment to record.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NewDeployment {

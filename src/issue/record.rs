@@ -2,7 +2,9 @@
 use semver::Version;
 
 use crate::deploy_issue::{EnvRecord, parse, record_in_body};
-use crate::forge::{CiJob, Deployment, DeploymentState, Forge, NewDeployment, create_once};
+use crate::forge::{
+    CiJob, Deployment, DeploymentQuery, DeploymentState, Forge, NewDeployment, create_once, scan,
+};
 
 use super::IssueError;
 use super::find::own_open_issue;
@@ -170,32 +172,35 @@ async fn deployment_for<F: Forge>(
         run: Some(request.ci_run.clone()),
         job: request.ci_job.clone(),
     };
-    let ours = |d: &Deployment| {
-        d.sha == request.sha && (d.belongs_to(&job) || (d.ci_run.is_none() && Some(d.id) == noted))
+    let query = DeploymentQuery {
+        sha: Some(request.sha.clone()),
+        ..DeploymentQuery::environment(&request.environment)
     };
-    let listed = forge.deployments(&request.environment).await?;
+    let ours = |d: &Deployment| d.belongs_to(&job) || (d.ci_run.is_none() && Some(d.id) == noted);
+    let listed = scan(forge, &query, |read: &[Deployment]| {
+        read.last().is_some_and(ours)
+    })
+    .await?;
     if let Some(found) = listed.iter().find(|d| ours(d)) {
         return Ok(found.clone());
     }
     // After a create that may have happened, a deployment the forge keeps no CI run for
-    // (GitLab's made through the API) is ours when it is newer than every one listed above, for
-    // this commit, by us, and no job's.
+    // (GitLab's made through the API) is ours when it is newer than every one of the commit
+    // listed above (all of them: none was ours), by us, and no job's.
     let newest = listed.iter().map(|d| d.id).max().unwrap_or(0);
     let made_by_us = |d: &Deployment| {
         d.id > newest
-            && d.sha == request.sha
             && d.ci_run.is_none()
             && d.ci_job.is_none()
             && d.creator.eq_ignore_ascii_case(login)
     };
+    let found = |d: &Deployment| ours(d) || made_by_us(d);
     let find = || async {
-        Ok::<_, IssueError>(
-            forge
-                .deployments(&request.environment)
-                .await?
-                .into_iter()
-                .find(|d| ours(d) || made_by_us(d)),
-        )
+        let read = scan(forge, &query, |read: &[Deployment]| {
+            read.last().is_some_and(found)
+        })
+        .await?;
+        Ok::<_, IssueError>(read.into_iter().find(found))
     };
     let new = NewDeployment {
         environment: request.environment.clone(),

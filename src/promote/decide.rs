@@ -6,7 +6,9 @@ use semver::Version;
 
 use crate::config::PromoteConfig;
 use crate::config::promote::{AccessLevel, GitHubPermission};
-use crate::forge::{CiJob, Deployment, DeploymentState, Forge, ForgeKind, Permission};
+use crate::forge::{
+    CiJob, Deployment, DeploymentQuery, DeploymentState, Forge, ForgeKind, Permission, scan,
+};
 use crate::seal::Seal;
 use crate::window::{Calendar, Risk};
 
@@ -143,6 +145,10 @@ pub async fn decide<F: Forge>(
     let Some(environment) = command.deploys_to() else {
         return Ok(decision);
     };
+    // Who may not, or a stale comment: nothing more is read for it.
+    if decision.checks.iter().any(|c| !c.passed) {
+        return Ok(decision);
+    }
     let Some(position) = policy.environments.iter().position(|e| e == environment) else {
         decision.checks.push(Check::fail(
             Gate::Command,
@@ -153,7 +159,30 @@ pub async fn decide<F: Forge>(
         ));
         return Ok(decision);
     };
-    let deployments = forge.deployments(environment).await?;
+    let is_release = |tag: &str| version_of(tag, policy.tag_prefix).is_some();
+    let wanted = match &command {
+        Command::Rollback { version, .. } => version
+            .as_ref()
+            .map(|v| format!("{}{v}", policy.tag_prefix)),
+        _ => None,
+    };
+    let rollback = matches!(command, Command::Rollback { .. });
+    let window_start = lock_window_start(policy);
+    let deployments = scan(
+        forge,
+        &DeploymentQuery::environment(environment),
+        |read: &[Deployment]| {
+            let past_window = read.last().is_some_and(|d| created_before(d, window_start));
+            past_window
+                && if rollback {
+                    rollback_target(read, environment, wanted.as_deref(), is_release).is_ok()
+                } else {
+                    read.iter()
+                        .any(|d| d.state == Some(DeploymentState::Success))
+                }
+        },
+    )
+    .await?;
     let target = match &command {
         Command::Promote {
             override_window, ..
@@ -174,11 +203,7 @@ pub async fn decide<F: Forge>(
             decision.checks.push(untampered(request.tampered));
             target
         }
-        Command::Rollback { version, .. } => {
-            let wanted = version
-                .as_ref()
-                .map(|v| format!("{}{v}", policy.tag_prefix));
-            let is_release = |tag: &str| version_of(tag, policy.tag_prefix).is_some();
+        Command::Rollback { .. } => {
             match rollback_target(&deployments, environment, wanted.as_deref(), is_release) {
                 Ok(d) => {
                     let now_at = forge.tag_commit(&d.git_ref).await?;
@@ -388,6 +413,19 @@ fn same_commit_as_ran(ran: &Deployment, tag_commit: Option<&str>, environment: &
             format!("the tag {} no longer exists on the forge", ran.git_ref),
         ),
     }
+}
+
+/// Deployments created before this can no longer hold the lock (`promote.lock_timeout`).
+pub(super) fn lock_window_start(policy: Policy<'_>) -> Timestamp {
+    policy.now - jiff::SignedDuration::from_mins(i64::from(policy.promote.lock_timeout.0))
+}
+
+/// Whether `deployment` was created before `at` (an unreadable time counts as recent).
+pub(super) fn created_before(deployment: &Deployment, at: Timestamp) -> bool {
+    deployment
+        .created_at
+        .parse::<Timestamp>()
+        .is_ok_and(|created| created < at)
 }
 
 fn version_of(tag: &str, prefix: &str) -> Option<Version> {

@@ -4,13 +4,13 @@
 //! have held the release, since the comment was accepted.
 use semver::Version;
 
-use crate::forge::{CiJob, Forge};
+use crate::forge::{CiJob, Deployment, DeploymentQuery, Forge, scan};
 use crate::issue::own_open_issue;
 use crate::window::Risk;
 
 use super::answer::{Answer, Verdict, answers, tampered};
 use super::checks::{Check, Gate, alone, hold_check, previous_passed, untampered, window_check};
-use super::decide::Policy;
+use super::decide::{Policy, created_before, lock_window_start};
 use super::error::PromoteError;
 use super::trust::{Commits, promotion_accepted, same_commit};
 
@@ -127,7 +127,13 @@ pub async fn check_job<F: Forge>(
         checks.push(hold_check(&ours));
         checks.push(untampered(&altered));
     }
-    let deployments = forge.deployments(&job.environment).await?;
+    let window_start = lock_window_start(policy);
+    let deployments = scan(
+        forge,
+        &DeploymentQuery::environment(&job.environment),
+        |read: &[Deployment]| read.last().is_some_and(|d| created_before(d, window_start)),
+    )
+    .await?;
     checks.push(alone(
         &job.environment,
         &deployments,

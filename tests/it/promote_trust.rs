@@ -229,3 +229,40 @@ fn an_outsider_costs_three_calls_whatever_the_history() {
     world.act(&event);
     assert_eq!(world.replies().len(), 1);
 }
+
+#[test]
+fn a_promotion_reads_the_history_only_as_far_as_it_needs() {
+    let mut world = World::new();
+    // Only deployments younger than the lock timeout can hold the lock; the fake's clock puts
+    // all of these before 08:10, and the comment is decided at 10:00.
+    world.promote.lock_timeout = Minutes(30);
+    for run in 0..150 {
+        deployment(
+            &world,
+            "production",
+            "v1.1.0",
+            OTHER_SHA,
+            &format!("old-{run}"),
+            Success,
+        );
+    }
+    let event = world.comment("/promote production", "alice");
+    world.fake.clear_requests();
+    assert_eq!(
+        verdict(&world.act(&event)),
+        Some(Verdict::Accepted),
+        "{:?}",
+        world.replies()
+    );
+    let deployment_reads = world
+        .fake
+        .requests()
+        .iter()
+        .filter(|r| r.method == "GET" && r.path.contains("/deployments"))
+        .count();
+    let all = world.fake.requests().len();
+    eprintln!(
+        "one /promote with 150 earlier deployments: {deployment_reads} deployment reads, {all} calls in all"
+    );
+    assert!(deployment_reads <= 6, "{deployment_reads} deployment reads");
+}

@@ -4,14 +4,14 @@ use serde_json::json;
 use super::http::{Call, Grant, Method, encode, refused};
 use super::wire::{
     GhComment, GhDeployment, GhIssue, GhPermission, GhReaction, GhStatus, User, reaction_content,
-    reaction_from,
+    reaction_from, with_statuses,
 };
 use super::{ACTIONS_BOT, GithubForge, PER_PAGE};
 use crate::forge::retry::CallKind::{self, Create, Idempotent};
 use crate::forge::retry::RetryPolicy;
 use crate::forge::{
-    Comment, Deployment, DeploymentState, Forge, ForgeError, ForgeKind, ForgeResult, FreezePeriod,
-    Issue, NewDeployment, NewIssue, Permission, Reaction,
+    Comment, Deployment, DeploymentPage, DeploymentQuery, DeploymentState, Forge, ForgeError,
+    ForgeKind, ForgeResult, FreezePeriod, Issue, NewDeployment, NewIssue, Permission, Reaction,
 };
 
 pub(super) const NO_BODY: Option<&()> = None;
@@ -208,17 +208,53 @@ impl Forge for GithubForge {
 
     /// The deployments (newest first, every page), then each one's statuses (first page,
     /// newest first): the latest status that is not `inactive` gives the state.
-    async fn deployments(&self, environment: &str) -> ForgeResult<Vec<Deployment>> {
-        let what = format!("listing the {environment} deployments of {}", self.slug());
-        let query = format!("environment={}", encode(environment));
-        self.deployments_where(&what, &query).await
+    /// `GET /repos/{o}/{r}/deployments` filtered by `environment`, `ref` and `sha`, newest
+    /// first (as GitHub lists them), one page; states come from [`Forge::with_state`].
+    async fn deployment_page(
+        &self,
+        query: &DeploymentQuery,
+        cursor: Option<&str>,
+    ) -> ForgeResult<DeploymentPage> {
+        let what = format!("listing the deployments of {}", self.slug());
+        let call = self.call(&what, "deployments: read", Idempotent);
+        let path = match cursor {
+            Some(next) => next.to_owned(),
+            None => {
+                let mut filters = String::new();
+                for (key, value) in [
+                    ("environment", &query.environment),
+                    ("ref", &query.git_ref),
+                    ("sha", &query.sha),
+                ] {
+                    if let Some(value) = value {
+                        filters.push_str(&format!("{key}={}&", encode(value)));
+                    }
+                }
+                self.repo_path(&format!("/deployments?{filters}per_page={PER_PAGE}"))
+            }
+        };
+        let answer = self.http.send(call, Method::Get, &path, NO_BODY).await?;
+        let items: Vec<GhDeployment> = crate::forge::answer::parse(&what, &answer.body)?;
+        Ok(DeploymentPage {
+            items: items.into_iter().map(|d| d.into_model(&[])).collect(),
+            next: answer.next,
+        })
     }
 
-    /// One list call filtered by `ref`, then each deployment's statuses.
-    async fn release_deployments(&self, git_ref: &str) -> ForgeResult<Vec<Deployment>> {
-        let what = format!("listing the deployments of {git_ref} in {}", self.slug());
-        self.deployments_where(&what, &format!("ref={}", encode(git_ref)))
-            .await
+    /// `GET /repos/{o}/{r}/deployments/{id}/statuses` (newest first): the latest state.
+    async fn with_state(&self, deployment: Deployment) -> ForgeResult<Deployment> {
+        let what = format!(
+            "reading the statuses of deployment {} of {}",
+            deployment.id,
+            self.slug()
+        );
+        let call = self.call(&what, "deployments: read", Idempotent);
+        let path = self.repo_path(&format!(
+            "/deployments/{}/statuses?per_page={PER_PAGE}",
+            deployment.id
+        ));
+        let statuses: Vec<GhStatus> = self.http.json(call, Method::Get, &path, NO_BODY).await?;
+        Ok(with_statuses(deployment, &statuses))
     }
 
     /// `GET /repos/{o}/{r}/git/ref/tags/{tag}`, then its annotated tag objects
@@ -314,30 +350,5 @@ impl Forge for GithubForge {
             .send(call, Method::Post, &path, Some(&body))
             .await?;
         Ok(())
-    }
-}
-
-impl GithubForge {
-    /// Deployments matching `query` (every page, newest first), each with its latest status.
-    async fn deployments_where(&self, what: &str, query: &str) -> ForgeResult<Vec<Deployment>> {
-        let call = self.call(what, "deployments: read", Idempotent);
-        let path = self.repo_path(&format!("/deployments?{query}&per_page={PER_PAGE}"));
-        let items: Vec<GhDeployment> = self.http.all(call, &path).await?;
-        let mut out = Vec::with_capacity(items.len());
-        for d in items {
-            let what = format!(
-                "reading the statuses of deployment {} of {}",
-                d.id,
-                self.slug()
-            );
-            let call = self.call(&what, "deployments: read", Idempotent);
-            let path = self.repo_path(&format!(
-                "/deployments/{}/statuses?per_page={PER_PAGE}",
-                d.id
-            ));
-            let statuses: Vec<GhStatus> = self.http.json(call, Method::Get, &path, NO_BODY).await?;
-            out.push(d.into_model(&statuses));
-        }
-        Ok(out)
     }
 }

@@ -220,41 +220,52 @@ pub(super) struct GhDeployment {
 }
 
 impl GhDeployment {
-    /// The model, from the deployment's statuses (newest first, as GitHub lists them): the
-    /// latest one that is not `inactive` gives the state. A deployment Actions made for a job
-    /// keeps an empty payload; its run is the one its statuses link to.
+    /// The model, from the deployment's statuses (newest first, as GitHub lists them).
     pub fn into_model(self, statuses: &[GhStatus]) -> Deployment {
-        let status = statuses.iter().find(|s| state_from(&s.state).is_some());
-        let state = status.and_then(|s| state_from(&s.state));
         // The payload is an object, or (as some clients send it) a JSON string of one.
         let payload = match &self.payload {
             serde_json::Value::String(s) => serde_json::from_str(s).unwrap_or_default(),
             other => other.clone(),
         };
-        Deployment {
+        let deployment = Deployment {
             id: self.id,
             environment: self.environment,
             git_ref: self.git_ref,
             sha: self.sha,
-            state,
+            state: None,
             creator: self.creator.map(|u| u.login).unwrap_or_default(),
             created_at: self.created_at,
             ci_run: payload
                 .get("ci_run")
                 .and_then(|v| v.as_str())
-                .map(str::to_owned)
-                .or_else(|| statuses.iter().find_map(GhStatus::actions_run)),
+                .map(str::to_owned),
             ci_job: None,
-            state_url: status.and_then(|s| {
-                s.environment_url
-                    .clone()
-                    .filter(|u| !u.is_empty())
-                    .or_else(|| s.log_url.clone().filter(|u| !u.is_empty()))
-            }),
-            state_at: status.and_then(|s| s.created_at.clone()),
-            state_by: status.and_then(|s| s.creator.as_ref().map(|u| u.login.clone())),
-        }
+            state_url: None,
+            state_at: None,
+            state_by: None,
+        };
+        with_statuses(deployment, statuses)
     }
+}
+
+/// `deployment` with what its statuses (newest first) say: the latest one that is not
+/// `inactive` gives the state. A deployment Actions made for a job keeps an empty payload; its
+/// run is the one its statuses link to.
+pub(super) fn with_statuses(mut deployment: Deployment, statuses: &[GhStatus]) -> Deployment {
+    let status = statuses.iter().find(|s| state_from(&s.state).is_some());
+    deployment.state = status.and_then(|s| state_from(&s.state));
+    deployment.state_url = status.and_then(|s| {
+        s.environment_url
+            .clone()
+            .filter(|u| !u.is_empty())
+            .or_else(|| s.log_url.clone().filter(|u| !u.is_empty()))
+    });
+    deployment.state_at = status.and_then(|s| s.created_at.clone());
+    deployment.state_by = status.and_then(|s| s.creator.as_ref().map(|u| u.login.clone()));
+    if deployment.ci_run.is_none() {
+        deployment.ci_run = statuses.iter().find_map(GhStatus::actions_run);
+    }
+    deployment
 }
 
 #[derive(Debug, Deserialize)]

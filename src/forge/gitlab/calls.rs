@@ -10,8 +10,8 @@ use super::{GitlabForge, PER_PAGE};
 use crate::forge::retry::CallKind::{self, Create, Idempotent};
 use crate::forge::retry::RetryPolicy;
 use crate::forge::{
-    Comment, Deployment, DeploymentState, Forge, ForgeError, ForgeKind, ForgeResult, FreezePeriod,
-    Issue, NewDeployment, NewIssue, Permission, Reaction,
+    Comment, Deployment, DeploymentPage, DeploymentQuery, DeploymentState, Forge, ForgeError,
+    ForgeKind, ForgeResult, FreezePeriod, Issue, NewDeployment, NewIssue, Permission, Reaction,
 };
 
 pub(super) const NO_BODY: Option<&()> = None;
@@ -42,16 +42,6 @@ impl GitlabForge {
             .into_iter()
             .find(|u| u.username.eq_ignore_ascii_case(username))
             .map(|u| u.id))
-    }
-
-    /// Deployments matching `query`, newest first, every page.
-    async fn deployments_where(&self, what: &str, query: &str) -> ForgeResult<Vec<Deployment>> {
-        let call = self.call(what, REPORTER, Idempotent);
-        let path = self.project_path(&format!(
-            "/deployments?{query}order_by=id&sort=desc&per_page={PER_PAGE}"
-        ));
-        let items: Vec<GlDeployment> = self.http.all(call, &path).await?;
-        Ok(items.into_iter().map(Deployment::from).collect())
     }
 }
 
@@ -251,18 +241,44 @@ impl Forge for GitlabForge {
     }
 
     /// `GET /projects/:id/deployments?environment=…&order_by=id&sort=desc`, every page.
-    async fn deployments(&self, environment: &str) -> ForgeResult<Vec<Deployment>> {
-        let what = format!("listing the {environment} deployments of {}", self.project);
-        let query = format!("environment={}&", encode(environment));
-        self.deployments_where(&what, &query).await
+    /// `GET /projects/:id/deployments?order_by=id&sort=desc`, one page, filtered by
+    /// `environment` (lib/api/deployments.rb has no `ref` or `sha` filter: those are applied
+    /// here, so a page may hold fewer than it read). States come with the list.
+    async fn deployment_page(
+        &self,
+        query: &DeploymentQuery,
+        cursor: Option<&str>,
+    ) -> ForgeResult<DeploymentPage> {
+        let what = format!("listing the deployments of {}", self.project);
+        let call = self.call(&what, REPORTER, Idempotent);
+        let path = match cursor {
+            Some(next) => next.to_owned(),
+            None => {
+                let environment = query
+                    .environment
+                    .as_deref()
+                    .map(|e| format!("environment={}&", encode(e)))
+                    .unwrap_or_default();
+                self.project_path(&format!(
+                    "/deployments?{environment}order_by=id&sort=desc&per_page={PER_PAGE}"
+                ))
+            }
+        };
+        let answer = self.http.send(call, Method::Get, &path, NO_BODY).await?;
+        let items: Vec<GlDeployment> = crate::forge::answer::parse(&what, &answer.body)?;
+        Ok(DeploymentPage {
+            items: items
+                .into_iter()
+                .map(Deployment::from)
+                .filter(|d| query.matches(d))
+                .collect(),
+            next: answer.next,
+        })
     }
 
-    /// Every deployment (newest first, every page), kept when its `ref` is `git_ref`: the list
-    /// endpoint has no `ref` filter.
-    async fn release_deployments(&self, git_ref: &str) -> ForgeResult<Vec<Deployment>> {
-        let what = format!("listing the deployments of {git_ref} in {}", self.project);
-        let all = self.deployments_where(&what, "").await?;
-        Ok(all.into_iter().filter(|d| d.git_ref == git_ref).collect())
+    /// GitLab lists a deployment with its status.
+    async fn with_state(&self, deployment: Deployment) -> ForgeResult<Deployment> {
+        Ok(deployment)
     }
 
     /// `GET /projects/:id/repository/tags/:tag_name`'s `commit.id`; "404 Tag Not Found" is `None`.
