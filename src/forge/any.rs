@@ -33,6 +33,9 @@ impl Forge for AnyForge {
     fn kind(&self) -> ForgeKind {
         each!(self, f => f.kind())
     }
+    fn retry_policy(&self) -> super::retry::RetryPolicy {
+        each!(self, f => f.retry_policy())
+    }
     async fn own_login(&self) -> ForgeResult<String> {
         each!(self, f => f.own_login().await)
     }

@@ -1,9 +1,11 @@
 //! The forges shipgate talks to (GitHub, GitLab, a local directory) behind one trait.
 //!
 //! Every implementation retries transient failures itself (see [`retry`]) and never repeats a
-//! create blindly: callers look objects up by their marker before creating them.
+//! create blindly: callers create through [`create_once`], which looks the object up by its
+//! marker before creating it again.
 mod answer;
 mod any;
+mod create;
 mod error;
 pub mod github;
 pub mod gitlab;
@@ -14,6 +16,7 @@ mod scan;
 mod team;
 
 pub use any::AnyForge;
+pub use create::{comment_once, create_once};
 pub use error::ForgeError;
 pub use model::*;
 pub use scan::scan;
@@ -26,6 +29,10 @@ pub type ForgeResult<T> = Result<T, ForgeError>;
 pub trait Forge {
     /// Which forge this is.
     fn kind(&self) -> ForgeKind;
+    /// When and how often its calls are tried again; [`create_once`] follows it too.
+    fn retry_policy(&self) -> retry::RetryPolicy {
+        retry::RetryPolicy::default()
+    }
     /// The login shipgate acts as: its own issues and comments are recognised by it.
     async fn own_login(&self) -> ForgeResult<String>;
     /// Open issues whose body contains `marker`, oldest first (every page).
@@ -101,7 +108,9 @@ pub trait Forge {
     /// GitLab deploy freeze periods (empty elsewhere).
     async fn freeze_periods(&self) -> ForgeResult<Vec<FreezePeriod>>;
     /// Start the deploy pipeline at `git_ref` with `inputs` (GitHub: workflow_dispatch of
-    /// `workflow`; GitLab: a pipeline with the inputs as variables).
+    /// `workflow`; GitLab: a pipeline with the inputs as variables). Never repeated after a
+    /// failure the server may have acted on (not through [`create_once`]): a started run cannot
+    /// be looked up reliably, and a second one would deploy twice.
     async fn start_pipeline(
         &self,
         workflow: &str,

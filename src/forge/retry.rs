@@ -2,9 +2,10 @@
 //! a time-out per attempt and a cap on the whole call.
 //!
 //! Only calls that are safe to repeat are retried after a failure the server may have acted on
-//! (5xx, time-out, lost connection). A create ([`CallKind::Create`]) is retried only when the
-//! server said it did nothing (429, secondary rate limit); otherwise the error is returned and
-//! the caller looks the object up (by its marker or CI run) before creating it again.
+//! (5xx, time-out, lost connection). A create ([`CallKind::Create`]) is retried here only when
+//! the server said it did nothing (429, secondary rate limit); otherwise the error is returned
+//! and [`create_once`](super::create::create_once) looks the object up (by its marker or CI run)
+//! before creating it again.
 use std::future::Future;
 use std::time::{Duration, Instant};
 
@@ -180,7 +181,7 @@ impl RetryPolicy {
 }
 
 /// Randomness for the jitter; a fixed value if the system has none to give.
-fn random() -> u64 {
+pub(super) fn random() -> u64 {
     getrandom::u64().unwrap_or(0x9e37_79b9_7f4a_7c15)
 }
 

@@ -2,10 +2,10 @@
 use crate::deploy_issue::{
     ChecklistItem, DeployIssue, Release, SchemaSummary, merge, render, title,
 };
-use crate::forge::{Forge, ForgeError, Issue, NewIssue};
+use crate::forge::{Forge, Issue, NewIssue, create_once};
 
 use super::IssueError;
-use super::find::own_open_issues;
+use super::find::{own_open_issue, own_open_issues};
 
 /// What `open` needs.
 #[derive(Debug, Clone)]
@@ -76,7 +76,11 @@ pub async fn open<F: Forge>(forge: &F, request: &OpenRequest) -> Result<Opened, 
                 labels: request.labels.clone(),
                 assignees: request.assignees.clone(),
             };
-            (create_once(forge, &login, version, &new).await?, true, true)
+            (
+                create_issue_once(forge, &login, version, &new).await?,
+                true,
+                true,
+            )
         }
     };
 
@@ -96,25 +100,21 @@ pub async fn open<F: Forge>(forge: &F, request: &OpenRequest) -> Result<Opened, 
     })
 }
 
-/// Create the issue; if the answer was lost, look for it by its marker before giving up, so a
-/// retry never makes a second one.
-async fn create_once<F: Forge>(
+/// Create the issue once: after a failure the server may have acted on, it is looked up by its
+/// marker, and created again only when it is not there.
+async fn create_issue_once<F: Forge>(
     forge: &F,
     login: &str,
     version: &semver::Version,
     new: &NewIssue,
 ) -> Result<Issue, IssueError> {
-    match forge.create_issue(new).await {
-        Ok(issue) => Ok(issue),
-        Err(error @ (ForgeError::Unavailable { .. } | ForgeError::Unexpected { .. })) => {
-            tracing::warn!("creating the issue failed ({error}); looking for it before giving up");
-            match super::find::own_open_issue(forge, login, version).await? {
-                Some(issue) => Ok(issue),
-                None => Err(error.into()),
-            }
-        }
-        Err(error) => Err(error.into()),
-    }
+    create_once(
+        &forge.retry_policy(),
+        "opening the deployment issue",
+        || forge.create_issue(new),
+        || async { Ok::<_, IssueError>(own_open_issue(forge, login, version).await?) },
+    )
+    .await
 }
 
 /// Comment "superseded" (once) and close an older deployment issue.

@@ -3,7 +3,7 @@ use semver::Version;
 
 use crate::deploy_issue::{EnvRecord, parse, record_in_body};
 use crate::forge::{
-    CiJob, Deployment, DeploymentQuery, DeploymentState, Forge, ForgeError, NewDeployment, scan,
+    CiJob, Deployment, DeploymentQuery, DeploymentState, Forge, NewDeployment, create_once, scan,
 };
 
 use super::IssueError;
@@ -64,7 +64,7 @@ pub async fn record<F: Forge>(forge: &F, request: &RecordRequest) -> Result<Reco
             login: login.clone(),
         })?;
 
-    let deployment = deployment_for(forge, request, &issue.body).await?;
+    let deployment = deployment_for(forge, request, &login, &issue.body).await?;
     if deployment.state != Some(request.state) {
         forge
             .set_deployment_state(&deployment, request.state, request.url.as_deref())
@@ -153,10 +153,11 @@ async fn forge_records<F: Forge>(
 /// job (a job that names an environment gets one from GitHub Actions and GitLab) or an earlier
 /// run of the job recorded, found by CI job and run (on the forge, or in the issue's row for the
 /// environment when the forge keeps no CI run, as GitLab for deployments it did not make); else
-/// created (and looked up again if the answer was lost).
+/// created once (looked up again after a failure the server may have acted on).
 async fn deployment_for<F: Forge>(
     forge: &F,
     request: &RecordRequest,
+    login: &str,
     body: &str,
 ) -> Result<Deployment, IssueError> {
     let noted = parse(body)
@@ -176,16 +177,31 @@ async fn deployment_for<F: Forge>(
         ..DeploymentQuery::environment(&request.environment)
     };
     let ours = |d: &Deployment| d.belongs_to(&job) || (d.ci_run.is_none() && Some(d.id) == noted);
+    let listed = scan(forge, &query, |read: &[Deployment]| {
+        read.last().is_some_and(ours)
+    })
+    .await?;
+    if let Some(found) = listed.iter().find(|d| ours(d)) {
+        return Ok(found.clone());
+    }
+    // After a create that may have happened, a deployment the forge keeps no CI run for
+    // (GitLab's made through the API) is ours when it is newer than every one of the commit
+    // listed above (all of them: none was ours), by us, and no job's.
+    let newest = listed.iter().map(|d| d.id).max().unwrap_or(0);
+    let made_by_us = |d: &Deployment| {
+        d.id > newest
+            && d.ci_run.is_none()
+            && d.ci_job.is_none()
+            && d.creator.eq_ignore_ascii_case(login)
+    };
+    let found = |d: &Deployment| ours(d) || made_by_us(d);
     let find = || async {
         let read = scan(forge, &query, |read: &[Deployment]| {
-            read.last().is_some_and(ours)
+            read.last().is_some_and(found)
         })
         .await?;
-        Ok::<_, ForgeError>(read.into_iter().find(ours))
+        Ok::<_, IssueError>(read.into_iter().find(found))
     };
-    if let Some(found) = find().await? {
-        return Ok(found);
-    }
     let new = NewDeployment {
         environment: request.environment.clone(),
         git_ref: request.tag.clone(),
@@ -196,14 +212,11 @@ async fn deployment_for<F: Forge>(
             request.version, request.environment
         ),
     };
-    match forge.create_deployment(&new).await {
-        Ok(deployment) => Ok(deployment),
-        Err(error @ (ForgeError::Unavailable { .. } | ForgeError::Unexpected { .. })) => {
-            tracing::warn!(
-                "creating the deployment failed ({error}); looking for it before giving up"
-            );
-            find().await?.ok_or_else(|| error.into())
-        }
-        Err(error) => Err(error.into()),
-    }
+    create_once(
+        &forge.retry_policy(),
+        "recording the deployment",
+        || forge.create_deployment(&new),
+        find,
+    )
+    .await
 }

@@ -1,6 +1,6 @@
 //! The `issue` channel: a comment on the release's deployment issue, once per event and CI run.
 use crate::config::notify::Event;
-use crate::forge::Forge;
+use crate::forge::{Comment, Forge, comment_once};
 
 use super::webhook::AttemptError;
 
@@ -36,8 +36,9 @@ pub(crate) async fn comment<F: Forge>(
         return Ok(Commented::Already);
     }
     let body = format!("{marker}\n{markdown}");
-    forge
-        .create_comment(number, &body)
+    let ours =
+        |c: &Comment, login: &str| c.author.eq_ignore_ascii_case(login) && c.body.contains(marker);
+    comment_once(forge, number, &body, ours)
         .await
         .map_err(transient)?;
     Ok(Commented::New)

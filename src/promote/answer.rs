@@ -101,6 +101,12 @@ impl Answer {
         format!("{MARKER_START}{sealed}{MARKER_END}")
     }
 
+    /// Whether `comment` on issue `issue` is our reply recording exactly this answer: how a
+    /// reply whose creation seemed to fail is found again.
+    pub fn written_in(&self, comment: &Comment, own_login: &str, seal: &Seal, issue: u64) -> bool {
+        Self::read(comment, own_login, seal, issue).as_ref() == Some(self)
+    }
+
     /// Reads the marker at the start of `comment` on issue `issue` when `own_login` wrote it and
     /// `seal` proves it unaltered.
     pub fn read(comment: &Comment, own_login: &str, seal: &Seal, issue: u64) -> Option<Self> {

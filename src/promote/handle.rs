@@ -8,7 +8,7 @@
 use semver::Version;
 
 use crate::deploy_issue::{HistoryEntry, history_in_body};
-use crate::forge::{Comment, Forge, ForgeKind, Issue, Permission, Reaction};
+use crate::forge::{Comment, Forge, ForgeKind, Issue, Permission, Reaction, comment_once};
 use crate::issue::own_open_issues;
 
 use super::answer::{Answer, Verdict, answers, tampered};
@@ -206,7 +206,8 @@ pub async fn handle_comment<F: Forge>(
     };
 
     record_history(forge, policy, place, comment, &answer, decision.as_ref()).await?;
-    let replies = vec![forge.create_comment(place.issue.number, &reply).await?];
+    let ours = |c: &Comment, login: &str| answer.written_in(c, login, policy.seal, issue_number);
+    let replies = vec![comment_once(forge, issue_number, &reply, ours).await?];
 
     let target = decision
         .as_ref()
@@ -225,7 +226,10 @@ pub async fn handle_comment<F: Forge>(
                     &failed.marker(policy.seal, issue_number),
                     &error.to_string(),
                 );
-                forge.create_comment(place.issue.number, &text).await?;
+                let ours = |c: &Comment, login: &str| {
+                    failed.written_in(c, login, policy.seal, issue_number)
+                };
+                comment_once(forge, issue_number, &text, ours).await?;
                 forge
                     .add_reaction(place.issue.number, comment.id, Verdict::Failed.reaction())
                     .await?;
@@ -327,7 +331,8 @@ pub(super) async fn refuse_unauthorised<F: Forge>(
     }
     let check = permission_check(&comment.author, has, required, &format!("`{word}`"));
     let reply = unauthorised_reply(&answer.marker(policy.seal, issue), &check);
-    let written = forge.create_comment(issue, &reply).await?;
+    let ours = |c: &Comment, login: &str| answer.written_in(c, login, policy.seal, issue);
+    let written = comment_once(forge, issue, &reply, ours).await?;
     tracing::info!(comment = comment.id, "refused: {}", check.detail);
     Ok(Some((refused, vec![written])))
 }

@@ -3,7 +3,7 @@
 use semver::Version;
 
 use crate::deploy_issue::{parse, tick_in_body};
-use crate::forge::Forge;
+use crate::forge::{Comment, Forge, comment_once};
 use crate::issue::own_open_issue;
 
 use super::model::Verdict;
@@ -141,7 +141,10 @@ pub async fn report_on_issue<F: Forge>(
             text.push_str(&format!("\n[CI run]({url})\n"));
         }
         text.push_str(&format!("\n{marker}\n"));
-        forge.create_comment(issue.number, &text).await?;
+        let ours = |c: &Comment, login: &str| {
+            c.author.eq_ignore_ascii_case(login) && c.body.contains(&marker)
+        };
+        comment_once(forge, issue.number, &text, ours).await?;
         update.commented.push(gate.name.clone());
     }
     Ok(update)

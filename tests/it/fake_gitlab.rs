@@ -237,7 +237,8 @@ impl FakeGitlab {
         format!("{}/api/v4", self.server.url())
     }
 
-    /// The next `times` requests with `method` whose path contains `path_contains` get `fault`.
+    /// The next `times` requests with `method` whose path contains `path_contains` get `fault`
+    /// (a trailing `$` anchors it at the end: `/notes$` is creating a note, not awarding one).
     pub fn fail(&self, method: &str, path_contains: &str, fault: Fault, times: usize) {
         self.db.lock().unwrap().rules.push(Rule {
             method: method.parse().unwrap(),
@@ -349,6 +350,14 @@ impl FakeGitlab {
     }
 }
 
+/// Whether `path` contains `pattern`, or ends with it when the pattern ends with `$`.
+fn path_matches(path: &str, pattern: &str) -> bool {
+    match pattern.strip_suffix('$') {
+        Some(tail) => path.ends_with(tail),
+        None => path.contains(pattern),
+    }
+}
+
 fn message(status: u16, text: &str) -> Response {
     let code = StatusCode::from_u16(status).unwrap();
     (code, axum::Json(json!({ "message": text }))).into_response()
@@ -390,10 +399,9 @@ async fn gate(State(db): State<Shared>, request: Request, next: Next) -> Respons
         if let Some(refused) = hold_to_rules(&mut db, &method, &path, &query, &body) {
             return refused;
         }
-        let rule = db
-            .rules
-            .iter_mut()
-            .find(|r| r.times > 0 && r.method == parts.method && path.contains(&r.path_contains));
+        let rule = db.rules.iter_mut().find(|r| {
+            r.times > 0 && r.method == parts.method && path_matches(&path, &r.path_contains)
+        });
         rule.map(|r| {
             r.times -= 1;
             r.fault.clone()

@@ -1,5 +1,6 @@
 //! Integration tests: the built binaries against real repositories (and, later, fake forges).
 #![allow(clippy::unwrap_used, clippy::expect_used)]
+mod create_once;
 mod deploy_log;
 mod e2e_github;
 mod e2e_gitlab;

@@ -348,3 +348,60 @@ fn the_local_forge_promotes_a_real_tag_by_poll() {
         "{reply}"
     );
 }
+
+#[test]
+fn a_reply_whose_create_failed_twice_is_written_once() {
+    let repo = TestRepo::new();
+    let (fake, issue) = github(&repo);
+    let (comment, _) = fake.seed_comment(issue, "/promote production", "alice", "User");
+    let event = event(&repo, &fake, issue, comment);
+    let create = format!("/issues/{issue}/comments");
+    fake.clear_requests();
+    fake.fail("POST", &create, crate::fake_server::Fault::ServerError, 2);
+    promote_on_github(&repo, &fake)
+        .env("GITHUB_EVENT_PATH", &event)
+        .args(["--at", MONDAY])
+        .assert()
+        .success()
+        .stdout(contains("`/promote production` accepted"));
+    let creates = fake
+        .requests()
+        .iter()
+        .filter(|r| r.method == "POST" && r.path.ends_with(&create))
+        .count();
+    assert_eq!(creates, 3, "two failed creates, one that worked");
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let comments = rt.block_on(async {
+        let forge =
+            GithubForge::new(&fake.url(), REPO, SecretString::from(GH_TOKEN), None).unwrap();
+        forge.comments(issue).await.unwrap()
+    });
+    let replies: Vec<_> = comments
+        .iter()
+        .filter(|c| c.body.contains(&format!("shipgate:answer {comment} ")))
+        .collect();
+    assert_eq!(replies.len(), 1, "exactly one reply: {comments:#?}");
+    assert!(
+        replies[0].body.contains(" accepted "),
+        "{}",
+        replies[0].body
+    );
+
+    // The command is answered: a second run finds the answer and writes nothing.
+    fake.clear_requests();
+    promote_on_github(&repo, &fake)
+        .env("GITHUB_EVENT_PATH", &event)
+        .args(["--at", MONDAY])
+        .assert()
+        .success();
+    let again = fake.requests();
+    assert!(
+        !again
+            .iter()
+            .any(|r| r.method == "POST" && r.path.ends_with(&create)),
+        "{again:#?}"
+    );
+}

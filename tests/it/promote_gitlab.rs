@@ -10,7 +10,7 @@ use shipgate::forge::{DeploymentState, Forge, NewDeployment, Reaction};
 use shipgate::promote::{self, Handled, Outcome, Policy, Verdict};
 use shipgate::window::Calendar;
 
-use crate::fake_gitlab::{FakeGitlab, PROJECT_ID};
+use crate::fake_gitlab::{FakeGitlab, Fault, PROJECT_ID};
 use crate::fixture::deploy_issue_body;
 
 const TOKEN: &str = "glpat-promote-token";
@@ -310,4 +310,47 @@ fn the_tag_pipeline_must_be_green_before_a_promotion() {
         .seed_note(world.iid, "/promote production", "maria", false);
     assert_eq!(answered(&world.poll()), [(green, Verdict::Accepted)]);
     assert_eq!(world.fake.pipelines().len(), 1, "one pipeline started");
+}
+
+#[test]
+fn a_reply_whose_create_failed_twice_is_written_once() {
+    let world = World::new();
+    let note = world
+        .fake
+        .seed_note(world.iid, "/promote production", "maria", false);
+    world.fake.clear_requests();
+    world.fake.fail("POST", "/notes$", Fault::ServerError, 2);
+    assert_eq!(answered(&world.poll()), [(note, Verdict::Accepted)]);
+    let replies = world.replies();
+    assert_eq!(replies.len(), 1, "exactly one reply: {replies:#?}");
+    assert!(replies[0].contains(&format!("shipgate:answer {note} accepted")));
+    let creates = world
+        .fake
+        .requests()
+        .iter()
+        .filter(|r| r.method == "POST" && r.path.ends_with("/notes"))
+        .count();
+    assert_eq!(creates, 3, "two failed creates, one that worked");
+    assert_eq!(world.fake.pipelines().len(), 1, "the command answered once");
+    assert_eq!(world.reactions(note), [Reaction::Eyes, Reaction::Rocket]);
+
+    // A lost answer (the note made, the answer dropped) is found, not written again.
+    let world = World::new();
+    let note = world
+        .fake
+        .seed_note(world.iid, "/promote production", "maria", false);
+    world
+        .fake
+        .fail("POST", "/notes$", Fault::DropAfterCreate, 1);
+    let short = RetryPolicy {
+        timeout: std::time::Duration::from_millis(500),
+        ..RetryPolicy::fast()
+    };
+    let world = World {
+        forge: world.forge.with_retry(short),
+        ..world
+    };
+    assert_eq!(answered(&world.poll()), [(note, Verdict::Accepted)]);
+    assert_eq!(world.replies().len(), 1, "exactly one reply");
+    assert_eq!(world.fake.pipelines().len(), 1);
 }

@@ -8,6 +8,7 @@ use super::wire::{
 };
 use super::{ACTIONS_BOT, GithubForge, PER_PAGE};
 use crate::forge::retry::CallKind::{self, Create, Idempotent};
+use crate::forge::retry::RetryPolicy;
 use crate::forge::{
     CiCheck, Comment, Deployment, DeploymentPage, DeploymentQuery, DeploymentState, Forge,
     ForgeError, ForgeKind, ForgeResult, FreezePeriod, Issue, NewDeployment, NewIssue, Permission,
@@ -31,6 +32,10 @@ impl GithubForge {
 impl Forge for GithubForge {
     fn kind(&self) -> ForgeKind {
         ForgeKind::Github
+    }
+
+    fn retry_policy(&self) -> RetryPolicy {
+        self.http.retry
     }
 
     /// The configured login, else `GET /user`, else (403, a workflow's `GITHUB_TOKEN`)

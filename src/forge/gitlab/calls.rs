@@ -8,6 +8,7 @@ use super::wire::{
 };
 use super::{GitlabForge, PER_PAGE};
 use crate::forge::retry::CallKind::{self, Create, Idempotent};
+use crate::forge::retry::RetryPolicy;
 use crate::forge::{
     CiCheck, Comment, Deployment, DeploymentPage, DeploymentQuery, DeploymentState, Forge,
     ForgeError, ForgeKind, ForgeResult, FreezePeriod, Issue, NewDeployment, NewIssue, Permission,
@@ -48,6 +49,10 @@ impl GitlabForge {
 impl Forge for GitlabForge {
     fn kind(&self) -> ForgeKind {
         ForgeKind::Gitlab
+    }
+
+    fn retry_policy(&self) -> RetryPolicy {
+        self.http.retry
     }
 
     /// The configured login, else `GET /user`'s `username`; remembered after the first answer.
