@@ -60,15 +60,15 @@ fn append_commits_rows_on_the_log_branch_without_touching_the_work_tree() {
     assert_eq!(lines.len(), 3, "{log}");
     assert_eq!(
         lines[0],
-        "date,project,environment,version,previous_version,components,tickets,who,duration,result,rolled_back"
+        "date,project,environment,version,previous_version,components,tickets,who,duration,result,rolled_back,run"
     );
     assert!(
-        lines[1].ends_with(",Acme,stage,1.2.0,1.1.0,api=1.2.0,SHOP-12,ada,1m30s,success,no"),
+        lines[1].ends_with(",Acme,stage,1.2.0,1.1.0,api=1.2.0,SHOP-12,ada,1m30s,success,no,"),
         "{}",
         lines[1]
     );
     assert!(
-        lines[2].ends_with(",Acme,production,1.2.0,1.1.0,,SHOP-12,ada,,failure,yes"),
+        lines[2].ends_with(",Acme,production,1.2.0,1.1.0,,SHOP-12,ada,,failure,yes,"),
         "{}",
         lines[2]
     );
@@ -172,12 +172,15 @@ fn show_prints_the_log_as_markdown_and_json() {
     let lines: Vec<&str> = table.lines().collect();
     assert_eq!(
         lines[0],
-        "| date | project | environment | version | previous_version | components | tickets | who | duration | result | rolled_back |"
+        "| date | project | environment | version | previous_version | components | tickets | who | duration | result | rolled_back | run |"
     );
-    assert_eq!(lines[1], "|---|---|---|---|---|---|---|---|---|---|---|");
+    assert_eq!(
+        lines[1],
+        "|---|---|---|---|---|---|---|---|---|---|---|---|"
+    );
     assert!(
         lines[2]
-            .ends_with(" | Acme | stage | 1.2.0 | 1.1.0 |  | SHOP-12 | ada |  | success | no |"),
+            .ends_with(" | Acme | stage | 1.2.0 | 1.1.0 |  | SHOP-12 | ada |  | success | no |  |"),
         "{table}"
     );
     let schema: Value = serde_json::from_str(include_str!(concat!(
@@ -216,7 +219,7 @@ fn show_with_no_log_yet_is_just_the_header_and_bad_input_exits_2() {
         .arg("show")
         .assert()
         .success()
-        .stdout("date,project,environment,version,previous_version,components,tickets,who,duration,result,rolled_back\n");
+        .stdout("date,project,environment,version,previous_version,components,tickets,who,duration,result,rolled_back,run\n");
     log_cmd(&repo)
         .args(["append", "--env", "stage", "--version", "one"])
         .assert()
