@@ -1,6 +1,7 @@
 //! Integration tests: the built binaries against real repositories (and, later, fake forges).
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 mod deploy_log;
+mod deploy_log_load;
 mod e2e_github;
 mod e2e_gitlab;
 mod fake_github;
@@ -8,6 +9,7 @@ mod fake_gitlab;
 mod fixture;
 mod forge_github;
 mod forge_gitlab;
+mod git_daemon;
 mod git_http;
 mod http_server;
 mod issue;
