@@ -46,6 +46,17 @@ pub struct Appended {
     pub written: bool,
 }
 
+/// What a remote says when it refuses a push because the branch moved: git's own push
+/// (`fetch first`, `non-fast-forward`, a lost compare-and-swap on the reference) and libgit2's.
+const RACE_MESSAGES: [&str; 6] = [
+    "fetch first",
+    "non-fast-forward",
+    "cannot lock ref",
+    "but expected",
+    "contains commits that are not present locally",
+    "non-fastforwardable",
+];
+
 /// Consecutive connection failures (not races) tolerated before giving up.
 const CONNECTION_FAILURES: u32 = 3;
 
@@ -218,6 +229,9 @@ impl Appender<'_> {
     /// another job's update); anything else will not change by trying again.
     fn rejected(&mut self, tip: Option<Oid>, message: String) -> Result<Attempt, LogError> {
         self.connection_failures = 0;
+        if RACE_MESSAGES.iter().any(|m| message.contains(m)) {
+            return Ok(Attempt::Again(message));
+        }
         let request = self.request;
         let now = match self
             .repo
