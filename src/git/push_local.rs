@@ -55,7 +55,9 @@ impl Repo {
         local: &str,
         remote_ref: &str,
     ) -> Result<(), GitError> {
+        // From the work tree's root, where git itself resolves a relative remote path.
         let output = Command::new("git")
+            .current_dir(self.root())
             .arg("--git-dir")
             .arg(self.inner.path())
             .args(["push", "--porcelain", "--no-verify", remote])
