@@ -74,6 +74,10 @@ enum Command {
         /// Who deployed [default: the CI's user, else $USER]
         #[arg(long, value_name = "NAME")]
         who: Option<String>,
+        /// The CI run deploying, kept in the row so a re-run finds it and does not add a second
+        /// [default: GITHUB_RUN_ID, or CI_PIPELINE_ID on GitLab]
+        #[arg(long, value_name = "ID")]
+        run: Option<String>,
     },
     /// Print the log as the remote branch has it
     Show,
@@ -86,11 +90,16 @@ enum ResultArg {
 }
 
 const AFTER_HELP: &str = concat!(
-    "The log is log.path (default deployments/{project}.csv, the project's name lower-cased with dashes) on branch log.branch (default shipgate-log) of log.remote (default origin). The work tree, HEAD and the index are not touched: the branch is fetched, the row appended and pushed; when another job pushed first, the row is appended again on top of it (up to 5 attempts). Earlier rows are never rewritten, and a log that is not valid CSV with our header is reported and left as it is.\n\n",
-    "Pushing over HTTPS uses GITHUB_TOKEN (GitHub: contents: write) or GITLAB_TOKEN (GitLab: write_repository), sent only to the forge's host.\n\n",
+    "The log is log.path (default deployments/{project}.csv, the project's name lower-cased with dashes) on branch log.branch (default shipgate-log) of log.remote (default origin). The work tree, HEAD and the index are not touched: each attempt fetches the branch, appends the row and pushes; the remote accepts the push only if no other job moved the branch meanwhile, and when one did, the row is appended again on the new tip after a short random wait, for up to 60 s. Earlier rows are never rewritten, and a log that is not valid CSV with our header is reported and left as it is.\n\n",
+    "Exit 0 means the row is on the remote branch exactly once; a re-run of the same CI run (same run, project, environment, version and result) finds its row and adds none. Any failure means nothing was written: run again.\n\n",
+    "Cells starting with =, +, -, @ (or ') are written with a leading ' so spreadsheets show them as text; reading the log strips it.\n\n",
+    "Pushing over HTTPS uses GITHUB_TOKEN (GitHub: contents: write) or GITLAB_TOKEN (GitLab: write_repository), sent only to the forge's host. A remote on a local path is pushed with the git executable.\n\n",
     "Outputs: log-path, log-commit — to $GITHUB_OUTPUT and --dotenv FILE.\n\n",
-    "Exit codes: 0 done; 2 usage or configuration error, or a malformed log on the branch (fix it there); 3 git failure (fetch, push) or still racing other jobs after 5 attempts."
+    "Exit codes: 0 done (or already logged); 2 usage or configuration error, or a malformed log on the branch (fix it there); 3 git failure (fetch, push) or still racing other jobs after 60 s."
 );
+
+/// How long an append keeps trying while other jobs push to the log branch first.
+const PATIENCE: std::time::Duration = std::time::Duration::from_secs(60);
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
@@ -150,6 +159,7 @@ fn run(cli: &Cli, ci: &CiEnv) -> Result<(), Failure> {
             duration,
             image,
             who,
+            run,
         } => {
             let prefix = &config.version.tag_prefix;
             let version = resolve_version(version.as_deref(), "--version", ci, &cli.repo, prefix)?;
@@ -203,6 +213,10 @@ fn run(cli: &Cli, ci: &CiEnv) -> Result<(), Failure> {
                 }
                 .to_owned(),
                 rolled_back: if *rolled_back { "yes" } else { "no" }.to_owned(),
+                run: run
+                    .clone()
+                    .or_else(|| ci.run_id.clone())
+                    .unwrap_or_default(),
             };
             let request = AppendRequest {
                 repo: &cli.repo,
@@ -212,7 +226,7 @@ fn run(cli: &Cli, ci: &CiEnv) -> Result<(), Failure> {
                 row,
                 auth,
                 identity: Identity::from_git_vars(|k| std::env::var(k).ok()),
-                attempts: 5,
+                patience: PATIENCE,
             };
             let appended = deploy_log::append(&request).map_err(log_failure)?;
             let mut outputs = Outputs::new();
@@ -224,8 +238,19 @@ fn run(cli: &Cli, ci: &CiEnv) -> Result<(), Failure> {
             if let Some(file) = &cli.dotenv {
                 shipgate::ci::write_dotenv(file, &outputs).map_err(Failure::external)?;
             }
-            let row = appended.rows.last().cloned().unwrap_or(request.row);
+            let row = request.row;
+            let short = &appended.commit[..7.min(appended.commit.len())];
             match cli.format {
+                LogFormat::Text if !appended.written => println!(
+                    "already in the log: {} {} v{} ({}) of run {} in {} on branch {} (commit {short}); nothing appended",
+                    row.project,
+                    row.environment,
+                    row.version,
+                    row.result,
+                    row.run,
+                    path.display(),
+                    log.branch,
+                ),
                 LogFormat::Text => println!(
                     "appended {} {} v{} ({}) to {} on branch {} ({} rows, commit {})",
                     row.project,
@@ -235,7 +260,7 @@ fn run(cli: &Cli, ci: &CiEnv) -> Result<(), Failure> {
                     path.display(),
                     log.branch,
                     appended.rows.len(),
-                    &appended.commit[..7.min(appended.commit.len())]
+                    short
                 ),
                 LogFormat::Markdown => print!("{}", deploy_log::markdown_table(&appended.rows)),
                 LogFormat::Json => println!(
@@ -245,6 +270,7 @@ fn run(cli: &Cli, ci: &CiEnv) -> Result<(), Failure> {
                         "path": path.display().to_string(),
                         "commit": appended.commit,
                         "attempts": appended.attempts,
+                        "written": appended.written,
                         "row": row,
                     }))
                     .map_err(Failure::external)?

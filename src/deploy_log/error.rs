@@ -18,15 +18,17 @@ pub enum LogError {
         /// What is wrong, with the line.
         detail: String,
     },
-    /// Another job kept pushing first.
+    /// Another job kept pushing first (or the remote kept failing) until the time ran out.
     #[error(
-        "could not push to branch {branch} after {attempts} attempts: other jobs kept changing it ({last})"
+        "could not push to branch {branch} in {seconds}s ({attempts} attempts): other jobs kept changing it ({last}); nothing was written to the log: run again (a re-run of the same CI run adds its row once)"
     )]
     Raced {
         /// The branch.
         branch: String,
         /// Attempts made.
         attempts: u32,
+        /// Seconds spent.
+        seconds: u64,
         /// The last rejection.
         last: String,
     },

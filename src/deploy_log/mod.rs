@@ -1,13 +1,15 @@
 //! `shipgate-log`: the deployment log — one CSV row per deployment, per project (or customer),
 //! committed on its own branch so it can be shared and its history audited.
 mod append;
+mod cell;
 mod error;
 mod markdown;
 mod row;
 mod table;
 
 pub use append::{AppendRequest, Appended, append, read};
+pub use cell::{escape, unescape};
 pub use error::LogError;
 pub use markdown::markdown_table;
-pub use row::{HEADER, Row};
-pub use table::{parse_csv, to_csv};
+pub use row::{HEADER, LEGACY_HEADER, Row};
+pub use table::{Table, parse_csv, to_csv};

@@ -2,7 +2,24 @@
 use serde::{Deserialize, Serialize};
 
 /// The columns, in order: the CSV header.
-pub const HEADER: [&str; 11] = [
+pub const HEADER: [&str; 12] = [
+    "date",
+    "project",
+    "environment",
+    "version",
+    "previous_version",
+    "components",
+    "tickets",
+    "who",
+    "duration",
+    "result",
+    "rolled_back",
+    "run",
+];
+
+/// The header of logs written before the `run` column; they are read, and the next append
+/// adds the column (empty for the earlier rows).
+pub const LEGACY_HEADER: [&str; 11] = [
     "date",
     "project",
     "environment",
@@ -41,11 +58,15 @@ pub struct Row {
     pub result: String,
     /// `yes` or `no`.
     pub rolled_back: String,
+    /// The CI run that deployed (`GITHUB_RUN_ID`, `CI_PIPELINE_ID`; empty outside CI): the
+    /// same across re-runs, so a re-run finds its row.
+    #[serde(default)]
+    pub run: String,
 }
 
 impl Row {
     /// The fields in [`HEADER`] order.
-    pub fn fields(&self) -> [&str; 11] {
+    pub fn fields(&self) -> [&str; 12] {
         [
             &self.date,
             &self.project,
@@ -58,11 +79,12 @@ impl Row {
             &self.duration,
             &self.result,
             &self.rolled_back,
+            &self.run,
         ]
     }
 
     /// A row from fields in [`HEADER`] order.
-    pub fn from_fields(f: [String; 11]) -> Self {
+    pub fn from_fields(f: [String; 12]) -> Self {
         let [
             date,
             project,
@@ -75,6 +97,7 @@ impl Row {
             duration,
             result,
             rolled_back,
+            run,
         ] = f;
         Self {
             date,
@@ -88,7 +111,21 @@ impl Row {
             duration,
             result,
             rolled_back,
+            run,
         }
+    }
+
+    /// Whether `other` records the same deployment with the same outcome: written by the same
+    /// CI run (a re-run keeps its run), for the same project, environment and version, with
+    /// the same result. Rows without a run are never the same.
+    pub fn same_deployment(&self, other: &Row) -> bool {
+        !self.run.is_empty()
+            && self.run == other.run
+            && self.project == other.project
+            && self.environment == other.environment
+            && self.version == other.version
+            && self.result == other.result
+            && self.rolled_back == other.rolled_back
     }
 }
 
@@ -106,5 +143,6 @@ pub(crate) fn sample(version: &str) -> Row {
         duration: "12m30s".into(),
         result: "success".into(),
         rolled_back: "no".into(),
+        run: "7001".into(),
     }
 }

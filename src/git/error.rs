@@ -116,6 +116,14 @@ pub enum GitError {
         /// Why it failed, with any credentials in URLs removed.
         message: String,
     },
+    /// A remote on a local path needs the `git` executable to be pushed to safely.
+    #[error(
+        "pushing to {url}, a remote on a local path, needs the git executable (it updates the branch only if no other job moved it meanwhile), and git was not found on PATH; install git"
+    )]
+    NoGitExecutable {
+        /// The remote's URL.
+        url: String,
+    },
     /// The named remote does not exist.
     #[error("there is no remote named {0}; pass --remote NAME or add it with `git remote add`")]
     NoSuchRemote(String),

@@ -1,6 +1,7 @@
 //! git2-backed repository access: history, tags, the release commit and tag, and pushing them.
 mod error;
 mod push;
+mod push_local;
 mod repo;
 mod side_branch;
 mod tree;

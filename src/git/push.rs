@@ -7,6 +7,7 @@ use git2::{
 use secrecy::{ExposeSecret, SecretString};
 
 use super::error::GitError;
+use super::push_local::is_local_url;
 use super::repo::{Repo, short};
 
 /// How to authenticate to an HTTPS remote.
@@ -167,13 +168,17 @@ impl Repo {
         let mut options = FetchOptions::new();
         options
             .remote_callbacks(self.callbacks(auth, &attempts))
-            .download_tags(AutotagOption::None);
+            .download_tags(AutotagOption::None)
+            .update_fetchhead(false);
         handle
             .fetch(&[refspec], Some(&mut options), None)
             .map_err(|e| remote_error("fetching from the remote", e))
     }
 
-    /// Push `local` (a ref or object id) to `remote_ref`; a rejection is an error.
+    /// Push `local` (a ref or object id) to `remote_ref`, never forced: `Ok` only when the remote
+    /// accepted the update, which it makes only if the reference still holds the value it
+    /// advertised. Remotes on a local path are pushed with the `git` executable, because
+    /// libgit2's local transport overwrites the reference without that comparison.
     pub fn push_ref(
         &self,
         remote: &str,
@@ -181,10 +186,19 @@ impl Repo {
         remote_ref: &str,
         auth: &PushAuth,
     ) -> Result<(), GitError> {
+        let name = remote;
         let mut remote = self
             .inner
             .find_remote(remote)
             .map_err(|_| GitError::NoSuchRemote(remote.to_owned()))?;
+        let url = remote
+            .pushurl()
+            .or(remote.url())
+            .unwrap_or_default()
+            .to_owned();
+        if is_local_url(&url) {
+            return self.push_with_git(name, &url, local, remote_ref);
+        }
         let attempts = Cell::new(0);
         let rejected: RefCell<Option<(String, String)>> = RefCell::new(None);
         let mut callbacks = self.callbacks(auth, &attempts);

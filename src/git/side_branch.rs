@@ -13,7 +13,8 @@ use super::write::Identity;
 
 impl Repo {
     /// Fetch `branch` of `remote` into the private reference `local_ref` and return its tip;
-    /// `None` when the remote has no such branch.
+    /// `None` when the remote has no such branch. The tip is the one the fetch brought, so its
+    /// objects are here; whatever `local_ref` held before (say, from a failed run) is dropped.
     pub fn fetch_branch_tip(
         &self,
         remote: &str,
@@ -21,14 +22,13 @@ impl Repo {
         local_ref: &str,
         auth: &PushAuth,
     ) -> Result<Option<Oid>, GitError> {
-        let state = self.remote_state(remote, branch, "", auth)?;
-        let Some(tip) = state.branch else {
-            return Ok(None);
-        };
-        if !self.has_object(tip) {
-            self.fetch(remote, &format!("+refs/heads/{branch}:{local_ref}"), auth)?;
+        self.delete_reference(local_ref)?;
+        self.fetch(remote, &format!("+refs/heads/{branch}:{local_ref}"), auth)?;
+        match self.inner.find_reference(local_ref) {
+            Ok(reference) => Ok(reference.target()),
+            Err(e) if e.code() == git2::ErrorCode::NotFound => Ok(None),
+            Err(e) => Err(e).doing(|| format!("reading {local_ref}")),
         }
-        Ok(Some(tip))
     }
 
     /// Point reference `name` at `id` (created or moved).

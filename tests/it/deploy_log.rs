@@ -60,15 +60,15 @@ fn append_commits_rows_on_the_log_branch_without_touching_the_work_tree() {
     assert_eq!(lines.len(), 3, "{log}");
     assert_eq!(
         lines[0],
-        "date,project,environment,version,previous_version,components,tickets,who,duration,result,rolled_back"
+        "date,project,environment,version,previous_version,components,tickets,who,duration,result,rolled_back,run"
     );
     assert!(
-        lines[1].ends_with(",Acme,stage,1.2.0,1.1.0,api=1.2.0,SHOP-12,ada,1m30s,success,no"),
+        lines[1].ends_with(",Acme,stage,1.2.0,1.1.0,api=1.2.0,SHOP-12,ada,1m30s,success,no,"),
         "{}",
         lines[1]
     );
     assert!(
-        lines[2].ends_with(",Acme,production,1.2.0,1.1.0,,SHOP-12,ada,,failure,yes"),
+        lines[2].ends_with(",Acme,production,1.2.0,1.1.0,,SHOP-12,ada,,failure,yes,"),
         "{}",
         lines[2]
     );
@@ -172,12 +172,15 @@ fn show_prints_the_log_as_markdown_and_json() {
     let lines: Vec<&str> = table.lines().collect();
     assert_eq!(
         lines[0],
-        "| date | project | environment | version | previous_version | components | tickets | who | duration | result | rolled_back |"
+        "| date | project | environment | version | previous_version | components | tickets | who | duration | result | rolled_back | run |"
     );
-    assert_eq!(lines[1], "|---|---|---|---|---|---|---|---|---|---|---|");
+    assert_eq!(
+        lines[1],
+        "|---|---|---|---|---|---|---|---|---|---|---|---|"
+    );
     assert!(
         lines[2]
-            .ends_with(" | Acme | stage | 1.2.0 | 1.1.0 |  | SHOP-12 | ada |  | success | no |"),
+            .ends_with(" | Acme | stage | 1.2.0 | 1.1.0 |  | SHOP-12 | ada |  | success | no |  |"),
         "{table}"
     );
     let schema: Value = serde_json::from_str(include_str!(concat!(
@@ -216,7 +219,7 @@ fn show_with_no_log_yet_is_just_the_header_and_bad_input_exits_2() {
         .arg("show")
         .assert()
         .success()
-        .stdout("date,project,environment,version,previous_version,components,tickets,who,duration,result,rolled_back\n");
+        .stdout("date,project,environment,version,previous_version,components,tickets,who,duration,result,rolled_back,run\n");
     log_cmd(&repo)
         .args(["append", "--env", "stage", "--version", "one"])
         .assert()
@@ -228,4 +231,206 @@ fn help_explains_the_branch_races_and_exit_codes() {
     let repo = TestRepo::new();
     let output = repo.binary("shipgate-log").arg("--help").output().unwrap();
     insta::assert_snapshot!(String::from_utf8_lossy(&output.stdout));
+}
+
+#[test]
+fn a_rerun_of_the_same_ci_run_finds_its_row_and_adds_none() {
+    let repo = released();
+    let append = |run: &str, result: &str| {
+        let output = log_cmd(&repo)
+            .env("GITHUB_ACTIONS", "true")
+            .env("GITHUB_RUN_ID", run)
+            .args(["append", "--env", "production", "--version", "1.2.0"])
+            .args(["--result", result])
+            .output()
+            .unwrap();
+        assert!(output.status.success(), "{output:?}");
+        String::from_utf8(output.stdout).unwrap()
+    };
+    assert!(append("4242", "success").starts_with("appended "));
+    let tip = repo.remote_git(&["rev-parse", "shipgate-log"]);
+    let again = append("4242", "success");
+    assert!(
+        again.starts_with("already in the log: Acme production v1.2.0 (success) of run 4242 in deployments/acme.csv on branch shipgate-log (commit "),
+        "{again}"
+    );
+    assert_eq!(
+        repo.remote_git(&["rev-parse", "shipgate-log"]),
+        tip,
+        "nothing pushed"
+    );
+    // Another run, or the same run with another outcome, is another row.
+    assert!(append("4243", "success").starts_with("appended "));
+    assert!(append("4242", "failure").starts_with("appended "));
+    let log = remote_log(&repo);
+    assert_eq!(log.lines().count(), 4, "{log}");
+    assert_eq!(
+        log.lines()
+            .filter(|l| l.ends_with(",success,no,4242"))
+            .count(),
+        1,
+        "{log}"
+    );
+}
+
+#[test]
+fn stale_private_refs_of_a_failed_run_do_not_break_an_append() {
+    let repo = released();
+    log_cmd(&repo)
+        .args(["append", "--env", "stage", "--version", "1.2.0"])
+        .assert()
+        .success();
+    // A failed run's leftovers: a log commit the remote never accepted, a tracking ref to it,
+    // and a private ref to an object that does not exist at all.
+    let orphan = repo.git(&["commit-tree", "-m", "log: never pushed", "HEAD^{tree}"]);
+    repo.git(&[
+        "update-ref",
+        "refs/shipgate/log/4242-append-outgoing",
+        &orphan,
+    ]);
+    repo.git(&["update-ref", "refs/remotes/origin/shipgate-log", &orphan]);
+    let missing = repo
+        .path()
+        .join(".git/refs/shipgate/log/4242-append-fetched");
+    std::fs::write(missing, "1234567890123456789012345678901234567890\n").unwrap();
+    let before = repo.remote_git(&["rev-parse", "shipgate-log"]);
+    log_cmd(&repo)
+        .args(["append", "--env", "production", "--version", "1.2.0"])
+        .assert()
+        .success()
+        .stdout(contains("(2 rows, commit "));
+    let after = repo.remote_git(&["rev-parse", "shipgate-log"]);
+    assert_eq!(
+        repo.remote_git(&["rev-parse", &format!("{after}^")]),
+        before
+    );
+    let log = remote_log(&repo);
+    assert!(
+        log.contains(",stage,") && log.contains(",production,"),
+        "{log}"
+    );
+}
+
+#[test]
+fn formula_cells_are_escaped_in_the_csv_and_read_back_as_given() {
+    let repo = released();
+    let who = "=HYPERLINK(\"http://evil.example\",\"ada\")";
+    log_cmd(&repo)
+        .args([
+            "append",
+            "--env",
+            "stage",
+            "--version",
+            "1.2.0",
+            "--run",
+            "@77",
+        ])
+        .args(["--who", who, "--image", "api=-1"])
+        .assert()
+        .success();
+    let log = remote_log(&repo);
+    let row = log.lines().nth(1).unwrap();
+    assert!(
+        row.ends_with(",Acme,stage,1.2.0,1.1.0,api=-1,SHOP-12,\"'=HYPERLINK(\"\"http://evil.example\"\",\"\"ada\"\")\",,success,no,'@77"),
+        "{row}"
+    );
+    let json = log_cmd(&repo)
+        .args(["show", "--format", "json"])
+        .output()
+        .unwrap();
+    let json: Value = serde_json::from_slice(&json.stdout).unwrap();
+    assert_eq!(json["rows"][0]["who"], who);
+    assert_eq!(json["rows"][0]["run"], "@77");
+    let table = log_cmd(&repo)
+        .args(["show", "--format", "markdown"])
+        .output()
+        .unwrap();
+    assert!(
+        String::from_utf8_lossy(&table.stdout)
+            .contains(" | =HYPERLINK(\"http://evil.example\",\"ada\") | ")
+    );
+    // The re-run is found through the escaped cell.
+    log_cmd(&repo)
+        .args([
+            "append",
+            "--env",
+            "stage",
+            "--version",
+            "1.2.0",
+            "--run",
+            "@77",
+        ])
+        .args(["--who", who])
+        .assert()
+        .success()
+        .stdout(contains("already in the log"));
+    assert_eq!(remote_log(&repo).lines().count(), 2);
+}
+
+#[test]
+fn a_log_without_the_run_column_gets_it_and_keeps_its_rows() {
+    let repo = released();
+    repo.git(&["checkout", "-q", "--orphan", "shipgate-log"]);
+    repo.git(&["rm", "-rq", "--cached", "."]);
+    let legacy = "date,project,environment,version,previous_version,components,tickets,who,duration,result,rolled_back\n2026-11-24T10:42:00Z,Acme,stage,1.1.0,,,,ada,,success,no\n";
+    repo.write("deployments/acme.csv", legacy);
+    repo.git(&["add", "deployments/acme.csv"]);
+    repo.git(&["commit", "-q", "-m", "a log of an earlier shipgate"]);
+    repo.git(&["push", "-q", "origin", "shipgate-log"]);
+    repo.git(&["checkout", "-q", "-f", "main"]);
+    log_cmd(&repo)
+        .args([
+            "append",
+            "--env",
+            "stage",
+            "--version",
+            "1.2.0",
+            "--run",
+            "9",
+        ])
+        .assert()
+        .success();
+    let log = remote_log(&repo);
+    let lines: Vec<&str> = log.lines().collect();
+    assert_eq!(
+        lines[0],
+        "date,project,environment,version,previous_version,components,tickets,who,duration,result,rolled_back,run"
+    );
+    assert_eq!(
+        lines[1],
+        "2026-11-24T10:42:00Z,Acme,stage,1.1.0,,,,ada,,success,no,"
+    );
+    assert!(lines[2].ends_with(",success,no,9"), "{log}");
+}
+
+#[test]
+fn pushing_to_a_local_path_without_git_is_a_clear_error() {
+    let repo = released();
+    let empty = repo.root().join("empty-path");
+    std::fs::create_dir_all(&empty).unwrap();
+    log_cmd(&repo)
+        .env("PATH", &empty)
+        .args(["append", "--env", "stage", "--version", "1.2.0"])
+        .assert()
+        .code(2)
+        .stderr(contains(
+            ", a remote on a local path, needs the git executable",
+        ))
+        .stderr(contains("install git"));
+    assert_eq!(
+        repo.remote_git(&["branch", "--list", "shipgate-log"]),
+        "",
+        "nothing pushed"
+    );
+}
+
+#[test]
+fn a_remote_given_as_a_relative_path_is_pushed_to() {
+    let repo = released();
+    repo.git(&["remote", "set-url", "origin", "../remote.git"]);
+    log_cmd(&repo)
+        .args(["append", "--env", "stage", "--version", "1.2.0"])
+        .assert()
+        .success();
+    assert_eq!(remote_log(&repo).lines().count(), 2);
 }

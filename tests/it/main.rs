@@ -2,6 +2,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 mod create_once;
 mod deploy_log;
+mod deploy_log_load;
 mod e2e_github;
 mod e2e_gitlab;
 mod fake_github;
@@ -11,6 +12,7 @@ mod fake_server;
 mod fixture;
 mod forge_github;
 mod forge_gitlab;
+mod git_daemon;
 mod git_http;
 mod http_server;
 mod issue;
