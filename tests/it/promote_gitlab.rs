@@ -14,26 +14,27 @@ use crate::fake_gitlab::{FakeGitlab, Fault, PROJECT_ID};
 use crate::fixture::deploy_issue_body;
 
 const TOKEN: &str = "glpat-promote-token";
-const ME: &str = "shipgate-bot";
-const SHA: &str = "3333333333333333333333333333333333333333";
-const OTHER_SHA: &str = "4444444444444444444444444444444444444444";
-const MONDAY: &str = "2026-03-02T10:00:00Z";
+pub(crate) const ME: &str = "shipgate-bot";
+pub(crate) const SHA: &str = "3333333333333333333333333333333333333333";
+pub(crate) const OTHER_SHA: &str = "4444444444444444444444444444444444444444";
+pub(crate) const MONDAY: &str = "2026-03-02T10:00:00Z";
 
-struct World {
-    rt: tokio::runtime::Runtime,
-    fake: FakeGitlab,
-    forge: GitlabForge,
-    iid: u64,
-    promote: PromoteConfig,
-    windows: WindowsConfig,
-    environments: Vec<String>,
-    dir: tempfile::TempDir,
+pub(crate) struct World {
+    pub(crate) rt: tokio::runtime::Runtime,
+    pub(crate) fake: FakeGitlab,
+    pub(crate) forge: GitlabForge,
+    pub(crate) iid: u64,
+    pub(crate) promote: PromoteConfig,
+    pub(crate) windows: WindowsConfig,
+    pub(crate) environments: Vec<String>,
+    pub(crate) seal: shipgate::seal::Seal,
+    pub(crate) dir: tempfile::TempDir,
 }
 
 impl World {
     /// v1.2.0 passed stage at [`SHA`]; maria is a Maintainer (40), dev a Developer (30), olga
     /// an Owner (50).
-    fn new() -> Self {
+    pub(crate) fn new() -> Self {
         let fake = FakeGitlab::start(TOKEN, ME);
         let rt = tokio::runtime::Builder::new_current_thread()
             .enable_all()
@@ -60,6 +61,7 @@ impl World {
             promote: PromoteConfig::default(),
             windows: Config::default().windows,
             environments: vec!["stage".to_owned(), "production".to_owned()],
+            seal: shipgate::seal::Seal::default(),
             dir: tempfile::tempdir().unwrap(),
         };
         world.deploy("stage", SHA, DeploymentState::Success);
@@ -67,12 +69,23 @@ impl World {
     }
 
     fn deploy(&self, environment: &str, sha: &str, state: DeploymentState) {
+        self.deploy_tag(environment, "v1.2.0", sha, state);
+    }
+
+    /// A deployment of `tag` at `sha` to `environment` made through the API, now in `state`.
+    pub(crate) fn deploy_tag(
+        &self,
+        environment: &str,
+        tag: &str,
+        sha: &str,
+        state: DeploymentState,
+    ) {
         self.rt.block_on(async {
             let d = self
                 .forge
                 .create_deployment(&NewDeployment {
                     environment: environment.to_owned(),
-                    git_ref: "v1.2.0".to_owned(),
+                    git_ref: tag.to_owned(),
                     sha: sha.to_owned(),
                     ci_run: "500".to_owned(),
                     description: "test".to_owned(),
@@ -86,7 +99,7 @@ impl World {
         });
     }
 
-    fn poll(&self) -> Vec<Handled> {
+    pub(crate) fn poll(&self) -> Vec<Handled> {
         self.rt.block_on(async {
             let periods = self.forge.freeze_periods().await.unwrap();
             let calendar = Calendar::load(&self.windows, self.dir.path())
@@ -99,7 +112,7 @@ impl World {
                 tag_prefix: "v",
                 calendar: &calendar,
                 now: MONDAY.parse::<Timestamp>().unwrap(),
-                seal: &shipgate::seal::Seal::default(),
+                seal: &self.seal,
             };
             promote::poll(&self.forge, policy)
                 .await
@@ -108,13 +121,13 @@ impl World {
         })
     }
 
-    fn reactions(&self, note: u64) -> Vec<Reaction> {
+    pub(crate) fn reactions(&self, note: u64) -> Vec<Reaction> {
         self.rt
             .block_on(self.forge.reactions_by(self.iid, note, ME))
             .unwrap()
     }
 
-    fn replies(&self) -> Vec<String> {
+    pub(crate) fn replies(&self) -> Vec<String> {
         self.rt
             .block_on(self.forge.comments(self.iid))
             .unwrap()
@@ -125,7 +138,7 @@ impl World {
     }
 }
 
-fn answered(handled: &[Handled]) -> Vec<(u64, Verdict)> {
+pub(crate) fn answered(handled: &[Handled]) -> Vec<(u64, Verdict)> {
     handled
         .iter()
         .filter_map(|h| match &h.outcome {

@@ -35,6 +35,10 @@ impl GitlabForge {
 
     /// The id of the user named `username`, if there is one (`GET /users?username=`).
     pub(super) async fn user_id(&self, username: &str) -> ForgeResult<Option<u64>> {
+        let known = self.known_user_id(username);
+        if known.is_some() {
+            return Ok(known);
+        }
         let what = format!("looking up the GitLab user {username}");
         let call = self.call(&what, REPORTER, Idempotent);
         let path = format!("users?username={}", encode(username));
@@ -43,6 +47,22 @@ impl GitlabForge {
             .into_iter()
             .find(|u| u.username.eq_ignore_ascii_case(username))
             .map(|u| u.id))
+    }
+
+    /// The id of `username` as a note listed before named its author.
+    fn known_user_id(&self, username: &str) -> Option<u64> {
+        let ids = self.user_ids.lock().unwrap_or_else(|e| e.into_inner());
+        ids.get(&username.to_lowercase()).copied()
+    }
+
+    /// Remembers the authors of `notes` (id 0: an author GitLab did not describe).
+    fn remember_authors(&self, notes: &[GlNote]) {
+        let mut ids = self.user_ids.lock().unwrap_or_else(|e| e.into_inner());
+        for author in notes.iter().filter_map(|n| n.author.as_ref()) {
+            if author.id != 0 {
+                ids.insert(author.username.to_lowercase(), author.id);
+            }
+        }
     }
 }
 
@@ -143,6 +163,7 @@ impl Forge for GitlabForge {
             "/issues/{number}/notes?order_by=created_at&sort=asc&per_page={PER_PAGE}"
         ));
         let items: Vec<GlNote> = self.http.all(call, &path).await?;
+        self.remember_authors(&items);
         Ok(items.into_iter().map(Comment::from).collect())
     }
 

@@ -10,8 +10,9 @@ mod http;
 mod lookups;
 mod wire;
 
+use std::collections::HashMap;
 use std::fmt;
-use std::sync::OnceLock;
+use std::sync::{Mutex, OnceLock};
 
 use secrecy::SecretString;
 use tokio::sync::OnceCell;
@@ -28,6 +29,9 @@ pub struct GitlabForge {
     http: Http,
     project: String,
     login: OnceLock<String>,
+    /// User ids by lower-case username, as the notes listed name their authors: asking a note
+    /// author's access level then needs no `GET /users?username=`.
+    user_ids: Mutex<HashMap<String, u64>>,
 }
 
 impl fmt::Debug for GitlabForge {
@@ -74,6 +78,7 @@ impl GitlabForge {
             },
             project: project.to_owned(),
             login: cell,
+            user_ids: Mutex::default(),
         })
     }
 
