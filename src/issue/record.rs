@@ -1,7 +1,9 @@
 //! `shipgate-issue record`: one environment's deployment state, on the forge and in the issue.
+use std::time::{Duration, Instant};
+
 use semver::Version;
 
-use crate::deploy_issue::{EnvRecord, parse, record_in_body};
+use crate::deploy_issue::{EnvRecord, EnvRow, parse, record_in_body};
 use crate::forge::{
     CiJob, Deployment, DeploymentQuery, DeploymentState, Forge, NewDeployment, create_once, scan,
 };
@@ -9,8 +11,12 @@ use crate::forge::{
 use super::IssueError;
 use super::find::own_open_issue;
 
-/// How many times a body update is tried again when concurrent writers replace it.
-const ATTEMPTS: u32 = 5;
+/// How long a record keeps writing the body again while concurrent writers replace it.
+const CONTENTION_BUDGET: Duration = Duration::from_secs(60);
+/// The first wait before reading the body back; it doubles up to [`MAX_SETTLE`], jittered.
+const FIRST_SETTLE: Duration = Duration::from_millis(25);
+/// The longest wait between two writes.
+const MAX_SETTLE: Duration = Duration::from_secs(1);
 
 /// What `record` needs.
 #[derive(Debug, Clone)]
@@ -93,20 +99,30 @@ pub async fn record<F: Forge>(forge: &F, request: &RecordRequest) -> Result<Reco
     };
     forge.update_issue_body(issue.number, &body).await?;
     // Another `record` may have read the body before our write and written after it, dropping
-    // our record, or we may have dropped theirs. The forge's deployment statuses keep every
-    // record, so read the body back and write again until it holds all of them: the last writer
-    // checks after every write, so no record is lost.
-    for _ in 0..ATTEMPTS {
+    // our record, or we may have dropped theirs. Read the body back and write again until it
+    // holds ours and every deployment the forge keeps for the release: the last writer checks
+    // after every write, so no record is lost. A row another job wrote for its own deployment
+    // is that job's to keep (the forge's view of it lacks what the job knew: its CI run, its
+    // link); the forge fills in only deployments the body has lost altogether.
+    let started = Instant::now();
+    let mut settle = FIRST_SETTLE;
+    let mut attempts = 0;
+    while started.elapsed() < CONTENTION_BUDGET {
+        attempts += 1;
+        // Writers that collided wait apart, so that one of them sees every record.
+        tokio::time::sleep(jittered(settle)).await;
+        settle = (settle * 2).min(MAX_SETTLE);
         let issue = forge.issue(issue.number).await?;
+        let rows = parse(&issue.body).rows;
         let records = forge_records(forge, request).await?;
-        let mut body = issue.body.clone();
-        let mut changed = false;
-        // Our own deployment's record is the one just written: the forge may still show the
-        // state the platform gave it (GitLab sets a job's deployment when the job ends).
-        for record in records
+        let missing: Vec<EnvRecord> = records
             .iter()
             .filter(|r| r.deployment != Some(deployment.id))
-        {
+            .filter_map(|r| missing_from(&rows, r))
+            .collect();
+        let mut body = issue.body.clone();
+        let mut changed = false;
+        for record in std::iter::once(&own).chain(&missing) {
             if let Some(next) = record_in_body(&body, &request.environments, record)? {
                 body = next;
                 changed = true;
@@ -119,8 +135,39 @@ pub async fn record<F: Forge>(forge: &F, request: &RecordRequest) -> Result<Reco
     }
     Err(IssueError::Contended {
         number: issue.number,
-        attempts: ATTEMPTS,
+        attempts,
     })
+}
+
+/// What the body lacks of the forge's `record`: all of it when no row holds its deployment;
+/// when a row does, only a finished state the row still shows unfinished (a concurrent writer
+/// put back an older view), with the row's own CI run, author and link kept.
+fn missing_from(rows: &[EnvRow], record: &EnvRecord) -> Option<EnvRecord> {
+    let Some(row) = rows.iter().find(|row| row.deployment == record.deployment) else {
+        return Some(record.clone());
+    };
+    let finished = |state: Option<DeploymentState>| {
+        matches!(
+            state,
+            Some(DeploymentState::Success | DeploymentState::Failure)
+        )
+    };
+    (finished(Some(record.state)) && !finished(row.state)).then(|| EnvRecord {
+        ci_run: row.ci_run.clone().or_else(|| record.ci_run.clone()),
+        by: row.by.clone().unwrap_or_else(|| record.by.clone()),
+        link: row.link.clone().or_else(|| record.link.clone()),
+        ..record.clone()
+    })
+}
+
+/// `wait` times a random factor between ½ and 1½.
+fn jittered(wait: Duration) -> Duration {
+    let mut byte = [0u8; 1];
+    let factor = match getrandom::fill(&mut byte) {
+        Ok(()) => 0.5 + f64::from(byte[0]) / 255.0,
+        Err(_) => 1.0,
+    };
+    wait.mul_f64(factor)
 }
 
 /// The records the forge keeps for the release: each deployment's latest state, oldest first.
@@ -164,8 +211,13 @@ async fn deployment_for<F: Forge>(
         .rows
         .into_iter()
         .find(|row| {
+            // A row with no CI run was filled in from the forge's view, after a concurrent
+            // writer dropped the job's own: it is still that deployment of this environment.
             row.environment == request.environment
-                && row.ci_run.as_deref() == Some(request.ci_run.as_str())
+                && row
+                    .ci_run
+                    .as_deref()
+                    .is_none_or(|run| run == request.ci_run)
         })
         .and_then(|row| row.deployment);
     let job = CiJob {
