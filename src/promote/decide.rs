@@ -87,6 +87,8 @@ pub struct Request<'a> {
     /// Accepted answers of ours on the other open deployment issues, oldest first: a promotion
     /// still waiting there blocks this one.
     pub elsewhere: &'a [Answer],
+    /// Other open deployment issues whose marker claims this release too.
+    pub claiming: &'a [u64],
     /// What the commenter may do in the repository (asked once, before anything else).
     pub permission: Permission,
     /// Our comments on the issue whose decision someone altered.
@@ -160,6 +162,10 @@ pub async fn decide<F: Forge>(
         ));
         return Ok(decision);
     };
+    if let Some(check) = claimed_twice(request.version, request.claiming, policy.tag_prefix) {
+        decision.checks.push(check);
+        return Ok(decision);
+    }
     let is_release = |tag: &str| version_of(tag, policy.tag_prefix).is_some();
     let wanted = match &command {
         Command::Rollback { version, .. } => version
@@ -426,6 +432,22 @@ fn same_commit_as_ran(ran: &Deployment, tag_commit: Option<&str>, environment: &
             format!("the tag {} no longer exists on the forge", ran.git_ref),
         ),
     }
+}
+
+/// A release two open deployment issues claim: one body was edited, and which issue speaks for
+/// the release is no longer known.
+pub(super) fn claimed_twice(version: &Version, others: &[u64], prefix: &str) -> Option<Check> {
+    (!others.is_empty()).then(|| {
+        let numbers: Vec<String> = others.iter().map(|n| format!("#{n}")).collect();
+        Check::fail(
+            Gate::What,
+            format!(
+                "{} also claims {prefix}{version}: a deployment issue's body was edited; close \
+                 the issue that is not shipgate's own for this release",
+                numbers.join(", ")
+            ),
+        )
+    })
 }
 
 /// Deployments created before this can no longer hold the lock (`promote.lock_timeout`).

@@ -166,9 +166,9 @@ pub async fn handle_comment<F: Forge>(
             (reply, None)
         }
         Ok(command) => {
-            let elsewhere = match command.deploys_to() {
+            let (elsewhere, claiming) = match command.deploys_to() {
                 Some(_) => accepted_elsewhere(forge, policy, place).await?,
-                None => Vec::new(),
+                None => (Vec::new(), Vec::new()),
             };
             let request = Request {
                 command,
@@ -177,6 +177,7 @@ pub async fn handle_comment<F: Forge>(
                 version: place.version,
                 answers: &earlier,
                 elsewhere: &elsewhere,
+                claiming: &claiming,
                 permission: has,
                 tampered: &tampered(place.comments, place.own_login, policy.seal, issue_number),
             };
@@ -250,17 +251,22 @@ pub async fn handle_comment<F: Forge>(
     ))
 }
 
-/// The accepted answers of ours on the other open deployment issues: one release at a time goes
-/// to an environment, whichever issue promoted it.
+/// The accepted answers of ours on the other open deployment issues (one release at a time goes
+/// to an environment, whichever issue promoted it), and the other issues whose marker claims
+/// this issue's release (a body someone edited).
 async fn accepted_elsewhere<F: Forge>(
     forge: &F,
     policy: Policy<'_>,
     place: Place<'_>,
-) -> Result<Vec<Answer>, PromoteError> {
+) -> Result<(Vec<Answer>, Vec<u64>), PromoteError> {
     let mut out = Vec::new();
-    for (_, issue) in own_open_issues(forge, place.own_login).await? {
+    let mut claiming = Vec::new();
+    for (version, issue) in own_open_issues(forge, place.own_login).await? {
         if issue.number == place.issue.number {
             continue;
+        }
+        if version == *place.version {
+            claiming.push(issue.number);
         }
         let comments = forge.comments(issue.number).await?;
         out.extend(
@@ -269,7 +275,7 @@ async fn accepted_elsewhere<F: Forge>(
                 .filter(|a| a.verdict != Verdict::Refused),
         );
     }
-    Ok(out)
+    Ok((out, claiming))
 }
 
 /// The verdict of an earlier run that reacted but died before its reply was listed.

@@ -5,12 +5,12 @@
 use semver::Version;
 
 use crate::forge::{CiJob, Deployment, DeploymentQuery, Forge, scan};
-use crate::issue::own_open_issue;
+use crate::issue::own_open_issues;
 use crate::window::Risk;
 
 use super::answer::{Answer, Verdict, answers, tampered};
 use super::checks::{Check, Gate, alone, hold_check, previous_passed, untampered, window_check};
-use super::decide::{Policy, created_before, lock_window_start};
+use super::decide::{Policy, claimed_twice, created_before, lock_window_start};
 use super::error::PromoteError;
 use super::trust::{Commits, promotion_accepted, same_commit};
 
@@ -40,7 +40,20 @@ pub async fn check_job<F: Forge>(
 ) -> Result<Vec<Check>, PromoteError> {
     let tag = format!("{}{}", policy.tag_prefix, job.version);
     let own_login = forge.own_login().await?;
-    let (ours, altered) = match own_open_issue(forge, &own_login, &job.version).await? {
+    let claiming: Vec<_> = own_open_issues(forge, &own_login)
+        .await?
+        .into_iter()
+        .filter(|(version, _)| *version == job.version)
+        .map(|(_, issue)| issue)
+        .collect();
+    let mut checks = Vec::new();
+    if let Some(check) = claiming.get(1..).and_then(|others| {
+        let numbers: Vec<u64> = others.iter().map(|i| i.number).collect();
+        claimed_twice(&job.version, &numbers, policy.tag_prefix)
+    }) {
+        checks.push(check);
+    }
+    let (ours, altered) = match claiming.into_iter().next() {
         Some(issue) => {
             let comments = forge.comments(issue.number).await?;
             (
@@ -62,7 +75,6 @@ pub async fn check_job<F: Forge>(
     let promoted = position != Some(0);
     let accepted = latest_accepted(&ours, &job.environment, &tag);
     let rollback = accepted.is_some_and(|a| a.word == "rollback");
-    let mut checks = Vec::new();
     if promoted {
         checks.push(promotion_accepted(
             accepted,

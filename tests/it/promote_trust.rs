@@ -314,3 +314,28 @@ fn a_release_whose_ci_is_not_green_is_not_promoted() {
     );
     assert_eq!(world.fake.dispatches().len(), 1);
 }
+
+#[test]
+fn two_issues_claiming_one_release_decide_nothing() {
+    let world = World::new();
+    // A writer edits another deployment issue's body to claim v1.2.0 too.
+    let other = world.open_issue("1.3.0", OTHER_SHA);
+    world.rt.block_on(async {
+        use shipgate::forge::Forge;
+        let issue = world.forge.issue(other).await.unwrap();
+        let edited = issue
+            .body
+            .replace("shipgate:release v1.3.0", "shipgate:release v1.2.0");
+        world.forge.update_issue_body(other, &edited).await.unwrap();
+    });
+    let event = world.comment("/promote production", "alice");
+    assert_eq!(verdict(&world.act(&event)), Some(Verdict::Refused));
+    let reply = world.replies().pop().unwrap();
+    assert!(
+        reply.contains(&format!("#{other} also claims v1.2.0")),
+        "{reply}"
+    );
+    assert!(world.fake.dispatches().is_empty());
+    let why = failed(&world.job_checks(MONDAY, "300", SHA));
+    assert!(why.contains("also claims v1.2.0"), "{why}");
+}
