@@ -373,6 +373,10 @@ fn describe(handled: &Handled, issue: u64) -> String {
     };
     match &handled.outcome {
         Outcome::NotACommand => format!("comment {}{on}: not a command\n", handled.comment_id),
+        Outcome::InHand => format!(
+            "comment {}{on}: another run is answering it\n",
+            handled.comment_id
+        ),
         Outcome::AlreadyAnswered(verdict) => format!(
             "comment {}{on}: {command} was already answered ({verdict})\n",
             handled.comment_id

@@ -31,6 +31,8 @@ pub enum Outcome {
     NotACommand,
     /// Decided by an earlier run; nothing done again.
     AlreadyAnswered(Verdict),
+    /// Another run is answering it (its 👀 is there, its answer not yet): left to that run.
+    InHand,
     /// Decided now.
     Answered {
         /// The decision.
@@ -139,9 +141,20 @@ pub async fn handle_comment<F: Forge>(
         tracing::info!(comment = comment.id, %verdict, "already answered; nothing to do");
         return Ok(handled(Outcome::AlreadyAnswered(verdict), Vec::new()));
     }
-    forge
+    // 👀 is the claim: when it is there already, another run took the comment and has not
+    // answered yet (two polls started together, each from its own listing). Deciding again
+    // could start a second deployment, so the comment is left to that run — unless the claim
+    // is older than promote.lock_timeout, when that run must have died.
+    let claimed = forge
         .add_reaction(place.issue.number, comment.id, Reaction::Eyes)
         .await?;
+    if !claimed && !claim_expired(comment, policy) {
+        tracing::info!(
+            comment = comment.id,
+            "another run is answering this comment (its 👀 is there); leaving it to that run"
+        );
+        return Ok(handled(Outcome::InHand, Vec::new()));
+    }
     let now = policy.now.strftime("%Y-%m-%dT%H:%M:%SZ").to_string();
     let mut answer = Answer {
         comment_id: comment.id,
@@ -276,6 +289,18 @@ async fn accepted_elsewhere<F: Forge>(
         );
     }
     Ok((out, claiming))
+}
+
+/// Whether a claim (👀) on `comment` is too old to belong to a run still at work: the comment
+/// is older than `promote.lock_timeout`.
+fn claim_expired(comment: &Comment, policy: Policy<'_>) -> bool {
+    comment
+        .created_at
+        .parse::<jiff::Timestamp>()
+        .is_ok_and(|at| {
+            policy.now.duration_since(at)
+                > jiff::SignedDuration::from_mins(i64::from(policy.promote.lock_timeout.0))
+        })
 }
 
 /// The verdict of an earlier run that reacted but died before its reply was listed.

@@ -339,3 +339,30 @@ fn two_issues_claiming_one_release_decide_nothing() {
     let why = failed(&world.job_checks(MONDAY, "300", SHA));
     assert!(why.contains("also claims v1.2.0"), "{why}");
 }
+
+#[test]
+fn a_comment_another_run_claimed_is_left_to_it_until_the_claim_expires() {
+    let mut world = World::new();
+    let event = world.comment("/promote production", "alice");
+    // Another run put its 👀 on the comment and has not answered yet.
+    world.rt.block_on(async {
+        use shipgate::forge::{Forge, Reaction};
+        world
+            .forge
+            .add_reaction(world.issue, event.comment.id, Reaction::Eyes)
+            .await
+            .unwrap();
+    });
+    let result = world.act(&event);
+    assert!(
+        matches!(&result, shipgate::promote::EventResult::Handled(h)
+            if matches!(h.outcome, shipgate::promote::Outcome::InHand)),
+        "{result:?}"
+    );
+    assert!(world.replies().is_empty());
+    assert!(world.fake.dispatches().is_empty());
+    // A claim older than the lock timeout belongs to a run that died: this run answers.
+    world.promote.lock_timeout = Minutes(30);
+    assert_eq!(verdict(&world.act(&event)), Some(Verdict::Accepted));
+    assert_eq!(world.fake.dispatches().len(), 1);
+}
