@@ -55,7 +55,7 @@ impl Seal {
         self.key.is_some()
     }
 
-    /// `fields`, sealed for `context` (e.g. `issue 12`) when a key is configured.
+    /// `fields`, sealed for `context` (the issue the marker stands on) when a key is configured.
     pub fn seal(&self, context: &str, fields: &str) -> String {
         match self.mac(context, fields) {
             Some(mac) => format!("{fields}{SIG}{}", hex(&mac.finalize().into_bytes())),

@@ -53,7 +53,7 @@ pub enum Format {
     Json,
 }
 
-/// The exit codes of every binary (DESIGN §2).
+/// The exit codes every binary shares.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Exit {
     /// Done, or allowed.

@@ -5,7 +5,7 @@ use serde::Serialize;
 use super::bump::Bump;
 use super::conventional::ReleaseCommit;
 
-/// The result of a run: the outputs of DESIGN §2 plus what text output shows.
+/// The result of a run: the documented outputs plus what text output shows.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Outcome {
     /// Whether there is a release (made now, in an earlier run, or — with `--dry-run` — to be made).
