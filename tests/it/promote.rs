@@ -1,4 +1,4 @@
-//! `shipgate-promote` on GitHub: the security matrix of issue 5 through the real octocrab client
+//! `shipgate-promote` on GitHub: the security matrix of the command through the real octocrab client
 //! against the fake GitHub API. Each case asserts the decision, the reactions, the reply, and
 //! that nothing was dispatched when refused.
 use jiff::Timestamp;
