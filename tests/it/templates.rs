@@ -123,8 +123,9 @@ fn actionlint_and_shellcheck_pass_the_workflows() {
 
 #[test]
 fn the_project_scripts_pass_shellcheck() {
-    let mut scripts: Vec<PathBuf> = std::fs::read_dir(root().join("scripts"))
-        .unwrap()
+    let mut scripts: Vec<PathBuf> = ["scripts", "benches"]
+        .iter()
+        .flat_map(|dir| std::fs::read_dir(root().join(dir)).unwrap())
         .map(|entry| entry.unwrap().path())
         .filter(|path| path.extension().is_some_and(|ext| ext == "sh"))
         .collect();
