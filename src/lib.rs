@@ -2,6 +2,7 @@
 pub mod ci;
 pub mod cli;
 pub mod config;
+pub mod contention;
 pub mod deploy_issue;
 pub mod deploy_log;
 pub mod forge;

@@ -10,6 +10,7 @@ use git2::Oid;
 use super::error::LogError;
 use super::row::Row;
 use super::table::{Table, parse_csv, to_csv};
+use crate::contention::backoff;
 use crate::git::{GitError, Identity, PushAuth, Repo};
 
 /// Where the log is and what to add.
@@ -329,14 +330,6 @@ fn keep_trying(appender: &mut Appender<'_>) -> Result<Appended, LogError> {
         std::thread::sleep(wait);
         number += 1;
     }
-}
-
-/// A wait that doubles with each attempt (from 25 ms up to 1 s), half of it random, so racing
-/// jobs spread out instead of colliding again in step.
-fn backoff(attempt: u32) -> Duration {
-    let ceiling = (25u64 << attempt.saturating_sub(1).min(6)).min(1000);
-    let jitter = u64::from(getrandom::u32().unwrap_or(0)) % (ceiling / 2 + 1);
-    Duration::from_millis(ceiling / 2 + jitter)
 }
 
 /// The log as the remote branch has it (empty when there is no branch or file yet).

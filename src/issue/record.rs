@@ -3,6 +3,7 @@ use std::time::{Duration, Instant};
 
 use semver::Version;
 
+use crate::contention::backoff;
 use crate::deploy_issue::{EnvRecord, EnvRow, parse, record_in_body};
 use crate::forge::{
     CiJob, Deployment, DeploymentQuery, DeploymentState, Forge, NewDeployment, create_once, scan,
@@ -13,10 +14,6 @@ use super::find::own_open_issue;
 
 /// How long a record keeps writing the body again while concurrent writers replace it.
 const CONTENTION_BUDGET: Duration = Duration::from_secs(60);
-/// The first wait before reading the body back; it doubles up to [`MAX_SETTLE`], jittered.
-const FIRST_SETTLE: Duration = Duration::from_millis(25);
-/// The longest wait between two writes.
-const MAX_SETTLE: Duration = Duration::from_secs(1);
 
 /// What `record` needs.
 #[derive(Debug, Clone)]
@@ -105,13 +102,11 @@ pub async fn record<F: Forge>(forge: &F, request: &RecordRequest) -> Result<Reco
     // is that job's to keep (the forge's view of it lacks what the job knew: its CI run, its
     // link); the forge fills in only deployments the body has lost altogether.
     let started = Instant::now();
-    let mut settle = FIRST_SETTLE;
     let mut attempts = 0;
     while started.elapsed() < CONTENTION_BUDGET {
         attempts += 1;
         // Writers that collided wait apart, so that one of them sees every record.
-        tokio::time::sleep(jittered(settle)).await;
-        settle = (settle * 2).min(MAX_SETTLE);
+        tokio::time::sleep(backoff(attempts)).await;
         let issue = forge.issue(issue.number).await?;
         let rows = parse(&issue.body).rows;
         let records = forge_records(forge, request).await?;
@@ -158,16 +153,6 @@ fn missing_from(rows: &[EnvRow], record: &EnvRecord) -> Option<EnvRecord> {
         link: row.link.clone().or_else(|| record.link.clone()),
         ..record.clone()
     })
-}
-
-/// `wait` times a random factor between ½ and 1½.
-fn jittered(wait: Duration) -> Duration {
-    let mut byte = [0u8; 1];
-    let factor = match getrandom::fill(&mut byte) {
-        Ok(()) => 0.5 + f64::from(byte[0]) / 255.0,
-        Err(_) => 1.0,
-    };
-    wait.mul_f64(factor)
 }
 
 /// The records the forge keeps for the release: each deployment's latest state, oldest first.
