@@ -90,6 +90,7 @@ enum Command {
 
 const AFTER_HELP: &str = concat!(
     "The issue is found again by a hidden marker, <!-- shipgate:release vX.Y.Z -->, among open issues opened by shipgate's own login (forge.login, else the token's user, else github-actions[bot]). Re-running updates it and keeps ticked checkboxes and history.\n\n",
+    "The release is also sealed in a comment of shipgate's, written once: promotions read it from there, since anyone who may edit issues may edit the body. SHIPGATE_SIGNING_KEY (environment only) seals it with HMAC-SHA256, as shipgate-promote seals its answers; without it the comment must never be edited.\n\n",
     "Forges: github (GITHUB_TOKEN with issues: write and deployments: write), gitlab (GITLAB_TOKEN with the api scope: Reporter to open issues, Developer to record deployments), local (a directory, forge.local_dir, to try the flow with no server).\n\n",
     "Outputs: issue-number, issue-url (and deployment-id for record) — to $GITHUB_OUTPUT and --dotenv FILE.\n\n",
     "Exit codes: 0 done; 2 usage or configuration error (no issue to record in, bad version); 3 forge failure after retries."
@@ -218,6 +219,7 @@ async fn command<F: Forge>(
                 },
                 assignees: assignee.clone(),
                 close_superseded: config.issue.close_superseded,
+                seal: shipgate::cli::seal_from_env(),
             };
             let opened = issue::open(forge, &request).await.map_err(forge_failure)?;
             set_output(&mut outputs, "issue-number", opened.number.to_string())?;
@@ -231,6 +233,12 @@ async fn command<F: Forge>(
                 "deployment issue #{} for v{version} {what}: {}\n",
                 opened.number, opened.url
             );
+            if opened.claimed {
+                text.push_str(&format!(
+                    "sealed v{version} in a comment on #{}\n",
+                    opened.number
+                ));
+            }
             for number in &opened.superseded {
                 text.push_str(&format!("closed #{number} as superseded\n"));
             }

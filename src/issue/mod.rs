@@ -1,5 +1,6 @@
 //! `shipgate-issue`: the deployment issue that tracks one release from stage to production —
 //! opened (or found again), deployments recorded, closed. Works with any [`Forge`](crate::forge::Forge).
+mod claim;
 mod close;
 mod error;
 mod facts;
@@ -7,6 +8,7 @@ mod find;
 mod open;
 mod record;
 
+pub use claim::{claim_comment, ensure_claim, sealed_release};
 pub use close::{CloseReason, CloseRequest, close};
 pub use error::IssueError;
 pub use facts::{ReleaseFacts, release_facts, version_at_head};

@@ -4,7 +4,10 @@ use crate::deploy_issue::{
 };
 use crate::forge::{Forge, Issue, NewIssue, create_once};
 
+use crate::seal::Seal;
+
 use super::IssueError;
+use super::claim::ensure_claim;
 use super::find::{own_open_issue, own_open_issues};
 
 /// What `open` needs.
@@ -24,6 +27,8 @@ pub struct OpenRequest {
     pub assignees: Vec<String>,
     /// Close open deployment issues of older versions.
     pub close_superseded: bool,
+    /// Seals the comment that says which release the issue tracks.
+    pub seal: Seal,
 }
 
 /// What `open` did.
@@ -39,6 +44,8 @@ pub struct Opened {
     pub updated: bool,
     /// Older deployment issues closed as superseded.
     pub superseded: Vec<u64>,
+    /// The sealed comment naming the release was written by this run.
+    pub claimed: bool,
 }
 
 /// Find our open issue for the release (by marker and author) or create it; keep what people
@@ -84,6 +91,7 @@ pub async fn open<F: Forge>(forge: &F, request: &OpenRequest) -> Result<Opened, 
         }
     };
 
+    let claimed = ensure_claim(forge, &request.seal, &login, issue.number, version).await?;
     let mut superseded = Vec::new();
     if request.close_superseded {
         for (old, issue) in ours.iter().filter(|(v, _)| v < version) {
@@ -97,6 +105,7 @@ pub async fn open<F: Forge>(forge: &F, request: &OpenRequest) -> Result<Opened, 
         created,
         updated,
         superseded,
+        claimed,
     })
 }
 

@@ -87,8 +87,10 @@ pub struct Request<'a> {
     /// Accepted answers of ours on the other open deployment issues, oldest first: a promotion
     /// still waiting there blocks this one.
     pub elsewhere: &'a [Answer],
-    /// Other open deployment issues whose marker claims this release too.
+    /// Other open deployment issues whose sealed comment names this release too.
     pub claiming: &'a [u64],
+    /// The release shipgate's sealed comment on the issue names, when one is proven.
+    pub sealed: Option<&'a Version>,
     /// What the commenter may do in the repository (asked once, before anything else).
     pub permission: Permission,
     /// Our comments on the issue whose decision someone altered.
@@ -162,7 +164,9 @@ pub async fn decide<F: Forge>(
         ));
         return Ok(decision);
     };
-    if let Some(check) = claimed_twice(request.version, request.claiming, policy.tag_prefix) {
+    if let Some(check) = unproven_release(request.version, request.sealed, policy)
+        .or_else(|| claimed_twice(request.version, request.claiming, policy.tag_prefix))
+    {
         decision.checks.push(check);
         return Ok(decision);
     }
@@ -442,12 +446,44 @@ pub(super) fn claimed_twice(version: &Version, others: &[u64], prefix: &str) -> 
         Check::fail(
             Gate::What,
             format!(
-                "{} also claims {prefix}{version}: a deployment issue's body was edited; close \
-                 the issue that is not shipgate's own for this release",
+                "{} also tracks {prefix}{version} by shipgate's sealed comment: close the issue \
+                 that should not, then comment again",
                 numbers.join(", ")
             ),
         )
     })
+}
+
+/// A refusal when the release the issue body names is not the one shipgate sealed on the issue:
+/// the body was edited, or the sealed comment was deleted or altered.
+pub(super) fn unproven_release(
+    body: &Version,
+    sealed: Option<&Version>,
+    policy: Policy<'_>,
+) -> Option<Check> {
+    let prefix = policy.tag_prefix;
+    let with_key = if policy.seal.keyed() {
+        " with the same SHIPGATE_SIGNING_KEY"
+    } else {
+        ""
+    };
+    match sealed {
+        Some(sealed) if sealed == body => None,
+        Some(sealed) => Some(Check::fail(
+            Gate::What,
+            format!(
+                "the issue body names {prefix}{body} but shipgate sealed {prefix}{sealed} on \
+                 this issue: the body was edited; restore it or use the issue of {prefix}{body}"
+            ),
+        )),
+        None => Some(Check::fail(
+            Gate::What,
+            format!(
+                "shipgate's sealed comment naming the release is missing or was altered; run \
+                 `shipgate-issue open --version {body}`{with_key} again to write it"
+            ),
+        )),
+    }
 }
 
 /// Deployments created before this can no longer hold the lock (`promote.lock_timeout`).

@@ -9,7 +9,7 @@ use semver::Version;
 
 use crate::deploy_issue::{HistoryEntry, history_in_body};
 use crate::forge::{Comment, Forge, ForgeKind, Issue, Permission, Reaction, comment_once};
-use crate::issue::own_open_issues;
+use crate::issue::{own_open_issues, sealed_release};
 
 use super::answer::{Answer, Verdict, answers, tampered};
 use super::checks::permission_check;
@@ -183,6 +183,7 @@ pub async fn handle_comment<F: Forge>(
                 Some(_) => accepted_elsewhere(forge, policy, place).await?,
                 None => (Vec::new(), Vec::new()),
             };
+            let sealed = sealed_release(place.comments, place.own_login, policy.seal, issue_number);
             let request = Request {
                 command,
                 author: &comment.author,
@@ -191,6 +192,7 @@ pub async fn handle_comment<F: Forge>(
                 answers: &earlier,
                 elsewhere: &elsewhere,
                 claiming: &claiming,
+                sealed: sealed.as_ref(),
                 permission: has,
                 tampered: &tampered(place.comments, place.own_login, policy.seal, issue_number),
             };
@@ -265,8 +267,8 @@ pub async fn handle_comment<F: Forge>(
 }
 
 /// The accepted answers of ours on the other open deployment issues (one release at a time goes
-/// to an environment, whichever issue promoted it), and the other issues whose marker claims
-/// this issue's release (a body someone edited).
+/// to an environment, whichever issue promoted it), and the other issues whose sealed comment
+/// names this issue's release.
 async fn accepted_elsewhere<F: Forge>(
     forge: &F,
     policy: Policy<'_>,
@@ -274,14 +276,16 @@ async fn accepted_elsewhere<F: Forge>(
 ) -> Result<(Vec<Answer>, Vec<u64>), PromoteError> {
     let mut out = Vec::new();
     let mut claiming = Vec::new();
-    for (version, issue) in own_open_issues(forge, place.own_login).await? {
+    for (_, issue) in own_open_issues(forge, place.own_login).await? {
         if issue.number == place.issue.number {
             continue;
         }
-        if version == *place.version {
+        let comments = forge.comments(issue.number).await?;
+        if sealed_release(&comments, place.own_login, policy.seal, issue.number).as_ref()
+            == Some(place.version)
+        {
             claiming.push(issue.number);
         }
-        let comments = forge.comments(issue.number).await?;
         out.extend(
             answers(&comments, place.own_login, policy.seal, issue.number)
                 .into_iter()

@@ -5,7 +5,7 @@
 use semver::Version;
 
 use crate::forge::{CiJob, Deployment, DeploymentQuery, Forge, scan};
-use crate::issue::own_open_issues;
+use crate::issue::{own_open_issues, sealed_release};
 use crate::window::Risk;
 
 use super::answer::{Answer, Verdict, answers, tampered};
@@ -40,27 +40,38 @@ pub async fn check_job<F: Forge>(
 ) -> Result<Vec<Check>, PromoteError> {
     let tag = format!("{}{}", policy.tag_prefix, job.version);
     let own_login = forge.own_login().await?;
-    let claiming: Vec<_> = own_open_issues(forge, &own_login)
+    // The issues whose body names the release, kept when shipgate's sealed comment agrees: an
+    // edited body neither adds a claim nor takes one away from the issue shipgate opened.
+    let mut claiming = Vec::new();
+    for (_, issue) in own_open_issues(forge, &own_login)
         .await?
         .into_iter()
         .filter(|(version, _)| *version == job.version)
-        .map(|(_, issue)| issue)
-        .collect();
+    {
+        let comments = forge.comments(issue.number).await?;
+        if sealed_release(&comments, &own_login, policy.seal, issue.number).as_ref()
+            == Some(&job.version)
+        {
+            claiming.push((issue, comments));
+        } else {
+            tracing::warn!(
+                issue = issue.number,
+                "the issue's body names {tag} but shipgate's sealed comment does not: ignored"
+            );
+        }
+    }
     let mut checks = Vec::new();
     if let Some(check) = claiming.get(1..).and_then(|others| {
-        let numbers: Vec<u64> = others.iter().map(|i| i.number).collect();
+        let numbers: Vec<u64> = others.iter().map(|(i, _)| i.number).collect();
         claimed_twice(&job.version, &numbers, policy.tag_prefix)
     }) {
         checks.push(check);
     }
     let (ours, altered) = match claiming.into_iter().next() {
-        Some(issue) => {
-            let comments = forge.comments(issue.number).await?;
-            (
-                answers(&comments, &own_login, policy.seal, issue.number),
-                tampered(&comments, &own_login, policy.seal, issue.number),
-            )
-        }
+        Some((issue, comments)) => (
+            answers(&comments, &own_login, policy.seal, issue.number),
+            tampered(&comments, &own_login, policy.seal, issue.number),
+        ),
         None => {
             tracing::warn!("no open deployment issue for {tag}: no promotion, hold or override");
             (Vec::new(), Vec::new())

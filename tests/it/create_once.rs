@@ -228,6 +228,7 @@ fn open_request() -> OpenRequest {
         labels: vec![],
         assignees: vec![],
         close_superseded: false,
+        seal: shipgate::seal::Seal::default(),
     }
 }
 

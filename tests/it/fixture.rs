@@ -233,3 +233,26 @@ pub fn deploy_issue_body(version: &str, sha: &str) -> String {
         url: None,
     }))
 }
+
+/// Seal `version` on GitLab issue `iid` as `author` (shipgate's user), as `shipgate-issue open`
+/// does: the note promotions read the release from.
+pub fn seal_release_on_gitlab(
+    fake: &crate::fake_gitlab::FakeGitlab,
+    iid: u64,
+    version: &str,
+    author: &str,
+    seal: &shipgate::seal::Seal,
+) {
+    let version = semver::Version::parse(version).unwrap();
+    fake.seed_note(
+        iid,
+        &shipgate::issue::claim_comment(seal, iid, &version),
+        author,
+        false,
+    );
+}
+
+/// Whether `body` is the comment that seals the release an issue tracks (not a reply).
+pub fn is_release_claim(body: &str) -> bool {
+    body.starts_with("<!-- shipgate:tracks ")
+}

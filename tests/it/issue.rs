@@ -169,7 +169,7 @@ fn a_newer_release_supersedes_the_older_issue() {
     .unwrap();
     assert_eq!(old["state"], "closed");
     let comment =
-        std::fs::read_to_string(repo.path().join(".shipgate/forge/issues/1/comments/1.md"))
+        std::fs::read_to_string(repo.path().join(".shipgate/forge/issues/1/comments/2.md"))
             .unwrap();
     assert_eq!(
         comment,
@@ -273,6 +273,7 @@ fn open_request(version: &str) -> OpenRequest {
         labels: vec!["deployment".into()],
         assignees: vec![],
         close_superseded: true,
+        seal: shipgate::seal::Seal::default(),
     }
 }
 
@@ -308,12 +309,24 @@ async fn github_open_and_record_rerun_within_their_call_budgets() {
     let fake = FakeGithub::start(TOKEN, None);
     let forge = github(&fake);
     let opened = issue::open(&forge, &open_request("1.2.0")).await.unwrap();
-    assert!(opened.created);
+    assert!(opened.created && opened.claimed);
     let first_open = calls(&fake);
     let again = issue::open(&forge, &open_request("1.2.0")).await.unwrap();
     assert_eq!(
-        (again.number, again.created, again.updated),
-        (opened.number, false, false)
+        (again.number, again.created, again.updated, again.claimed),
+        (opened.number, false, false, false)
+    );
+    // The release is sealed once, in a comment of shipgate's own.
+    let comments = forge.comments(opened.number).await.unwrap();
+    assert_eq!(comments.len(), 1, "{comments:?}");
+    assert_eq!(
+        issue::sealed_release(
+            &comments,
+            &comments[0].author,
+            &Default::default(),
+            opened.number
+        ),
+        Some(Version::new(1, 2, 0))
     );
     let rerun_open = calls(&fake);
     assert!(rerun_open.len() <= 3, "a re-run of open: {rerun_open:?}");

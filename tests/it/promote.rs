@@ -126,6 +126,7 @@ impl World {
             dir: tempfile::tempdir().unwrap(),
             seal: Seal::default(),
         };
+        world.seal_release(issue, "1.2.0");
         deployment(
             &world,
             "stage",
@@ -227,14 +228,30 @@ impl World {
     /// Another deployment issue, for `version` tagged at `sha`, opened by shipgate.
     pub(crate) fn open_issue(&self, version: &str, sha: &str) -> u64 {
         self.fake.add_tag(&format!("v{version}"), sha);
-        self.rt
+        let issue = self
+            .rt
             .block_on(self.forge.create_issue(&NewIssue {
                 title: format!("Deploy v{version}"),
                 body: deploy_issue_body(version, sha),
                 ..NewIssue::default()
             }))
             .unwrap()
-            .number
+            .number;
+        self.seal_release(issue, version);
+        issue
+    }
+
+    /// Seal `version` on issue `issue` with the world's seal, as `shipgate-issue open` does.
+    pub(crate) fn seal_release(&self, issue: u64, version: &str) {
+        self.rt
+            .block_on(shipgate::issue::ensure_claim(
+                &self.forge,
+                &self.seal,
+                &self.own,
+                issue,
+                &semver::Version::parse(version).unwrap(),
+            ))
+            .unwrap();
     }
 
     /// Our comments on issue `issue`, oldest first: id and body.
@@ -243,7 +260,7 @@ impl World {
             .block_on(self.forge.comments(issue))
             .unwrap()
             .into_iter()
-            .filter(|c| c.author == self.own)
+            .filter(|c| c.author == self.own && !crate::fixture::is_release_claim(&c.body))
             .map(|c| (c.id, c.body))
             .collect()
     }
@@ -264,7 +281,7 @@ impl World {
             .block_on(self.forge.comments(self.issue))
             .unwrap()
             .into_iter()
-            .filter(|c| c.author == self.own)
+            .filter(|c| c.author == self.own && !crate::fixture::is_release_claim(&c.body))
             .map(|c| c.body)
             .collect()
     }

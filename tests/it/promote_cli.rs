@@ -42,6 +42,16 @@ fn github(repo: &TestRepo) -> (FakeGithub, u64) {
             })
             .await
             .unwrap();
+        let own = forge.own_login().await.unwrap();
+        shipgate::issue::ensure_claim(
+            &forge,
+            &shipgate::seal::Seal::default(),
+            &own,
+            issue.number,
+            &semver::Version::new(1, 2, 0),
+        )
+        .await
+        .unwrap();
         let deployment = forge
             .create_deployment(&NewDeployment {
                 environment: "stage".to_owned(),
@@ -264,6 +274,13 @@ fn poll_on_gitlab_creates_the_pipeline_and_writes_dotenv() {
     fake.add_tag("v1.2.0", "v1.2.0-sha");
     fake.set_access("maria", 40);
     let iid = fake.seed_issue("Deploy v1.2.0", &issue_body(), "shipgate-bot");
+    crate::fixture::seal_release_on_gitlab(
+        &fake,
+        iid,
+        "1.2.0",
+        "shipgate-bot",
+        &shipgate::seal::Seal::default(),
+    );
     fake.seed_job_deployment("stage", "v1.2.0", 300, "success");
     fake.seed_note(iid, "/promote production", "maria", false);
     let dotenv = repo.root().join("promote.env");
@@ -321,12 +338,13 @@ fn the_local_forge_promotes_a_real_tag_by_poll() {
     }
     let forge = repo.path().join(".shipgate/forge");
     std::fs::write(forge.join("permissions.json"), r#"{"alice": "maintain"}"#).unwrap();
+    // Comment 1 is the release shipgate sealed when it opened the issue.
     let comments = forge.join("issues/1/comments");
-    std::fs::create_dir_all(&comments).unwrap();
-    std::fs::write(comments.join("1.md"), "/promote production\n").unwrap();
+    assert!(comments.join("1.md").exists());
+    std::fs::write(comments.join("2.md"), "/promote production\n").unwrap();
     std::fs::write(
-        comments.join("1.json"),
-        r#"{"id": 1, "author": "alice", "created_at": "2026-03-02T09:00:00Z", "updated_at": "2026-03-02T09:00:00Z", "reactions": []}"#,
+        comments.join("2.json"),
+        r#"{"id": 2, "author": "alice", "created_at": "2026-03-02T09:00:00Z", "updated_at": "2026-03-02T09:00:00Z", "reactions": []}"#,
     )
     .unwrap();
     repo.binary("shipgate-promote")
@@ -342,7 +360,7 @@ fn the_local_forge_promotes_a_real_tag_by_poll() {
     assert_eq!(pipelines.lines().count(), 1);
     // The tag's commit came from the repository: the reply names it.
     let head = repo.git(&["rev-parse", "--short=7", "v0.1.0^{commit}"]);
-    let reply = std::fs::read_to_string(comments.join("2.md")).unwrap();
+    let reply = std::fs::read_to_string(comments.join("3.md")).unwrap();
     assert!(
         reply.contains(&format!("(commit `{}`)", head.trim())),
         "{reply}"

@@ -53,6 +53,13 @@ impl World {
         }
         let body = deploy_issue_body("1.2.0", SHA);
         let iid = fake.seed_issue("Deploy v1.2.0", &body, ME);
+        crate::fixture::seal_release_on_gitlab(
+            &fake,
+            iid,
+            "1.2.0",
+            ME,
+            &shipgate::seal::Seal::default(),
+        );
         let world = Self {
             rt,
             fake,
@@ -132,7 +139,7 @@ impl World {
             .block_on(self.forge.comments(self.iid))
             .unwrap()
             .into_iter()
-            .filter(|c| c.author == ME)
+            .filter(|c| c.author == ME && !crate::fixture::is_release_claim(&c.body))
             .map(|c| c.body)
             .collect()
     }

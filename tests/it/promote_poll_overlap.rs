@@ -28,7 +28,15 @@ fn world(fake: &FakeGitlab) -> (Vec<u64>, Vec<u64>) {
         fake.add_tag(&tag, &format!("{tag}-sha"));
         fake.seed_job_deployment("stage", &tag, pipeline, "success");
         let body = deploy_issue_body(version, &format!("{tag}-sha"));
-        issues.push(fake.seed_issue(&format!("Deploy {tag}"), &body, ME));
+        let iid = fake.seed_issue(&format!("Deploy {tag}"), &body, ME);
+        crate::fixture::seal_release_on_gitlab(
+            fake,
+            iid,
+            version,
+            ME,
+            &shipgate::seal::Seal::default(),
+        );
+        issues.push(iid);
     }
     let mut notes = Vec::new();
     for (issue, body, author) in [

@@ -73,6 +73,7 @@ fn an_edited_refusal_never_passes_for_an_acceptance() {
 fn with_a_signing_key_only_sealed_unaltered_answers_count() {
     let mut world = World::new();
     world.seal = Seal::new(Some(SecretString::from("workflow-secret".to_owned())));
+    world.seal_release(world.issue, "1.2.0");
     let event = world.comment("/promote production", "alice");
     assert_eq!(verdict(&world.act(&event)), Some(Verdict::Accepted));
     let (id, body) = world.own_comments(world.issue).pop().unwrap();
@@ -320,28 +321,65 @@ fn a_release_whose_ci_is_not_green_is_not_promoted() {
 }
 
 #[test]
-fn two_issues_claiming_one_release_decide_nothing() {
+fn an_edited_issue_body_neither_claims_nor_renames_a_release() {
     let world = World::new();
-    // A writer edits another deployment issue's body to claim v1.2.0 too.
+    let edit_marker = |issue: u64, from: &str, to: &str| {
+        world.rt.block_on(async {
+            use shipgate::forge::Forge;
+            let body = world.forge.issue(issue).await.unwrap().body;
+            let edited = body.replace(
+                &format!("shipgate:release v{from}"),
+                &format!("shipgate:release v{to}"),
+            );
+            assert_ne!(body, edited);
+            world.forge.update_issue_body(issue, &edited).await.unwrap();
+        });
+    };
+    // A writer edits another deployment issue's body to claim v1.2.0 too: shipgate sealed
+    // v1.3.0 there, so the edit neither blocks v1.2.0 nor lends that issue its answers.
     let other = world.open_issue("1.3.0", OTHER_SHA);
-    world.rt.block_on(async {
-        use shipgate::forge::Forge;
-        let issue = world.forge.issue(other).await.unwrap();
-        let edited = issue
-            .body
-            .replace("shipgate:release v1.3.0", "shipgate:release v1.2.0");
-        world.forge.update_issue_body(other, &edited).await.unwrap();
-    });
+    edit_marker(other, "1.3.0", "1.2.0");
+    let hijack = world.comment_on(other, "/promote production", "alice", "User");
+    assert_eq!(verdict(&world.act(&hijack)), Some(Verdict::Refused));
+    let reply = world.own_comments(other).pop().unwrap().1;
+    assert!(
+        reply.contains("the issue body names v1.2.0 but shipgate sealed v1.3.0"),
+        "{reply}"
+    );
+    assert!(world.fake.dispatches().is_empty());
+    let event = world.comment("/promote production", "alice");
+    assert_eq!(verdict(&world.act(&event)), Some(Verdict::Accepted));
+    assert_eq!(world.fake.dispatches().len(), 1);
+    assert!(world.job_allowed(MONDAY, "300"));
+}
+
+#[test]
+fn without_shipgates_sealed_release_nothing_is_promoted() {
+    let world = World::new();
+    use shipgate::forge::Forge;
+    let (claim, body) = world
+        .rt
+        .block_on(world.forge.comments(world.issue))
+        .unwrap()
+        .into_iter()
+        .map(|c| (c.id, c.body))
+        .find(|(_, body)| crate::fixture::is_release_claim(body))
+        .expect("the world seals its release");
+    // Edited (here: to another version), the sealed comment proves nothing.
+    world
+        .fake
+        .edit_comment(claim, &body.replace("v1.2.0", "v1.1.0"));
     let event = world.comment("/promote production", "alice");
     assert_eq!(verdict(&world.act(&event)), Some(Verdict::Refused));
     let reply = world.replies().pop().unwrap();
     assert!(
-        reply.contains(&format!("#{other} also claims v1.2.0")),
+        reply.contains("sealed comment naming the release is missing or was altered"),
         "{reply}"
     );
     assert!(world.fake.dispatches().is_empty());
-    let why = failed(&world.job_checks(MONDAY, "300", SHA));
-    assert!(why.contains("also claims v1.2.0"), "{why}");
+    // A hold still works on such an issue.
+    let hold = world.comment("/hold DBA busy", "alice");
+    assert_eq!(verdict(&world.act(&hold)), Some(Verdict::Accepted));
 }
 
 #[test]

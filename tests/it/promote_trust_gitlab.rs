@@ -69,7 +69,7 @@ impl World {
             .block_on(self.forge.comments(iid))
             .unwrap()
             .into_iter()
-            .filter(|c| c.author == ME)
+            .filter(|c| c.author == ME && !crate::fixture::is_release_claim(&c.body))
             .map(|c| (c.id, c.body))
             .collect()
     }
@@ -78,8 +78,11 @@ impl World {
     fn open_issue(&self, version: &str, sha: &str) -> u64 {
         self.fake.add_tag(&format!("v{version}"), sha);
         let body = crate::fixture::deploy_issue_body(version, sha);
-        self.fake
-            .seed_issue(&format!("Deploy v{version}"), &body, ME)
+        let iid = self
+            .fake
+            .seed_issue(&format!("Deploy v{version}"), &body, ME);
+        crate::fixture::seal_release_on_gitlab(&self.fake, iid, version, ME, &self.seal);
+        iid
     }
 
     fn description(&self) -> String {
@@ -157,6 +160,7 @@ fn with_a_signing_key_only_sealed_unaltered_answers_count() {
     let key = || Seal::new(Some(SecretString::from("ci-variable-secret".to_owned())));
     let mut world = World::new();
     world.seal = key();
+    crate::fixture::seal_release_on_gitlab(&world.fake, world.iid, "1.2.0", ME, &world.seal);
     assert_eq!(
         world.note_polled(world.iid, "/promote production", "maria"),
         Verdict::Accepted
@@ -350,4 +354,63 @@ fn a_jobs_own_deployment_does_not_lock_its_check_but_a_siblings_does() {
         .start_environment_job(&job(9002, "deploy-production-eu"));
     let why = failed(&world.job_checks("600", "9001", SHA));
     assert!(why.contains(&format!("(deployment {sibling}, by")), "{why}");
+}
+
+#[test]
+fn an_edited_issue_description_neither_claims_nor_renames_a_release() {
+    let world = World::new();
+    let other = world.open_issue("1.3.0", OTHER_SHA);
+    // A Reporter edits the other issue's description to claim v1.2.0 too.
+    world.rt.block_on(async {
+        let body = world.forge.issue(other).await.unwrap().body;
+        let edited = body.replace("shipgate:release v1.3.0", "shipgate:release v1.2.0");
+        assert_ne!(body, edited);
+        world.forge.update_issue_body(other, &edited).await.unwrap();
+    });
+    assert_eq!(
+        world.note_polled(other, "/promote production", "maria"),
+        Verdict::Refused
+    );
+    let reply = world.own_notes(other).pop().unwrap().1;
+    assert!(
+        reply.contains("the issue body names v1.2.0 but shipgate sealed v1.3.0"),
+        "{reply}"
+    );
+    assert!(world.fake.pipelines().is_empty());
+    // The issue shipgate sealed v1.2.0 on is neither blocked nor renamed.
+    assert_eq!(
+        world.note_polled(world.iid, "/promote production", "maria"),
+        Verdict::Accepted
+    );
+    assert_eq!(world.fake.pipelines().len(), 1);
+}
+
+#[test]
+fn without_shipgates_sealed_release_nothing_is_promoted() {
+    let world = World::new();
+    let (claim, body) = world
+        .rt
+        .block_on(world.forge.comments(world.iid))
+        .unwrap()
+        .into_iter()
+        .map(|c| (c.id, c.body))
+        .find(|(_, body)| crate::fixture::is_release_claim(body))
+        .expect("the world seals its release");
+    world
+        .fake
+        .edit_note(claim, &body.replace("v1.2.0", "v1.1.0"));
+    assert_eq!(
+        world.note_polled(world.iid, "/promote production", "maria"),
+        Verdict::Refused
+    );
+    let reply = world.own_notes(world.iid).pop().unwrap().1;
+    assert!(
+        reply.contains("sealed comment naming the release is missing or was altered"),
+        "{reply}"
+    );
+    assert!(world.fake.pipelines().is_empty());
+    assert_eq!(
+        world.note_polled(world.iid, "/hold DBA busy", "maria"),
+        Verdict::Accepted
+    );
 }

@@ -50,6 +50,7 @@ fn body(repo: &TestRepo, number: u64) -> String {
     .unwrap()
 }
 
+/// The comments on issue `number` besides the sealed release, sorted.
 fn comments(repo: &TestRepo, number: u64) -> Vec<String> {
     let dir = repo
         .path()
@@ -60,6 +61,7 @@ fn comments(repo: &TestRepo, number: u64) -> Vec<String> {
                 .map(|e| e.unwrap().path())
                 .filter(|p| p.extension().is_some_and(|x| x == "md"))
                 .map(|p| std::fs::read_to_string(p).unwrap())
+                .filter(|body| !crate::fixture::is_release_claim(body))
                 .collect()
         })
         .unwrap_or_default();
