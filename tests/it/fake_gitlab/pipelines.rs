@@ -8,7 +8,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use serde_json::{Value, json};
 
-use super::{Db, FakeGitlab, PROJECT, Params, Shared, message, no_project, paged, project_ok};
+use super::{Db, FakeGitlab, PROJECT, Params, Shared, message, no_project, project_ok};
 
 /// Pipelines, oldest first.
 #[derive(Default)]
@@ -148,7 +148,7 @@ async fn list(
     if param("sort").is_none_or(|s| s == "desc") {
         items.reverse();
     }
-    paged(&db, items, &uri, &headers, &params)
+    db.pager().page(items, &uri, &headers)
 }
 
 async fn one(State(db): State<Shared>, Path((project, id)): Path<(String, u64)>) -> Response {
