@@ -317,7 +317,10 @@ async fn create(State(db): State<Shared>, Path(project): Path<String>, body: Str
                 "POST /projects/:id/deployments: {field} {reference}: {text} (the fake's repository holds its tags and add_commit's commits)"
             );
             let body = json!({ "message": { field: [text] } });
-            return refusal((StatusCode::BAD_REQUEST, axum::Json(body)).into_response(), rule);
+            return refusal(
+                (StatusCode::BAD_REQUEST, axum::Json(body)).into_response(),
+                rule,
+            );
         }
     }
     let last = db

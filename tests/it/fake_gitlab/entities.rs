@@ -181,8 +181,15 @@ fn answers_hold_to_the_entity() {
     let list = "/api/v4/projects/42/deployments";
     assert!(check("GET", list, 200, br#"[{"id":1,"status":"success"}]"#).is_ok());
     let extra = check("GET", list, 200, br#"[{"id":1,"finished_at":null}]"#);
-    assert!(extra.unwrap_err().contains("exposes no field `finished_at`"));
-    assert!(check("GET", list, 200, br#"{"id":1}"#).is_err(), "not a list");
+    assert!(
+        extra
+            .unwrap_err()
+            .contains("exposes no field `finished_at`")
+    );
+    assert!(
+        check("GET", list, 200, br#"{"id":1}"#).is_err(),
+        "not a list"
+    );
     assert!(check("GET", list, 403, br#"{"message":"403 Forbidden"}"#).is_ok());
     assert!(check("GET", list, 400, br#"{"error":"page is invalid"}"#).is_ok());
     assert!(check("GET", list, 500, br#"{"detail":"boom"}"#).is_err());

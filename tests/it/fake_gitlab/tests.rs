@@ -196,8 +196,14 @@ async fn an_environment_job_makes_its_own_deployment_and_gitlab_alone_updates_it
         (d["status"].as_str(), d["deployable"]["status"].as_str()),
         (Some("failed"), Some("failed"))
     );
-    assert!(d.get("finished_at").is_none(), "Entities::Deployment has none");
-    assert!(fake.deployments()[0]["finished_at"].is_string(), "held for the finder");
+    assert!(
+        d.get("finished_at").is_none(),
+        "Entities::Deployment has none"
+    );
+    assert!(
+        fake.deployments()[0]["finished_at"].is_string(),
+        "held for the finder"
+    );
 }
 
 #[tokio::test]
@@ -390,4 +396,40 @@ async fn an_edited_note_reads_back_later_updated_at() {
         notes[0]["id"], second,
         "created_at, newest first by default"
     );
+}
+
+#[tokio::test]
+async fn faults_paging_and_the_request_log_come_from_the_kit() {
+    let fake = FakeGitlab::start(TOKEN, "bot");
+    let iid = fake.seed_issue("Deploy v1", "body", "bot");
+    let note = fake.seed_note(iid, "/promote stage", "maria", false);
+    fake.fail("POST", "/notes$", super::Fault::ServerError, 1);
+    let award = format!("/issues/{iid}/notes/{note}/award_emoji");
+    let (status, _) = call(&fake, "POST", &award, Some(json!({"name": "eyes"}))).await;
+    assert_eq!(status, 201, "`$` anchors the fault at the path's end");
+    let notes = format!("/issues/{iid}/notes");
+    let (status, body) = call(&fake, "POST", &notes, Some(json!({"body": "hi"}))).await;
+    assert_eq!(
+        (status, body),
+        (500, json!({ "message": "500 Internal Server Error" }))
+    );
+    fake.fail(
+        "GET",
+        "/issues/",
+        super::Fault::Status(400, "400 Bad request - x"),
+        1,
+    );
+    let (status, body) = call(&fake, "GET", &format!("/issues/{iid}"), None).await;
+    assert_eq!(
+        (status, body),
+        (400, json!({ "message": "400 Bad request - x" }))
+    );
+    let seen: Vec<_> = fake.requests().into_iter().map(|r| r.method).collect();
+    assert_eq!(seen, ["POST", "POST", "GET"]);
+
+    fake.seed_note(iid, "/promote production", "maria", false);
+    fake.link_only(true);
+    let (_, headers) = page(&fake, &format!("{notes}?per_page=1")).await;
+    assert!(headers.get("x-next-page").is_none());
+    assert!(headers["link"].to_str().unwrap().contains("rel=\"next\""));
 }

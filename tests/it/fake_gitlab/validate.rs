@@ -409,7 +409,13 @@ mod tests {
         assert!(endpoint_for("GET", "/api/v4/projects/42/nothing").is_none());
         let (_, fields) = endpoint_for("GET", "/api/v4/projects/acme%2Fshop/issues/1").unwrap();
         assert_eq!(fields["id"], "acme/shop");
-        let ignored = check("GET", "/api/v4/projects/42/deployments", &pairs("ref=v1"), b"", 20);
+        let ignored = check(
+            "GET",
+            "/api/v4/projects/42/deployments",
+            &pairs("ref=v1"),
+            b"",
+            20,
+        );
         assert!(ignored.unwrap()[0].contains("declares no parameter `ref`"));
         let missing = check("GET", "/api/v4/projects/42/nothing", &[], b"", 40);
         assert_eq!(missing.unwrap_err().status, 404);
