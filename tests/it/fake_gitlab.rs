@@ -1,14 +1,18 @@
 //! A stateful fake of the GitLab REST API (`/api/v4`) for one project (`acme/shop`, id 42):
 //! `GET /user`, users by username, issues, notes, award emoji on notes, members (inherited
-//! included), deployments, freeze periods and pipeline creation, paged with `page`/`per_page` and
-//! `X-Next-Page`/`X-Total-Pages`/`Link`; repository tags ([`tags`]) and group members
-//! ([`groups`]). It checks the token (`PRIVATE-TOKEN` or `Authorization: Bearer`), records every
-//! request and injects faults by method and path.
+//! included), deployments ([`deployments`]), freeze periods, pipelines ([`pipelines`]),
+//! repository tags ([`tags`]) and group members ([`groups`]).
 //!
-//! Every request is held to GitLab's own rules ([`rules`], applied by [`validate`]): a request
-//! GitLab refuses gets GitLab's answer and is recorded as a [`Violation`]; a fake dropped with a
-//! violation nobody took ([`FakeGitlab::take_violations`]) fails the test.
+//! Built on the fake-server toolkit: it records every request, injects faults by method and
+//! path, and pages as GitLab does (`X-Next-Page`, `X-Total-Pages`, `Link`). Its contract
+//! ([`contract`]) checks the token (`PRIVATE-TOKEN` or `Authorization: Bearer`) and holds every
+//! request to GitLab's own rules ([`rules`], applied by [`validate`]) and every answer to the
+//! entity its route presents ([`entities`]): a request GitLab refuses gets GitLab's answer and
+//! is recorded as a violation; a fake dropped with a violation nobody took
+//! ([`FakeGitlab::take_violations`]) fails the test.
+mod contract;
 mod deployments;
+mod entities;
 mod groups;
 mod pipelines;
 mod rules;
@@ -21,16 +25,17 @@ pub use deployments::EnvironmentJob;
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
-use std::time::Duration;
 
 use axum::Router;
-use axum::extract::{Path, Query, Request, State};
-use axum::http::{HeaderMap, Method, StatusCode, Uri};
-use axum::middleware::{self, Next};
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderMap, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use serde_json::{Value, json};
 
+use self::contract::message;
+pub use crate::fake_server::{Fault, Recorded};
+use crate::fake_server::{Kit, PageHeaders, Pager};
 use crate::http_server::HttpServer;
 
 /// The project's path.
@@ -38,66 +43,16 @@ pub const PROJECT: &str = "acme/shop";
 /// The project's numeric id (`CI_PROJECT_ID`).
 pub const PROJECT_ID: &str = "42";
 
-/// A request as the fake saw it.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Recorded {
-    /// `GET`, `POST`, …
-    pub method: String,
-    /// The path as sent (a project path stays URL-encoded).
-    pub path: String,
-    /// The query string, empty when none.
-    pub query: String,
-}
-
-/// A fault to inject.
-#[derive(Debug, Clone)]
-pub enum Fault {
-    /// 500 Internal Server Error.
-    ServerError,
-    /// 429 with `Retry-After: 1`.
-    TooMany,
-    /// Answer after this long.
-    Slow(Duration),
-    /// Do the work, then never answer (the client times out).
-    DropAfterCreate,
-    /// Answer this status with this GitLab message.
-    Status(u16, &'static str),
-}
-
-/// A request GitLab's rules refuse (answered as GitLab does), or one whose parameters GitLab
-/// would ignore (served, but still a client's mistake).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Violation {
-    /// `GET`, `POST`, …
-    pub method: String,
-    /// The path as sent.
-    pub path: String,
-    /// The rule, with its source.
-    pub rule: String,
-    /// The status answered (200 when GitLab would serve it, ignoring parameters).
-    pub status: u16,
-}
-
-struct Rule {
-    method: Method,
-    path_contains: String,
-    fault: Fault,
-    times: usize,
-}
-
 #[derive(Default)]
 struct Db {
-    token: String,
     /// The token's user id.
     me: u64,
     users: Vec<(u64, String)>,
     bots: Vec<String>,
     access: HashMap<u64, u64>,
-    requests: Vec<Recorded>,
-    violations: Vec<Violation>,
     /// The token's user's access level on the project, when a test sets it apart from `access`.
     token_role: Option<u64>,
-    rules: Vec<Rule>,
+    /// Pages carry only `Link`.
     link_only: bool,
     clock: u64,
     clock_start: Option<jiff::Timestamp>,
@@ -162,23 +117,15 @@ impl Db {
             .unwrap_or(40)
     }
 
-    /// Records a refusal and answers it.
-    fn refuse(
-        &mut self,
-        method: &str,
-        path: &str,
-        status: u16,
-        body: Value,
-        rule: String,
-    ) -> Response {
-        self.violations.push(Violation {
-            method: method.to_owned(),
-            path: path.to_owned(),
-            rule,
-            status,
-        });
-        let code = StatusCode::from_u16(status).unwrap();
-        (code, axum::Json(body)).into_response()
+    /// GitLab's paging: 20 items unless `per_page` says otherwise; `X-*` headers and `Link`,
+    /// or `Link` alone ([`FakeGitlab::link_only`]).
+    fn pager(&self) -> Pager {
+        Pager {
+            default_per_page: 20,
+            headers: PageHeaders::Gitlab {
+                link_only: self.link_only,
+            },
+        }
     }
 }
 
@@ -187,6 +134,7 @@ type Shared = Arc<Mutex<Db>>;
 /// The running fake.
 pub struct FakeGitlab {
     server: HttpServer,
+    kit: Arc<Kit>,
     db: Shared,
 }
 
@@ -194,12 +142,15 @@ impl FakeGitlab {
     /// A fake that accepts `token`, which belongs to `user`.
     pub fn start(token: &str, user: &str) -> Self {
         let mut db = Db {
-            token: token.to_owned(),
             next_id: 1000,
             ..Db::default()
         };
         db.me = db.user_id(user);
         let db: Shared = Arc::new(Mutex::new(db));
+        let kit = Kit::new(contract::Gitlab {
+            token: token.to_owned(),
+            db: db.clone(),
+        });
         let p = "/api/v4/projects/{project}";
         let router = Router::new()
             .route("/api/v4/user", get(user_get))
@@ -223,11 +174,11 @@ impl FakeGitlab {
             .merge(pipelines::routes())
             .merge(tags::routes())
             .merge(groups::routes())
-            .fallback(|| async { message(404, "404 Not Found") })
-            .layer(middleware::from_fn_with_state(db.clone(), gate))
-            .with_state(db.clone());
+            .fallback(|| async { message(404, "404 Not Found") });
+        let router = kit.layer(router).with_state(db.clone());
         Self {
             server: HttpServer::start(router),
+            kit,
             db,
         }
     }
@@ -240,12 +191,7 @@ impl FakeGitlab {
     /// The next `times` requests with `method` whose path contains `path_contains` get `fault`
     /// (a trailing `$` anchors it at the end: `/notes$` is creating a note, not awarding one).
     pub fn fail(&self, method: &str, path_contains: &str, fault: Fault, times: usize) {
-        self.db.lock().unwrap().rules.push(Rule {
-            method: method.parse().unwrap(),
-            path_contains: path_contains.to_owned(),
-            fault,
-            times,
-        });
+        self.kit.fail(method, path_contains, fault, times);
     }
 
     /// Pages carry only `Link` (as GitLab does past 10,000 items), no `X-Next-Page`.
@@ -266,20 +212,21 @@ impl FakeGitlab {
         self.db.lock().unwrap().token_role = Some(level);
     }
 
-    /// The requests GitLab's rules refused (or whose parameters GitLab would ignore), taken: a
-    /// test that expects a refusal takes it and checks it.
-    pub fn take_violations(&self) -> Vec<Violation> {
-        std::mem::take(&mut self.db.lock().unwrap().violations)
+    /// The requests GitLab's rules refused (or whose parameters GitLab would ignore) and the
+    /// answers its entities do not allow, taken: a test that expects a refusal takes it and
+    /// checks it.
+    pub fn take_violations(&self) -> Vec<String> {
+        self.kit.take_violations()
     }
 
     /// Every request so far.
     pub fn requests(&self) -> Vec<Recorded> {
-        self.db.lock().unwrap().requests.clone()
+        self.kit.requests()
     }
 
     /// Forget the requests so far.
     pub fn clear_requests(&self) {
-        self.db.lock().unwrap().requests.clear();
+        self.kit.clear_requests();
     }
 
     /// Adds an open issue by `author`; its iid.
@@ -350,142 +297,9 @@ impl FakeGitlab {
     }
 }
 
-/// Whether `path` contains `pattern`, or ends with it when the pattern ends with `$`.
-fn path_matches(path: &str, pattern: &str) -> bool {
-    match pattern.strip_suffix('$') {
-        Some(tail) => path.ends_with(tail),
-        None => path.contains(pattern),
-    }
-}
-
-fn message(status: u16, text: &str) -> Response {
-    let code = StatusCode::from_u16(status).unwrap();
-    (code, axum::Json(json!({ "message": text }))).into_response()
-}
-
-/// Records, authenticates, holds the request to GitLab's rules, and injects the first matching
-/// fault.
-async fn gate(State(db): State<Shared>, request: Request, next: Next) -> Response {
-    let method = request.method().to_string();
-    let path = request.uri().path().to_owned();
-    let query = request.uri().query().unwrap_or_default().to_owned();
-    {
-        let mut db = db.lock().unwrap();
-        db.requests.push(Recorded {
-            method: method.clone(),
-            path: path.clone(),
-            query: query.clone(),
-        });
-        let header = |name: &str| {
-            request
-                .headers()
-                .get(name)
-                .and_then(|v| v.to_str().ok())
-                .map(str::to_owned)
-        };
-        let bearer =
-            header("authorization").and_then(|v| v.strip_prefix("Bearer ").map(str::to_owned));
-        let token = header("private-token").or(bearer);
-        if token.as_deref() != Some(db.token.as_str()) {
-            return message(401, "401 Unauthorized");
-        }
-    }
-    let (parts, body) = request.into_parts();
-    let Ok(body) = axum::body::to_bytes(body, 1 << 22).await else {
-        return message(400, "400 Bad request - unreadable body");
-    };
-    let fault = {
-        let mut db = db.lock().unwrap();
-        if let Some(refused) = hold_to_rules(&mut db, &method, &path, &query, &body) {
-            return refused;
-        }
-        let rule = db.rules.iter_mut().find(|r| {
-            r.times > 0 && r.method == parts.method && path_matches(&path, &r.path_contains)
-        });
-        rule.map(|r| {
-            r.times -= 1;
-            r.fault.clone()
-        })
-    };
-    let request = Request::from_parts(parts, axum::body::Body::from(body));
-    match fault {
-        None => next.run(request).await,
-        Some(Fault::ServerError) => message(500, "500 Internal Server Error"),
-        Some(Fault::TooMany) => {
-            let mut r = message(429, "Retry later");
-            r.headers_mut().insert("retry-after", "1".parse().unwrap());
-            r
-        }
-        Some(Fault::Slow(delay)) => {
-            tokio::time::sleep(delay).await;
-            next.run(request).await
-        }
-        Some(Fault::DropAfterCreate) => {
-            let _created = next.run(request).await;
-            tokio::time::sleep(Duration::from_secs(30)).await;
-            message(500, "unreachable: the client gave up")
-        }
-        Some(Fault::Status(status, text)) => message(status, text),
-    }
-}
-
-/// GitLab's answer when its rules refuse the request (recorded as a violation); parameters GitLab
-/// would ignore, or a route missing from the rule table, are recorded but served.
-fn hold_to_rules(
-    db: &mut Db,
-    method: &str,
-    path: &str,
-    query: &str,
-    body: &[u8],
-) -> Option<Response> {
-    let violation = |rule: String, status| Violation {
-        method: method.to_owned(),
-        path: path.to_owned(),
-        rule,
-        status,
-    };
-    let Some((endpoint, mut fields)) = validate::endpoint_for(method, path) else {
-        db.violations.push(violation(
-            "no rule in the table for this route".to_owned(),
-            404,
-        ));
-        return None;
-    };
-    let checked = validate::gather(&mut fields, query, body)
-        .and_then(|()| validate::check_params(endpoint, &fields))
-        .and_then(|ignored| {
-            validate::check_role(endpoint, db.token_level())?;
-            validate::check_body(endpoint, &fields)?;
-            Ok(ignored)
-        });
-    match checked {
-        Ok(ignored) => {
-            for name in ignored {
-                db.violations.push(violation(
-                    format!(
-                        "{} {} ({}) declares no parameter `{name}`: GitLab ignores it",
-                        endpoint.method, endpoint.path, endpoint.source
-                    ),
-                    200,
-                ));
-            }
-            None
-        }
-        Err(r) => Some(db.refuse(method, path, r.status, r.body, r.rule)),
-    }
-}
-
 impl Drop for FakeGitlab {
-    /// A violation nobody took fails the test (unless it is failing already).
     fn drop(&mut self) {
-        let left = self
-            .db
-            .lock()
-            .map(|mut db| std::mem::take(&mut db.violations))
-            .unwrap_or_default();
-        if !left.is_empty() && !std::thread::panicking() {
-            panic!("requests GitLab's rules refuse: {left:#?}");
-        }
+        self.kit.assert_no_violations("the fake GitLab");
     }
 }
 
@@ -497,88 +311,12 @@ fn no_project() -> Response {
     message(404, "404 Project Not Found")
 }
 
+/// Parses a JSON body; GitLab's 400 when it is not JSON.
 fn parse_body(body: &str) -> Result<Value, Box<Response>> {
-    serde_json::from_str(body).map_err(|_| Box::new(message(400, "400 Bad request - invalid JSON")))
+    crate::fake_server::parse_json(body, || message(400, "400 Bad request - invalid JSON"))
 }
 
 type Params = Query<HashMap<String, String>>;
-
-/// A page of `items` per `per_page` (default 20, at most 100) and `page`, with GitLab's headers.
-fn paged(
-    db: &Db,
-    items: Vec<Value>,
-    uri: &Uri,
-    headers: &HeaderMap,
-    params: &HashMap<String, String>,
-) -> Response {
-    let per_page = params
-        .get("per_page")
-        .and_then(|v| v.parse::<usize>().ok())
-        .unwrap_or(20)
-        .clamp(1, 100);
-    let page = params
-        .get("page")
-        .and_then(|v| v.parse::<usize>().ok())
-        .unwrap_or(1)
-        .max(1);
-    let total = items.len();
-    let last = total.div_ceil(per_page).max(1);
-    let slice: Vec<Value> = items
-        .into_iter()
-        .skip((page - 1) * per_page)
-        .take(per_page)
-        .collect();
-    let host = headers
-        .get("host")
-        .and_then(|h| h.to_str().ok())
-        .unwrap_or("127.0.0.1");
-    let link_to = |p: usize| {
-        let mut query: Vec<&str> = uri
-            .query()
-            .unwrap_or_default()
-            .split('&')
-            .filter(|kv| !kv.is_empty() && !kv.starts_with("page="))
-            .collect();
-        let page = format!("page={p}");
-        query.push(&page);
-        format!("<http://{host}{}?{}>", uri.path(), query.join("&"))
-    };
-    let mut links = Vec::new();
-    if page > 1 {
-        links.push(format!("{}; rel=\"prev\"", link_to(page - 1)));
-    }
-    if page < last {
-        links.push(format!("{}; rel=\"next\"", link_to(page + 1)));
-    }
-    links.push(format!("{}; rel=\"first\"", link_to(1)));
-    links.push(format!("{}; rel=\"last\"", link_to(last)));
-    let mut response = axum::Json(Value::Array(slice)).into_response();
-    let h = response.headers_mut();
-    h.insert("link", links.join(", ").parse().unwrap());
-    if !db.link_only {
-        let next = if page < last {
-            (page + 1).to_string()
-        } else {
-            String::new()
-        };
-        let prev = if page > 1 {
-            (page - 1).to_string()
-        } else {
-            String::new()
-        };
-        for (name, value) in [
-            ("x-page", page.to_string()),
-            ("x-per-page", per_page.to_string()),
-            ("x-next-page", next),
-            ("x-prev-page", prev),
-            ("x-total", total.to_string()),
-            ("x-total-pages", last.to_string()),
-        ] {
-            h.insert(name, value.parse().unwrap());
-        }
-    }
-    response
-}
 
 /// `order_by` (`created_at`, the default, or `updated_at`; ties by id) and `sort=asc|desc` over
 /// `items` held oldest first, as the issues and notes routes order them (default `desc`).
@@ -623,7 +361,7 @@ async fn users_list(
         })
         .map(|(id, _)| db.user(*id))
         .collect();
-    paged(&db, items, &uri, &headers, &params)
+    db.pager().page(items, &uri, &headers)
 }
 
 fn push_issue(
@@ -666,7 +404,7 @@ async fn issues_list(
         .cloned()
         .collect();
     let items = sorted(items, &params, true);
-    paged(&db, items, &uri, &headers, &params)
+    db.pager().page(items, &uri, &headers)
 }
 
 async fn issue_create(
@@ -784,7 +522,7 @@ async fn notes_list(
         .map(|(_, n)| n.clone())
         .collect();
     let items = sorted(items, &params, true);
-    paged(&db, items, &uri, &headers, &params)
+    db.pager().page(items, &uri, &headers)
 }
 
 async fn note_create(
@@ -818,7 +556,6 @@ fn note_exists(db: &Db, iid: u64, note: u64) -> bool {
 async fn awards_list(
     State(db): State<Shared>,
     Path((project, iid, note)): Path<(String, u64, u64)>,
-    Query(params): Params,
     uri: Uri,
     headers: HeaderMap,
 ) -> Response {
@@ -832,7 +569,7 @@ async fn awards_list(
         .filter(|(n, _)| *n == note)
         .map(|(_, a)| a.clone())
         .collect();
-    paged(&db, items, &uri, &headers, &params)
+    db.pager().page(items, &uri, &headers)
 }
 
 async fn award_create(
@@ -893,7 +630,6 @@ async fn member_get(
 async fn freezes_list(
     State(db): State<Shared>,
     Path(project): Path<String>,
-    Query(params): Params,
     uri: Uri,
     headers: HeaderMap,
 ) -> Response {
@@ -902,5 +638,5 @@ async fn freezes_list(
     }
     let db = db.lock().unwrap();
     let items = db.freezes.clone();
-    paged(&db, items, &uri, &headers, &params)
+    db.pager().page(items, &uri, &headers)
 }

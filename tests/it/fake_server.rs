@@ -1,7 +1,8 @@
 //! The toolkit the fake forges are built on: a request log, fault injection by method and
 //! path, paging (GitHub's `Link` header or GitLab's `x-*` headers), JSON bodies, and a
 //! [`Contract`] hook that checks every request and answer against the vendor's definition.
-//! A fake holds a [`Kit`], wraps its router with [`Kit::layer`] and lets its state live beside.
+//! A fake holds a [`Kit`], wraps its router with [`Kit::layer`] and lets its state live beside;
+//! a handler whose check needs that state marks its answer with [`refusal`].
 pub mod openapi;
 
 use std::sync::{Arc, Mutex};
@@ -46,6 +47,40 @@ pub enum Fault {
     Status(u16, &'static str),
 }
 
+/// A request the vendor's definition refuses.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Refused {
+    /// The status the vendor answers.
+    pub status: u16,
+    /// The message answered, in the vendor's error shape ([`Contract::error`]).
+    pub text: String,
+    /// The rule that refuses it, with its source: what the violation records.
+    pub rule: String,
+}
+
+impl Refused {
+    /// A refusal whose answer says the rule itself.
+    pub fn plain(status: u16, text: String) -> Self {
+        Self {
+            status,
+            rule: text.clone(),
+            text,
+        }
+    }
+}
+
+/// Marks an answer a handler gave as a refusal of the vendor's code beyond what its published
+/// definition says (a check that needs the fake's state): the gate records it as a violation
+/// and sends the answer as it is. See [`refusal`].
+#[derive(Debug, Clone)]
+struct HandlerRefusal(String);
+
+/// `answer`, recorded as a violation of `rule` when the gate sees it: a handler's refusal.
+pub fn refusal(mut answer: Response, rule: String) -> Response {
+    answer.extensions_mut().insert(HandlerRefusal(rule));
+    answer
+}
+
 /// What a vendor's fake says for itself: its error answers, who may call it, and the checks
 /// of its published definition.
 pub trait Contract: Send + Sync + 'static {
@@ -59,8 +94,10 @@ pub trait Contract: Send + Sync + 'static {
     /// `Err((status, message))` when the request's credentials are not accepted.
     fn authenticate(&self, headers: &HeaderMap) -> Result<(), (u16, String)>;
 
-    /// `Err((status, message))` when the definition refuses the request.
-    fn check_request(&self, call: &Call) -> Result<(), (u16, String)>;
+    /// `Err` when the definition refuses the request; `Ok` lists what the definition lets
+    /// through but the client should not have sent (e.g. a parameter the vendor ignores): each
+    /// is recorded as a violation and the request is served.
+    fn check_request(&self, call: &Call) -> Result<Vec<String>, Refused>;
 
     /// `Err(message)` when the definition never gives this answer to the request.
     fn check_response(&self, call: &Call, status: u16, body: &[u8]) -> Result<(), String>;
@@ -117,7 +154,8 @@ impl Kit {
         router.layer(middleware::from_fn_with_state(self.clone(), gate))
     }
 
-    /// The next `times` requests with `method` whose path contains `path_contains` get `fault`.
+    /// The next `times` requests with `method` whose path contains `path_contains` get `fault`
+    /// (a trailing `$` anchors it at the end: `/notes$` is creating a note, not reacting to one).
     pub fn fail(&self, method: &str, path_contains: &str, fault: Fault, times: usize) {
         self.log.lock().unwrap().rules.push(Rule {
             method: method.parse().unwrap(),
@@ -302,13 +340,18 @@ async fn gate(State(kit): State<Arc<Kit>>, request: Request, next: Next) -> Resp
         if let Err((status, text)) = kit.contract.authenticate(&parts.headers) {
             return kit.contract.error(status, &text);
         }
-        if let Err((status, text)) = kit.contract.check_request(&call) {
-            log.violations.push(format!("request refused: {text}"));
-            drop(log);
-            return kit.contract.error(status, &text);
+        let said = |what: &str| format!("{} {}: {what}", call.method, call.path);
+        match kit.contract.check_request(&call) {
+            Ok(notes) => log.violations.extend(notes.iter().map(|n| said(n))),
+            Err(refused) => {
+                log.violations
+                    .push(said(&format!("request refused: {}", refused.rule)));
+                drop(log);
+                return kit.contract.error(refused.status, &refused.text);
+            }
         }
         let rule = log.rules.iter_mut().find(|r| {
-            r.times > 0 && r.method == call.method && call.path.contains(&r.path_contains)
+            r.times > 0 && r.method == call.method && path_matches(&call.path, &r.path_contains)
         });
         rule.map(|r| {
             r.times -= 1;
@@ -341,19 +384,32 @@ async fn gate(State(kit): State<Arc<Kit>>, request: Request, next: Next) -> Resp
     }
 }
 
-/// The answer, after the contract checked it (a refused one is recorded and still sent).
+/// The answer, after the contract checked it (a refused one is recorded and still sent); a
+/// handler's refusal ([`refusal`]) is recorded too.
 async fn checked(kit: &Kit, call: &Call, response: Response) -> Response {
-    let (parts, body) = response.into_parts();
+    let (mut parts, body) = response.into_parts();
     let bytes = axum::body::to_bytes(body, BODY_LIMIT)
         .await
         .unwrap_or_default();
+    let said = |what: String| format!("{} {}: {what}", call.method, call.path);
+    if let Some(HandlerRefusal(rule)) = parts.extensions.remove::<HandlerRefusal>() {
+        kit.violation(said(format!("request refused: {rule}")));
+    }
     if let Err(text) = kit
         .contract
         .check_response(call, parts.status.as_u16(), &bytes)
     {
-        kit.violation(format!("answer refused: {text}"));
+        kit.violation(said(format!("answer refused: {text}")));
     }
     Response::from_parts(parts, Body::from(bytes))
+}
+
+/// Whether `path` contains `pattern`, or ends with it when the pattern ends with `$`.
+fn path_matches(path: &str, pattern: &str) -> bool {
+    match pattern.strip_suffix('$') {
+        Some(tail) => path.ends_with(tail),
+        None => path.contains(pattern),
+    }
 }
 
 #[test]

@@ -8,7 +8,7 @@ use axum::response::{IntoResponse, Response};
 use serde_json::{Value, json};
 
 use crate::fake_server::openapi::{Description, installed, merge};
-use crate::fake_server::{Call, Contract, Fault};
+use crate::fake_server::{Call, Contract, Fault, Refused};
 
 /// The description of api.github.com (not the dereferenced variant: a fifth of the size,
 /// its `$ref`s resolved by the validator), inside the pinned npm package.
@@ -74,11 +74,11 @@ impl Contract for Github {
         }
     }
 
-    fn check_request(&self, call: &Call) -> Result<(), (u16, String)> {
+    fn check_request(&self, call: &Call) -> Result<Vec<String>, Refused> {
         description()
             .check_request(call.method.as_str(), &call.path, &call.query, &call.body)
-            .map(drop)
-            .map_err(|r| (r.status, r.reason))
+            .map(|_| Vec::new())
+            .map_err(|r| Refused::plain(r.status, r.reason))
     }
 
     fn check_response(&self, call: &Call, status: u16, body: &[u8]) -> Result<(), String> {

@@ -9,7 +9,8 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, put};
 use serde_json::{Value, json};
 
-use super::{Db, FakeGitlab, PROJECT, Params, Shared, message, no_project, paged, project_ok};
+use super::{Db, FakeGitlab, PROJECT, Params, Shared, message, no_project, project_ok};
+use crate::fake_server::refusal;
 
 /// Deployments, oldest first, and environments by name.
 #[derive(Default)]
@@ -69,6 +70,16 @@ fn set_status(d: &mut Value, status: &str, now: &str) {
     if matches!(status, "success" | "failed" | "canceled") {
         d["finished_at"] = json!(now);
     }
+}
+
+/// A deployment as `Entities::Deployment` presents it: without `finished_at`, which the fake
+/// holds for the finder's `finished_*` filters (`lib/api/entities/deployment.rb` exposes none).
+fn presented(d: &Value) -> Value {
+    let mut d = d.clone();
+    if let Some(fields) = d.as_object_mut() {
+        fields.remove("finished_at");
+    }
+    d
 }
 
 fn new_deployment(db: &mut Db, environment: &str, git_ref: &str, sha: &str, user: Value) -> Value {
@@ -264,7 +275,8 @@ async fn list(
     if param("sort").is_some_and(|s| s == "desc") {
         items.reverse();
     }
-    paged(&db, items, &uri, &headers, &params)
+    let items = items.iter().map(presented).collect();
+    db.pager().page(items, &uri, &headers)
 }
 
 async fn one(State(db): State<Shared>, Path((project, id)): Path<(String, u64)>) -> Response {
@@ -273,7 +285,7 @@ async fn one(State(db): State<Shared>, Path((project, id)): Path<(String, u64)>)
     }
     let db = db.lock().unwrap();
     match db.deployments.items.iter().find(|d| d["id"] == id) {
-        Some(d) => axum::Json(d.clone()).into_response(),
+        Some(d) => axum::Json(presented(d)).into_response(),
         None => message(404, "404 Not found"),
     }
 }
@@ -294,7 +306,6 @@ async fn create(State(db): State<Shared>, Path(project): Path<String>, body: Str
         text("status"),
     );
     let mut db = db.lock().unwrap();
-    let path = format!("/api/v4/projects/{project}/deployments");
     // lib/api/deployments.rb: the ref must name a commit; app/models/deployment.rb `valid_sha`:
     // so must the sha (a validation error of the new deployment).
     for (field, reference, text) in [
@@ -306,7 +317,10 @@ async fn create(State(db): State<Shared>, Path(project): Path<String>, body: Str
                 "POST /projects/:id/deployments: {field} {reference}: {text} (the fake's repository holds its tags and add_commit's commits)"
             );
             let body = json!({ "message": { field: [text] } });
-            return db.refuse("POST", &path, 400, body, rule);
+            return refusal(
+                (StatusCode::BAD_REQUEST, axum::Json(body)).into_response(),
+                rule,
+            );
         }
     }
     let last = db
@@ -318,14 +332,15 @@ async fn create(State(db): State<Shared>, Path(project): Path<String>, body: Str
     if let Some(last) = last
         .filter(|d| d["ref"] == git_ref.as_str() && d["sha"] == sha.as_str() && status == "success")
     {
-        return (StatusCode::CREATED, axum::Json(last.clone())).into_response();
+        return (StatusCode::CREATED, axum::Json(presented(last))).into_response();
     }
     let user = db.actor();
     let mut d = new_deployment(&mut db, &environment, &git_ref, &sha, user);
     let now = db.now();
     set_status(&mut d, &status, &now);
-    db.deployments.items.push(d.clone());
-    (StatusCode::CREATED, axum::Json(d)).into_response()
+    let answer = presented(&d);
+    db.deployments.items.push(d);
+    (StatusCode::CREATED, axum::Json(answer)).into_response()
 }
 
 /// `PUT …/deployments/:deployment_id`: a deployment a CI job made is GitLab's to update (403).
@@ -335,7 +350,6 @@ async fn create(State(db): State<Shared>, Path(project): Path<String>, body: Str
 async fn update(
     State(db): State<Shared>,
     Path((project, id)): Path<(String, u64)>,
-    uri: Uri,
     body: String,
 ) -> Response {
     if !project_ok(&project) {
@@ -348,7 +362,6 @@ async fn update(
     let Some(i) = db.deployments.items.iter().position(|d| d["id"] == id) else {
         return message(404, "404 Not found");
     };
-    let path = uri.path().to_owned();
     let current = db.deployments.items[i].clone();
     if !current["deployable"].is_null() {
         let text =
@@ -357,16 +370,16 @@ async fn update(
             "PUT /projects/:id/deployments/:deployment_id (lib/api/deployments.rb): deployment {id} was made by job {}, {text}",
             current["deployable"]["id"]
         );
-        return db.refuse("PUT", &path, 403, json!({ "message": text }), rule);
+        return refusal(message(403, text), rule);
     }
     let from = current["status"].as_str().unwrap_or_default();
     if !moves(from, &status) {
         let rule = format!(
             "PUT /projects/:id/deployments/:deployment_id (app/models/deployment.rb state_machine): no transition from {from} to {status}; GitLab leaves it {from}"
         );
-        return db.refuse("PUT", &path, 200, Value::Null, rule);
+        return refusal(axum::Json(Value::Null).into_response(), rule);
     }
     let d = &mut db.deployments.items[i];
     set_status(d, &status, &now);
-    axum::Json(d.clone()).into_response()
+    axum::Json(presented(d)).into_response()
 }

@@ -8,12 +8,14 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use serde_json::{Value, json};
 
-use super::{Db, FakeGitlab, PROJECT, Params, Shared, message, no_project, paged, project_ok};
+use super::{Db, FakeGitlab, PROJECT, Params, Shared, message, no_project, project_ok};
 
-/// Pipelines, oldest first.
+/// Pipelines, oldest first, and the variables each created one was asked with (not part of
+/// GitLab's answer: `Entities::Ci::Pipeline` exposes none).
 #[derive(Default)]
 pub(super) struct Store {
     items: Vec<Value>,
+    variables: Vec<(u64, Value)>,
 }
 
 pub(super) fn routes() -> Router<Shared> {
@@ -75,11 +77,18 @@ impl FakeGitlab {
         p["updated_at"] = json!(now);
     }
 
-    /// The pipelines created through `POST /projects/:id/pipeline`, oldest first.
+    /// The pipelines created through `POST /projects/:id/pipeline`, oldest first, each with
+    /// the `variables` it was asked with.
     pub fn pipelines(&self) -> Vec<Value> {
         let db = self.db.lock().unwrap();
         let api = db.pipelines.items.iter().filter(|p| p["source"] == "api");
-        api.cloned().collect()
+        api.map(|p| {
+            let asked = db.pipelines.variables.iter().find(|(id, _)| p["id"] == *id);
+            let mut p = p.clone();
+            p["variables"] = asked.map_or(Value::Null, |(_, v)| v.clone());
+            p
+        })
+        .collect()
     }
 }
 
@@ -92,11 +101,9 @@ async fn create(State(db): State<Shared>, Path(project): Path<String>, body: Str
     let mut db = db.lock().unwrap();
     let id = db.id();
     let sha = format!("{git_ref}-sha");
-    db.push_pipeline(id, git_ref, &sha, "created", "api");
-    let p = db.pipelines.items.last_mut().unwrap();
-    // Not part of GitLab's answer; kept for tests to read what was asked.
-    p["variables"] = new["variables"].clone();
-    (StatusCode::CREATED, axum::Json(p.clone())).into_response()
+    let pipeline = db.push_pipeline(id, git_ref, &sha, "created", "api");
+    db.pipelines.variables.push((id, new["variables"].clone()));
+    (StatusCode::CREATED, axum::Json(pipeline)).into_response()
 }
 
 /// `scope`: `running`, `pending`, `finished` (success, failed, canceled, skipped), `branches`,
@@ -148,7 +155,7 @@ async fn list(
     if param("sort").is_none_or(|s| s == "desc") {
         items.reverse();
     }
-    paged(&db, items, &uri, &headers, &params)
+    db.pager().page(items, &uri, &headers)
 }
 
 async fn one(State(db): State<Shared>, Path((project, id)): Path<(String, u64)>) -> Response {

@@ -1,7 +1,8 @@
 //! GitLab's rules for every endpoint the fake serves, one row per endpoint, taken from the Grape
 //! definitions in gitlabhq/gitlabhq (`lib/api/…`, the `params do … end` block above each route)
-//! and the abilities they `authorize!` (`app/policies/project_policy.rb`). `docs/fakes.md` holds
-//! the same table for readers. [`super::validate`] applies it to every request.
+//! and the abilities they `authorize!` (`app/policies/project_policy.rb`). `docs/fake-gitlab.md`
+//! holds the same table for readers. [`super::validate`] applies it to every request the fake's
+//! contract sees.
 
 /// A Grape parameter type, as GitLab declares it (`type:`/`types:`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

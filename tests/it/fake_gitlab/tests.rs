@@ -100,8 +100,9 @@ async fn refusals_are_answered_as_gitlab_does_and_recorded() {
     assert_eq!(status, 400);
     let taken = fake.take_violations();
     assert_eq!(taken.len(), 3, "{taken:#?}");
+    assert!(taken[0].contains("lib/api/deployments.rb"), "{taken:#?}");
     assert!(
-        taken[0].rule.contains("lib/api/deployments.rb"),
+        taken[0].starts_with("POST /api/v4/projects/42/deployments: request refused"),
         "{taken:#?}"
     );
     assert!(fake.deployments().is_empty(), "nothing refused was done");
@@ -131,13 +132,13 @@ async fn refusals_are_answered_as_gitlab_does_and_recorded() {
     );
     let taken = fake.take_violations();
     assert!(
-        taken[0].rule.contains("declares no parameter `ref`"),
+        taken[0].contains("declares no parameter `ref`"),
         "{taken:#?}"
     );
 }
 
 #[test]
-#[should_panic(expected = "requests GitLab's rules refuse")]
+#[should_panic(expected = "the fake GitLab: requests or answers its vendor's definition refuses")]
 fn a_violation_nobody_took_fails_the_test() {
     let runtime = tokio::runtime::Runtime::new().unwrap();
     let fake = FakeGitlab::start(TOKEN, "bot");
@@ -195,7 +196,14 @@ async fn an_environment_job_makes_its_own_deployment_and_gitlab_alone_updates_it
         (d["status"].as_str(), d["deployable"]["status"].as_str()),
         (Some("failed"), Some("failed"))
     );
-    assert!(d["finished_at"].is_string());
+    assert!(
+        d.get("finished_at").is_none(),
+        "Entities::Deployment has none"
+    );
+    assert!(
+        fake.deployments()[0]["finished_at"].is_string(),
+        "held for the finder"
+    );
 }
 
 #[tokio::test]
@@ -248,11 +256,7 @@ async fn api_deployments_move_as_the_state_machine_lets_them() {
         (200, Value::Null),
         "running to running: nothing moves"
     );
-    assert!(
-        fake.take_violations()[0]
-            .rule
-            .contains("no transition from running to running")
-    );
+    assert!(fake.take_violations()[0].contains("no transition from running to running"));
     let (_, d) = call(&fake, "PUT", &path, put("success")).await;
     assert_eq!(d["status"], "success");
     // The environment's last success, asked again: `Deployments::CreateService` returns it.
@@ -392,4 +396,40 @@ async fn an_edited_note_reads_back_later_updated_at() {
         notes[0]["id"], second,
         "created_at, newest first by default"
     );
+}
+
+#[tokio::test]
+async fn faults_paging_and_the_request_log_come_from_the_kit() {
+    let fake = FakeGitlab::start(TOKEN, "bot");
+    let iid = fake.seed_issue("Deploy v1", "body", "bot");
+    let note = fake.seed_note(iid, "/promote stage", "maria", false);
+    fake.fail("POST", "/notes$", super::Fault::ServerError, 1);
+    let award = format!("/issues/{iid}/notes/{note}/award_emoji");
+    let (status, _) = call(&fake, "POST", &award, Some(json!({"name": "eyes"}))).await;
+    assert_eq!(status, 201, "`$` anchors the fault at the path's end");
+    let notes = format!("/issues/{iid}/notes");
+    let (status, body) = call(&fake, "POST", &notes, Some(json!({"body": "hi"}))).await;
+    assert_eq!(
+        (status, body),
+        (500, json!({ "message": "500 Internal Server Error" }))
+    );
+    fake.fail(
+        "GET",
+        "/issues/",
+        super::Fault::Status(400, "400 Bad request - x"),
+        1,
+    );
+    let (status, body) = call(&fake, "GET", &format!("/issues/{iid}"), None).await;
+    assert_eq!(
+        (status, body),
+        (400, json!({ "message": "400 Bad request - x" }))
+    );
+    let seen: Vec<_> = fake.requests().into_iter().map(|r| r.method).collect();
+    assert_eq!(seen, ["POST", "POST", "GET"]);
+
+    fake.seed_note(iid, "/promote production", "maria", false);
+    fake.link_only(true);
+    let (_, headers) = page(&fake, &format!("{notes}?per_page=1")).await;
+    assert!(headers.get("x-next-page").is_none());
+    assert!(headers["link"].to_str().unwrap().contains("rel=\"next\""));
 }

@@ -2,16 +2,53 @@
 //! (missing, type, `values:`, `except_values:`), the messages joined into one
 //! `400 {"error": "…"}`; then the route's ability (404 for a non-member, 403 below the role);
 //! then the checks an endpoint's body makes before it acts (e.g. `DeploymentsFinder#validate!`).
-use serde_json::{Map, Value, json};
+//! The fake's contract ([`super::contract`]) calls [`check`] for every request.
+use percent_encoding::percent_decode_str;
+use serde_json::{Map, Value};
 
 use super::rules::{ANY_USER, ENDPOINTS, Endpoint, Kind, Param};
+use crate::fake_server::Refused;
 
-/// A request the rules refuse: what GitLab answers, and which rule refused it.
-#[derive(Debug, Clone)]
-pub(super) struct Refusal {
-    pub status: u16,
-    pub body: Value,
-    pub rule: String,
+/// GitLab's refusal: `status`, the message answered, and the rule.
+fn refused(status: u16, text: impl Into<String>, rule: String) -> Refused {
+    Refused {
+        status,
+        text: text.into(),
+        rule,
+    }
+}
+
+/// The rules for `method` `path` (under `/api/v4`) with the query's decoded pairs and the
+/// body, for a token whose user has access `level` on the project: `Err` with GitLab's answer
+/// when GitLab refuses the request; `Ok` with the parameters GitLab would ignore (the request
+/// is served, but a client relying on one is mistaken).
+pub(super) fn check(
+    method: &str,
+    path: &str,
+    query: &[(String, String)],
+    body: &[u8],
+    level: u64,
+) -> Result<Vec<String>, Refused> {
+    let Some((endpoint, mut fields)) = endpoint_for(method, path) else {
+        return Err(refused(
+            404,
+            "404 Not Found",
+            "no rule in the table for this route".to_owned(),
+        ));
+    };
+    gather(&mut fields, query, body)?;
+    let ignored = check_params(endpoint, &fields)?;
+    check_role(endpoint, level)?;
+    check_body(endpoint, &fields)?;
+    Ok(ignored
+        .into_iter()
+        .map(|name| {
+            format!(
+                "{} {} ({}) declares no parameter `{name}`: GitLab ignores it",
+                endpoint.method, endpoint.path, endpoint.source
+            )
+        })
+        .collect())
 }
 
 /// The request's parameters by name: path, query and JSON body together, as Grape merges them.
@@ -33,7 +70,8 @@ pub(super) fn endpoint_for(method: &str, path: &str) -> Option<(&'static Endpoin
         for (w, g) in want.iter().zip(&got) {
             match w.strip_prefix(':') {
                 Some(name) if !g.is_empty() => {
-                    fields.insert(name.to_owned(), Value::String(decode(g)));
+                    let value = percent_decode_str(g).decode_utf8_lossy().into_owned();
+                    fields.insert(name.to_owned(), Value::String(value));
                 }
                 Some(_) => return None,
                 None if w == g => {}
@@ -45,21 +83,23 @@ pub(super) fn endpoint_for(method: &str, path: &str) -> Option<(&'static Endpoin
 }
 
 /// Adds the query's pairs (`name[]=` gathered into an array) and the JSON body's members.
-pub(super) fn gather(fields: &mut Fields, query: &str, body: &[u8]) -> Result<(), Refusal> {
-    for pair in query.split('&').filter(|p| !p.is_empty()) {
-        let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
-        let (k, v) = (decode(k), decode(v));
+pub(super) fn gather(
+    fields: &mut Fields,
+    query: &[(String, String)],
+    body: &[u8],
+) -> Result<(), Refused> {
+    for (k, v) in query {
         match k.strip_suffix("[]") {
             Some(base) => {
                 let entry = fields
                     .entry(base.to_owned())
                     .or_insert_with(|| Value::Array(vec![]));
                 if let Value::Array(items) = entry {
-                    items.push(Value::String(v));
+                    items.push(Value::String(v.clone()));
                 }
             }
             None => {
-                fields.insert(k, Value::String(v));
+                fields.insert(k.clone(), Value::String(v.clone()));
             }
         }
     }
@@ -72,17 +112,17 @@ pub(super) fn gather(fields: &mut Fields, query: &str, body: &[u8]) -> Result<()
             Ok(())
         }
         // Grape's JSON parser: a body that is not a JSON object is a 400.
-        _ => Err(Refusal {
-            status: 400,
-            body: json!({ "message": "400 Bad request - invalid JSON body" }),
-            rule: "the body must be a JSON object".to_owned(),
-        }),
+        _ => Err(refused(
+            400,
+            "400 Bad request - invalid JSON body",
+            "the body must be a JSON object".to_owned(),
+        )),
     }
 }
 
 /// The declared parameters' checks; `Ok` lists the parameters the endpoint does not declare
 /// (GitLab ignores them, so a client relying on one is mistaken).
-pub(super) fn check_params(e: &Endpoint, fields: &Fields) -> Result<Vec<String>, Refusal> {
+pub(super) fn check_params(e: &Endpoint, fields: &Fields) -> Result<Vec<String>, Refused> {
     let mut errors = Vec::new();
     for p in e.params {
         match fields.get(p.name) {
@@ -104,11 +144,8 @@ pub(super) fn check_params(e: &Endpoint, fields: &Fields) -> Result<Vec<String>,
     }
     if !errors.is_empty() {
         let message = errors.join(", ");
-        return Err(Refusal {
-            status: 400,
-            body: json!({ "error": message }),
-            rule: format!("{} {} ({}): {message}", e.method, e.path, e.source),
-        });
+        let rule = format!("{} {} ({}): {message}", e.method, e.path, e.source);
+        return Err(refused(400, message, rule));
     }
     let route: Vec<&str> = e
         .path
@@ -124,7 +161,7 @@ pub(super) fn check_params(e: &Endpoint, fields: &Fields) -> Result<Vec<String>,
 
 /// The ability check: a non-member cannot see the project (404), a member below the role is
 /// forbidden (403).
-pub(super) fn check_role(e: &Endpoint, level: u64) -> Result<(), Refusal> {
+pub(super) fn check_role(e: &Endpoint, level: u64) -> Result<(), Refused> {
     if e.role == ANY_USER || level >= e.role {
         return Ok(());
     }
@@ -133,22 +170,14 @@ pub(super) fn check_role(e: &Endpoint, level: u64) -> Result<(), Refusal> {
         e.method, e.path, e.ability, e.role
     );
     if level == 0 {
-        return Err(Refusal {
-            status: 404,
-            body: json!({ "message": "404 Project Not Found" }),
-            rule,
-        });
+        return Err(refused(404, "404 Project Not Found", rule));
     }
-    Err(Refusal {
-        status: 403,
-        body: json!({ "message": "403 Forbidden" }),
-        rule,
-    })
+    Err(refused(403, "403 Forbidden", rule))
 }
 
 /// What an endpoint's body refuses before acting: `DeploymentsFinder#validate!`
 /// (`app/finders/deployments_finder.rb`), answered by `bad_request!`.
-pub(super) fn check_body(e: &Endpoint, fields: &Fields) -> Result<(), Refusal> {
+pub(super) fn check_body(e: &Endpoint, fields: &Fields) -> Result<(), Refused> {
     if (e.method, e.path) != ("GET", "/projects/:id/deployments") {
         return Ok(());
     }
@@ -167,11 +196,11 @@ pub(super) fn check_body(e: &Endpoint, fields: &Fields) -> Result<(), Refusal> {
         None
     };
     match why {
-        Some(why) => Err(Refusal {
-            status: 400,
-            body: json!({ "message": format!("400 Bad request - {why}") }),
-            rule: format!("GET {} (app/finders/deployments_finder.rb): {why}", e.path),
-        }),
+        Some(why) => Err(refused(
+            400,
+            format!("400 Bad request - {why}"),
+            format!("GET {} (app/finders/deployments_finder.rb): {why}", e.path),
+        )),
         None => Ok(()),
     }
 }
@@ -280,45 +309,22 @@ fn datetime(s: &str) -> bool {
         || s.parse::<jiff::civil::Date>().is_ok()
 }
 
-/// Percent-decoding (`+` is a space in a query).
-pub(super) fn decode(s: &str) -> String {
-    let bytes = s.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        match bytes[i] {
-            b'%' if i + 2 < bytes.len() => {
-                let hex = std::str::from_utf8(&bytes[i + 1..i + 3]).ok();
-                match hex.and_then(|h| u8::from_str_radix(h, 16).ok()) {
-                    Some(b) => {
-                        out.push(b);
-                        i += 3;
-                        continue;
-                    }
-                    None => out.push(b'%'),
-                }
-            }
-            b'+' => out.push(b' '),
-            b => out.push(b),
-        }
-        i += 1;
-    }
-    String::from_utf8_lossy(&out).into_owned()
-}
-
 #[cfg(test)]
 mod tests {
+    use axum::http::Uri;
+
     use super::*;
 
-    fn refused(method: &str, path: &str, query: &str, body: &str) -> Option<String> {
-        let (e, mut fields) = endpoint_for(method, path).expect("an endpoint");
-        if let Err(r) = gather(&mut fields, query, body.as_bytes()) {
-            return Some(r.body.to_string());
-        }
-        check_params(e, &fields)
+    fn pairs(query: &str) -> Vec<(String, String)> {
+        let uri: Uri = format!("/?{query}").parse().unwrap();
+        crate::fake_server::query_params(&uri)
+    }
+
+    /// The message GitLab answers when it refuses the request.
+    fn refusal(method: &str, path: &str, query: &str, body: &str) -> Option<String> {
+        check(method, path, &pairs(query), body.as_bytes(), 40)
             .err()
-            .or_else(|| check_body(e, &fields).err())
-            .map(|r| r.body.to_string())
+            .map(|r| r.text)
     }
 
     #[test]
@@ -326,25 +332,25 @@ mod tests {
         let p = "/api/v4/projects/acme%2Fshop/deployments";
         let body = r#"{"environment":"stage","sha":"a","ref":"v1","tag":true,"status":"created"}"#;
         assert_eq!(
-            refused("POST", p, "", body).as_deref(),
-            Some(r#"{"error":"status does not have a valid value"}"#)
+            refusal("POST", p, "", body).as_deref(),
+            Some("status does not have a valid value")
         );
         assert_eq!(
-            refused(
+            refusal(
                 "POST",
                 p,
                 "",
                 r#"{"environment":"stage","status":"running"}"#
             )
             .as_deref(),
-            Some(r#"{"error":"sha is missing, ref is missing, tag is missing"}"#)
+            Some("sha is missing, ref is missing, tag is missing")
         );
         assert_eq!(
-            refused("GET", p, "per_page=0&page=x", "").as_deref(),
-            Some(r#"{"error":"page is invalid, per_page has a value not allowed"}"#)
+            refusal("GET", p, "per_page=0&page=x", "").as_deref(),
+            Some("page is invalid, per_page has a value not allowed")
         );
         assert_eq!(
-            refused(
+            refusal(
                 "GET",
                 p,
                 "finished_after=2026-01-01T00:00:00Z&order_by=finished_at",
@@ -352,32 +358,36 @@ mod tests {
             )
             .as_deref(),
             Some(
-                r#"{"message":"400 Bad request - `finished_at` filter must be combined with `success` status filter."}"#
+                "400 Bad request - `finished_at` filter must be combined with `success` status filter."
             )
         );
         assert_eq!(
-            refused("GET", p, "environment=a%20b&order_by=id&sort=desc", ""),
+            refusal("GET", p, "environment=a%20b&order_by=id&sort=desc", ""),
             None
         );
         let issue = "/api/v4/projects/42/issues/7";
         assert!(
-            refused("PUT", issue, "", r#"{"state_event":"shut"}"#)
+            refusal("PUT", issue, "", r#"{"state_event":"shut"}"#)
                 .unwrap()
                 .contains("state_event does not have a valid value")
         );
         assert!(
-            refused("PUT", issue, "", "{}")
+            refusal("PUT", issue, "", "{}")
                 .unwrap()
                 .contains("at least one parameter must be provided")
         );
         assert!(
-            refused("GET", "/api/v4/projects/42/issues/x", "", "")
+            refusal("GET", "/api/v4/projects/42/issues/x", "", "")
                 .unwrap()
                 .contains("issue_iid is invalid")
         );
+        assert_eq!(
+            refusal("PUT", issue, "", "[1]").as_deref(),
+            Some("400 Bad request - invalid JSON body")
+        );
         let pipeline = "/api/v4/projects/42/pipeline";
         assert!(
-            refused(
+            refusal(
                 "POST",
                 pipeline,
                 "",
@@ -391,12 +401,23 @@ mod tests {
     #[test]
     fn roles_and_ignored_parameters() {
         let (e, mut fields) = endpoint_for("GET", "/api/v4/projects/42/deployments").unwrap();
-        gather(&mut fields, "environment=stage&ref=v1", b"").unwrap();
+        gather(&mut fields, &pairs("environment=stage&ref=v1"), b"").unwrap();
         assert_eq!(check_params(e, &fields).unwrap(), ["ref"]);
         assert_eq!(check_role(e, 10).unwrap_err().status, 403);
         assert_eq!(check_role(e, 0).unwrap_err().status, 404);
         assert!(check_role(e, 20).is_ok());
         assert!(endpoint_for("GET", "/api/v4/projects/42/nothing").is_none());
-        assert_eq!(decode("acme%2Fshop+x"), "acme/shop x");
+        let (_, fields) = endpoint_for("GET", "/api/v4/projects/acme%2Fshop/issues/1").unwrap();
+        assert_eq!(fields["id"], "acme/shop");
+        let ignored = check(
+            "GET",
+            "/api/v4/projects/42/deployments",
+            &pairs("ref=v1"),
+            b"",
+            20,
+        );
+        assert!(ignored.unwrap()[0].contains("declares no parameter `ref`"));
+        let missing = check("GET", "/api/v4/projects/42/nothing", &[], b"", 40);
+        assert_eq!(missing.unwrap_err().status, 404);
     }
 }
