@@ -93,7 +93,7 @@ const AFTER_HELP: &str = concat!(
     "SHIPGATE_SIGNING_KEY (environment only): seals shipgate's answers with HMAC-SHA256; without it an answer edited after it was written does not count.\n\n",
     "A commenter without the role gets 👎 and one reply. Other commands get 👀 at once, then 🚀 or 👎, a reply with every check, and a history line in the issue. On acceptance: GitHub dispatches promote.dispatch (inputs environment, issue and commit) at the tag, or sets outputs for a following job; GitLab creates a pipeline for the tag with SHIPGATE_ENVIRONMENT, SHIPGATE_ISSUE and SHIPGATE_COMMIT. A comment already answered is never acted on again; every run answers every unanswered command on its issue.\n\n",
     "Outputs: approved, command, environment, tag, version, issue (event); processed, accepted (poll); allowed, reason (check) — to $GITHUB_OUTPUT and --dotenv FILE.\n\n",
-    "Tokens: GitHub: issues: write, deployments: read, contents: read, checks: read, statuses: read, actions: write to dispatch (teams: organization members read). GitLab: api scope, Developer to create pipelines (Maintainer to read freeze periods).\n\n",
+    "Tokens: GitHub: issues: write, deployments: read, contents: read, checks: read, statuses: read, actions: write to dispatch (teams: organization members read). GitLab: api scope, Developer to create pipelines (Reporter suffices to read freeze periods).\n\n",
     "Exit codes: 0 done, allowed, or nothing to do; 1 the command was refused, or check denies; 2 usage or configuration error; 3 forge failure after retries. poll exits 0 when every command was answered, refused ones included."
 );
 

@@ -20,6 +20,7 @@ pub(crate) struct Answer {
 /// The body of an answer to `what`, as JSON of `T`.
 pub(crate) fn parse<T: DeserializeOwned>(what: &str, body: &str) -> ForgeResult<T> {
     serde_json::from_str(body).map_err(|error| ForgeError::Unexpected {
+        retry_after: None,
         what: what.to_owned(),
         status: 200,
         body: format!("{error} in {}", cut(body)),

@@ -8,7 +8,7 @@
 //! Not every create can be looked up: starting a pipeline ([`Forge::start_pipeline`]) leaves
 //! nothing to find reliably and is never repeated after such a failure.
 use std::future::Future;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use super::retry::{RetryPolicy, random};
 use super::{Comment, Forge, ForgeError, ForgeResult};
@@ -24,6 +24,22 @@ impl ForgeError {
             Self::Unexpected { status, .. } => *status == 200 || *status >= 500,
             _ => false,
         }
+    }
+
+    /// The wait the server asked for with its failure (`Retry-After`), if any.
+    pub fn retry_after(&self) -> Option<Duration> {
+        match self {
+            Self::Unexpected { retry_after, .. } => *retry_after,
+            _ => None,
+        }
+    }
+
+    /// The same error, carrying the wait the server asked for.
+    pub fn with_retry_after(mut self, after: Option<Duration>) -> Self {
+        if let Self::Unexpected { retry_after, .. } = &mut self {
+            *retry_after = after;
+        }
+        self
     }
 }
 
@@ -54,7 +70,7 @@ where
             Err(error) if error.may_have_acted() => error,
             Err(error) => return Err(error.into()),
         };
-        let wait = policy.delay(made - 1, None, random());
+        let wait = policy.delay(made - 1, error.retry_after(), random());
         let again = made < attempts && start.elapsed() + wait < policy.total;
         tracing::warn!(
             what,
@@ -106,6 +122,7 @@ mod tests {
 
     fn server_error() -> ForgeError {
         ForgeError::Unexpected {
+            retry_after: None,
             what: "creating".into(),
             status: 500,
             body: "Server Error".into(),
@@ -165,6 +182,7 @@ mod tests {
         let (creates, lookups) = (AtomicU32::new(0), AtomicU32::new(0));
         let refused = |_| {
             Err(ForgeError::Unexpected {
+                retry_after: None,
                 what: "creating".into(),
                 status: 422,
                 body: "Validation Failed".into(),
@@ -218,6 +236,7 @@ mod tests {
     #[test]
     fn which_failures_the_server_may_have_acted_on() {
         let unexpected = |status| ForgeError::Unexpected {
+            retry_after: None,
             what: String::new(),
             status,
             body: String::new(),

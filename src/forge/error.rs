@@ -42,6 +42,8 @@ pub enum ForgeError {
         status: u16,
         /// The response body, cut to a readable length.
         body: String,
+        /// How long the server asked to wait before another attempt (`Retry-After`).
+        retry_after: Option<std::time::Duration>,
     },
     /// The configuration of the forge is incomplete (no repository, no token, bad URL).
     #[error("{0}")]

@@ -266,6 +266,45 @@ async fn gitlab_lost_answers_still_make_exactly_one_issue_and_one_deployment() {
 }
 
 #[tokio::test]
+async fn a_create_refused_with_retry_after_waits_as_long_before_it_looks_and_tries_again() {
+    let github = FakeGithub::start(GH_TOKEN, None);
+    github.add_tag("v0.1.0", "9fceb02d0ae598e95dc970b74767f19372d61af8");
+    let forge = shipgate::forge::github::GithubForge::new(
+        &github.url(),
+        REPO,
+        SecretString::from(GH_TOKEN.to_owned()),
+        None,
+    )
+    .unwrap()
+    .with_retry(quick());
+    github.fail("POST", "/issues", Fault::Unavailable, 1);
+    let started = std::time::Instant::now();
+    issue::open(&forge, &open_request()).await.unwrap();
+    // The quick policy backs off for milliseconds; the server asked for a second.
+    assert!(
+        started.elapsed() >= Duration::from_secs(1),
+        "{:?}",
+        started.elapsed()
+    );
+    assert_eq!(github.issues().len(), 1, "exactly one issue");
+    assert_eq!(gh_posts(&github, "/issues"), 2);
+
+    let gitlab_fake = FakeGitlab::start(GL_TOKEN, GL_BOT);
+    gitlab_fake.add_tag("v0.1.0", "9fceb02d0ae598e95dc970b74767f19372d61af8");
+    let forge = gitlab(&gitlab_fake);
+    gitlab_fake.fail("POST", "/issues", GlFault::Unavailable, 1);
+    let started = std::time::Instant::now();
+    issue::open(&forge, &open_request()).await.unwrap();
+    assert!(
+        started.elapsed() >= Duration::from_secs(1),
+        "{:?}",
+        started.elapsed()
+    );
+    assert_eq!(gitlab_fake.issues().len(), 1, "exactly one issue");
+    assert_eq!(gl_posts(&gitlab_fake, "/issues"), 2);
+}
+
+#[tokio::test]
 async fn comment_once_against_both_fakes_makes_one_comment_and_stops_at_a_refusal() {
     // The primitive the verify gate notes and the notify issue channel comment through.
     let marker = "<!-- shipgate:notify start v0.1.0 stage run 555 -->";

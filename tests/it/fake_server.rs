@@ -35,6 +35,8 @@ pub struct Recorded {
 pub enum Fault {
     /// 500 Internal Server Error.
     ServerError,
+    /// 503 Service Unavailable with `Retry-After: 1`.
+    Unavailable,
     /// 429 with `Retry-After: 1`.
     TooMany,
     /// 403 secondary rate limit with `Retry-After: 1`.
@@ -367,6 +369,7 @@ async fn gate(State(kit): State<Arc<Kit>>, request: Request, next: Next) -> Resp
     match fault {
         None => checked(&kit, &call, next.run(request).await).await,
         Some(f @ Fault::ServerError) => kit.contract.error(500, &kit.contract.fault_text(&f)),
+        Some(f @ Fault::Unavailable) => with_retry_after(503, &f),
         Some(f @ Fault::TooMany) => with_retry_after(429, &f),
         Some(f @ Fault::SecondaryLimit) => with_retry_after(403, &f),
         Some(Fault::Slow(delay)) => {

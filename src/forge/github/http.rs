@@ -5,7 +5,7 @@ use octocrab::Octocrab;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
-use crate::forge::retry::{Attempt, CallKind, RetryPolicy, Verdict, classify};
+use crate::forge::retry::{Attempt, CallKind, RetryPolicy, Verdict, classify, parse_retry_after};
 use crate::forge::{ForgeError, ForgeResult};
 
 /// The HTTP methods shipgate uses.
@@ -158,7 +158,10 @@ impl Http {
                 last: format!("{status}: {}", cut(&text)),
                 after,
             },
-            Verdict::Fail => Attempt::Fail(refused(call, status, &text)),
+            Verdict::Fail => Attempt::Fail(
+                refused(call, status, &text)
+                    .with_retry_after(parse_retry_after(retry_after.as_deref())),
+            ),
         }
     }
 
@@ -177,6 +180,7 @@ impl Http {
                 Ok(url[at..].to_owned())
             }
             _ => Err(ForgeError::Unexpected {
+                retry_after: None,
                 what: format!("following a link to {url}"),
                 status: 0,
                 body: format!("the link leaves the API at {}", self.base),
@@ -234,6 +238,7 @@ pub(super) fn refused(call: Call<'_>, status: u16, body: &str) -> ForgeError {
             },
         },
         _ => ForgeError::Unexpected {
+            retry_after: None,
             what: call.what.to_owned(),
             status,
             body: cut(body),

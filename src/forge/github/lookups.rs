@@ -48,6 +48,7 @@ impl GithubForge {
         match object.kind.as_str() {
             "commit" => Ok(Some(object.sha)),
             "tag" => Err(ForgeError::Unexpected {
+                retry_after: None,
                 what,
                 status: 200,
                 body: format!(
@@ -56,6 +57,7 @@ impl GithubForge {
                 ),
             }),
             other => Err(ForgeError::Unexpected {
+                retry_after: None,
                 what,
                 status: 200,
                 body: format!("the tag points at a {other} ({}), not a commit", object.sha),

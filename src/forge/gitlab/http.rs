@@ -9,7 +9,7 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 use tokio::sync::OnceCell;
 
-use crate::forge::retry::{Attempt, CallKind, RetryPolicy, Verdict, classify};
+use crate::forge::retry::{Attempt, CallKind, RetryPolicy, Verdict, classify, parse_retry_after};
 use crate::forge::{ForgeError, ForgeResult};
 
 /// The HTTP methods shipgate uses.
@@ -141,6 +141,7 @@ impl Http {
         let client = self.client().await?;
         let data = match body {
             Some(body) => serde_json::to_vec(body).map_err(|e| ForgeError::Unexpected {
+                retry_after: None,
                 what: call.what.to_owned(),
                 status: 0,
                 body: format!("cannot encode the request: {e}"),
@@ -240,7 +241,10 @@ impl Http {
                 last: format!("{status}: {}", cut(&text)),
                 after,
             },
-            Verdict::Fail => Attempt::Fail(refused(call, status, &text)),
+            Verdict::Fail => Attempt::Fail(
+                refused(call, status, &text)
+                    .with_retry_after(parse_retry_after(retry_after.as_deref())),
+            ),
         }
     }
 
@@ -248,6 +252,7 @@ impl Http {
     /// never sent elsewhere).
     fn relative(&self, client: &AsyncGitlab, url: &str) -> ForgeResult<String> {
         let leaves = || ForgeError::Unexpected {
+            retry_after: None,
             what: format!("following a link to {url}"),
             status: 0,
             body: format!("the link leaves the API at {}", self.base),
@@ -383,6 +388,7 @@ pub(super) fn refused(call: Call<'_>, status: u16, body: &str) -> ForgeError {
             },
         },
         _ => ForgeError::Unexpected {
+            retry_after: None,
             what: call.what.to_owned(),
             status,
             body: cut(body),

@@ -26,6 +26,7 @@ impl GitlabForge {
                 commit: Some(commit),
             }) => Ok(Some(commit.id)),
             Ok(GlTag { commit: None }) => Err(ForgeError::Unexpected {
+                retry_after: None,
                 what,
                 status: 200,
                 body: "the tag names no commit".to_owned(),

@@ -55,6 +55,7 @@ impl Contract for Github {
     fn fault_text(&self, fault: &Fault) -> String {
         match fault {
             Fault::ServerError => "Server Error".into(),
+            Fault::Unavailable => "Service Unavailable".into(),
             Fault::TooMany => "API rate limit exceeded".into(),
             Fault::SecondaryLimit => "You have exceeded a secondary rate limit. Please wait a few \
                                       minutes before you try again."

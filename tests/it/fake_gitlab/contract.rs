@@ -39,6 +39,7 @@ impl Contract for Gitlab {
     fn fault_text(&self, fault: &Fault) -> String {
         match fault {
             Fault::ServerError => "500 Internal Server Error".into(),
+            Fault::Unavailable => "503 Service Unavailable".into(),
             // What GitLab's throttle answers.
             Fault::TooMany => "Retry later".into(),
             Fault::SecondaryLimit => "403 Forbidden".into(),
