@@ -578,8 +578,20 @@ async fn refusals_name_what_the_token_needs_and_never_the_token() {
         1,
     );
     let err = gl.freeze_periods().await.unwrap_err();
-    assert!(err.to_string().contains("the Maintainer role"), "{err}");
+    assert!(err.to_string().contains("the Reporter role"), "{err}");
     errors.push(err);
+    // GitLab's `read_freeze_period` is a Reporter's: a Reporter token reads them, a Guest's not.
+    fake.set_token_role(20);
+    gl.freeze_periods().await.unwrap();
+    fake.set_token_role(10);
+    let err = gl.freeze_periods().await.unwrap_err();
+    assert!(err.to_string().contains("the Reporter role"), "{err}");
+    let refused = fake.take_violations();
+    assert!(
+        refused.len() == 1 && refused[0].contains("read_freeze_period"),
+        "{refused:?}"
+    );
+    fake.set_token_role(50);
 
     let elsewhere = forge_with(&fake, "acme/other", TOKEN, None);
     let err = elsewhere.start_pipeline("", "v1", &[]).await.unwrap_err();

@@ -20,7 +20,6 @@ pub(super) const NO_BODY: Option<&()> = None;
 /// Roles (each includes the `api` scope) the calls need.
 pub(super) const REPORTER: &str = "Reporter";
 const DEVELOPER: &str = "Developer";
-const MAINTAINER: &str = "Maintainer";
 
 impl GitlabForge {
     /// A call needing `role` on the project.
@@ -390,7 +389,7 @@ impl Forge for GitlabForge {
     /// `GET /projects/:id/freeze_periods`, every page.
     async fn freeze_periods(&self) -> ForgeResult<Vec<FreezePeriod>> {
         let what = format!("listing the deploy freeze periods of {}", self.project);
-        let call = self.call(&what, MAINTAINER, Idempotent);
+        let call = self.call(&what, REPORTER, Idempotent);
         let path = self.project_path(&format!("/freeze_periods?per_page={PER_PAGE}"));
         let items: Vec<GlFreeze> = self.http.all(call, &path).await?;
         Ok(items.into_iter().map(FreezePeriod::from).collect())
