@@ -5,6 +5,7 @@ pub mod config;
 pub mod contention;
 pub mod deploy_issue;
 pub mod deploy_log;
+pub mod exit;
 pub mod forge;
 pub mod git;
 pub mod issue;

@@ -134,11 +134,7 @@ async fn run(cli: &Cli, ci: &CiEnv) -> Result<(), Failure> {
 }
 
 fn forge_failure(error: issue::IssueError) -> Failure {
-    if error.is_external() {
-        Failure::external(error)
-    } else {
-        Failure::usage(error)
-    }
+    Failure::from(error)
 }
 
 async fn command<F: Forge>(

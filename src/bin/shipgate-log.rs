@@ -113,11 +113,7 @@ fn main() -> ExitCode {
 }
 
 fn log_failure(error: LogError) -> Failure {
-    if error.is_external() {
-        Failure::external(error)
-    } else {
-        Failure::usage(error)
-    }
+    Failure::from(error)
 }
 
 fn run(cli: &Cli, ci: &CiEnv) -> Result<(), Failure> {

@@ -172,11 +172,7 @@ async fn calendar(
 }
 
 fn promote_failure(error: PromoteError) -> Failure {
-    if error.is_external() {
-        Failure::external(error)
-    } else {
-        Failure::usage(error)
-    }
+    Failure::from(error)
 }
 
 async fn on_event(

@@ -3,12 +3,10 @@ use std::io::IsTerminal as _;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use anyhow::Context as _;
 use clap::{Parser, ValueEnum};
-use shipgate::ci::{CiEnv, Outputs};
-use shipgate::cli::{CommonArgs, Exit, Failure, init_logging, load_config};
+use shipgate::cli::{Binary, CommonArgs, Context, Edge, Failure, Format, Report};
 use shipgate::config::schema::Dialect;
-use shipgate::schema::model::{Order, Report, Severity};
+use shipgate::schema::model::{Order, Severity};
 use shipgate::schema::{SchemaRequest, report};
 
 /// Classify the release's database migrations — additive (old code keeps working), destructive
@@ -83,85 +81,63 @@ enum SchemaFormat {
 }
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
-    let var = |key: &str| std::env::var(key).ok();
-    let no_color = var("NO_COLOR").is_some();
-    init_logging(&cli.common, var("SHIPGATE_LOG"), no_color);
-    let ci = CiEnv::from_env();
-    match check(&cli, &ci, no_color) {
-        Ok(exit) => exit.into(),
-        Err(failure) => failure.report(),
-    }
+    shipgate::cli::main::<Cli>()
 }
 
-fn check(cli: &Cli, ci: &CiEnv, no_color: bool) -> Result<Exit, Failure> {
-    let config = load_config(&cli.repo, cli.common.config.as_deref())?;
-    let mut schema = config.schema;
-    if let Some(dialect) = cli.dialect {
-        schema.dialect = match dialect {
-            DialectArg::Postgres => Dialect::Postgres,
-            DialectArg::Mysql => Dialect::Mysql,
-            DialectArg::Sqlite => Dialect::Sqlite,
-        };
-    }
-    let request = SchemaRequest {
-        repo: cli.repo.clone(),
-        paths: cli.paths.clone(),
-        base: cli.base.clone(),
-        head: Some(cli.head.clone()),
-        config: schema,
-        tag_prefix: config.version.tag_prefix,
-    };
-    let report = shipgate::schema::run(&request).map_err(|e| match e {
-        shipgate::schema::SchemaError::Git(ref git) if git.is_external() => Failure::external(e),
-        _ => Failure::usage(e),
-    })?;
-    publish(cli, ci, &report, no_color).map_err(Failure::external)?;
-    let error_found = report
-        .migrations
-        .iter()
-        .flat_map(|m| &m.findings)
-        .any(|f| f.severity == Severity::Error);
-    Ok(if report.order == Order::Blocked || error_found {
-        Exit::Denied
-    } else {
-        Exit::Done
-    })
-}
-
-fn publish(cli: &Cli, ci: &CiEnv, report: &Report, no_color: bool) -> anyhow::Result<()> {
-    let mut outputs = Outputs::new();
-    for (key, value) in report::outputs(report) {
-        outputs.set(key, value)?;
-    }
-    if let Some(path) = &ci.github_output {
-        shipgate::ci::write_github_output(path, &outputs)?;
-    }
-    if let Some(path) = &cli.dotenv {
-        shipgate::ci::write_dotenv(path, &outputs)?;
-    }
-    if let Some(path) = &ci.github_step_summary {
-        shipgate::ci::append_step_summary(path, &report::github::step_summary(report))?;
-    }
-    let color = cli.output.is_none() && !no_color && std::io::stdout().is_terminal();
-    let rendered = match cli.format {
-        SchemaFormat::Text => report::text::render(report, color),
-        SchemaFormat::Json => report::json::render(report),
-        SchemaFormat::Github => report::github::annotations(report),
-        SchemaFormat::Gitlab => report::gitlab::render(report),
-        SchemaFormat::Sarif => report::sarif::render(report, env!("CARGO_PKG_VERSION")),
-    };
-    match &cli.output {
-        Some(path) => std::fs::write(path, rendered)
-            .with_context(|| format!("{}: cannot write the report", path.display()))?,
-        None => {
-            use std::io::Write as _;
-            let mut stdout = std::io::stdout().lock();
-            stdout.write_all(rendered.as_bytes())?;
-            if !rendered.ends_with('\n') {
-                stdout.write_all(b"\n")?;
-            }
+impl Binary for Cli {
+    fn edge(&self) -> Edge<'_> {
+        Edge {
+            common: &self.common,
+            repo: &self.repo,
+            // The JSON report is richer than the outputs; every other format is text.
+            format: match self.format {
+                SchemaFormat::Json => Format::Json,
+                _ => Format::Text,
+            },
+            dotenv: self.dotenv.as_deref(),
+            output: self.output.as_deref(),
+            forge: None,
         }
     }
-    Ok(())
+
+    async fn run(self, cx: &Context) -> Result<Report, Failure> {
+        let mut schema = cx.config.schema.clone();
+        if let Some(dialect) = self.dialect {
+            schema.dialect = match dialect {
+                DialectArg::Postgres => Dialect::Postgres,
+                DialectArg::Mysql => Dialect::Mysql,
+                DialectArg::Sqlite => Dialect::Sqlite,
+            };
+        }
+        let request = SchemaRequest {
+            repo: self.repo,
+            paths: self.paths,
+            base: self.base,
+            head: Some(self.head),
+            config: schema,
+            tag_prefix: cx.config.version.tag_prefix.clone(),
+        };
+        let found = shipgate::schema::run(&request)?;
+        let color = self.output.is_none()
+            && std::env::var_os("NO_COLOR").is_none()
+            && std::io::stdout().is_terminal();
+        let mut out = Report::text(match self.format {
+            SchemaFormat::Text => report::text::render(&found, color),
+            SchemaFormat::Json => String::new(),
+            SchemaFormat::Github => report::github::annotations(&found),
+            SchemaFormat::Gitlab => report::gitlab::render(&found),
+            SchemaFormat::Sarif => report::sarif::render(&found, env!("CARGO_PKG_VERSION")),
+        });
+        out.json = Some(report::json::render(&found));
+        for (key, value) in report::outputs(&found) {
+            out.output(key, value)?;
+        }
+        out.summary = Some(report::github::step_summary(&found));
+        let error_found = found
+            .migrations
+            .iter()
+            .flat_map(|m| &m.findings)
+            .any(|f| f.severity == Severity::Error);
+        Ok(out.denied_if(found.order == Order::Blocked || error_found))
+    }
 }

@@ -195,11 +195,7 @@ async fn rollback<F: Forge>(cli: &Cli, forge: &F, current: &str) -> Result<Strin
 }
 
 fn verify_failure(error: VerifyError) -> Failure {
-    if error.is_external() {
-        Failure::external(error)
-    } else {
-        Failure::usage(error)
-    }
+    Failure::from(error)
 }
 
 fn publish(cli: &Cli, ci: &CiEnv, report: &Report) -> anyhow::Result<()> {

@@ -1,16 +1,12 @@
 //! `shipgate-version`: the next semantic version from Conventional Commits; manifests bumped, commit, annotated tag, push.
-#![allow(clippy::print_stdout, clippy::print_stderr)]
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use anyhow::Context as _;
 use clap::{Parser, ValueEnum};
-use secrecy::SecretString;
-use shipgate::ci::{CiEnv, Outputs, Platform};
-use shipgate::cli::{CommonArgs, Exit, Failure, Format, init_logging, load_config};
+use shipgate::cli::{Binary, CommonArgs, Context, Edge, Failure, Format, Report, push_auth};
 use shipgate::config::version::BumpLevel;
-use shipgate::git::{Identity, PushAuth};
-use shipgate::version::{BumpRequest, Outcome, PushTarget, VersionRequest};
+use shipgate::git::Identity;
+use shipgate::version::{BumpRequest, PushTarget, VersionRequest};
 
 /// Release the commits since the last tag: decide the next semantic version from their
 /// Conventional Commit messages, bump the version in the manifests, commit
@@ -93,99 +89,50 @@ impl From<BumpArg> for BumpRequest {
 }
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
-    let var = |key: &str| std::env::var(key).ok();
-    init_logging(&cli.common, var("SHIPGATE_LOG"), var("NO_COLOR").is_some());
-    let ci = CiEnv::from_env();
-    match release(&cli, &ci) {
-        Ok(()) => Exit::Done.into(),
-        Err(failure) => failure.report(),
-    }
+    shipgate::cli::main::<Cli>()
 }
 
-fn release(cli: &Cli, ci: &CiEnv) -> Result<(), Failure> {
-    let config = load_config(&cli.repo, cli.common.config.as_deref())?;
-    let request = VersionRequest {
-        repo: cli.repo.clone(),
-        config: config.version,
-        bump: cli.bump.into(),
-        pre: cli.pre.clone(),
-        dry_run: cli.dry_run,
-        push: (!cli.no_push).then(|| PushTarget {
-            remote: cli.remote.clone(),
-            auth: push_auth(ci),
-        }),
-        sign: cli.sign,
-        notes_file: cli.notes_file.clone(),
-        branch: cli.branch.clone(),
-        ci_branch: ci.branch.clone(),
-        identity: Identity::from_git_vars(|k| std::env::var(k).ok()),
-    };
-    let outcome = shipgate::version::run(&request).map_err(|e| Failure {
-        exit: if e.is_external() {
-            Exit::External
-        } else {
-            Exit::Usage
-        },
-        error: e.into(),
-    })?;
-    report(cli, ci, &outcome).map_err(Failure::external)
-}
-
-/// The forge token for HTTPS pushes, and the only host it may be sent to.
-fn push_auth(ci: &CiEnv) -> PushAuth {
-    let secret = |key: &str| {
-        std::env::var(key)
-            .ok()
-            .filter(|v| !v.is_empty())
-            .map(SecretString::from)
-    };
-    let gitlab = ci.platform == Platform::GitLabCi
-        || (ci.platform == Platform::Local && secret("GITHUB_TOKEN").is_none());
-    if gitlab {
-        PushAuth {
-            token: secret("GITLAB_TOKEN"),
-            username: "oauth2".to_owned(),
-            host: ci.gitlab_host(),
-        }
-    } else {
-        PushAuth {
-            token: secret("GITHUB_TOKEN"),
-            username: "x-access-token".to_owned(),
-            host: ci.github_host(),
+impl Binary for Cli {
+    fn edge(&self) -> Edge<'_> {
+        Edge {
+            common: &self.common,
+            repo: &self.repo,
+            format: self.format,
+            dotenv: self.dotenv.as_deref(),
+            output: None,
+            forge: None,
         }
     }
-}
 
-fn report(cli: &Cli, ci: &CiEnv, outcome: &Outcome) -> anyhow::Result<()> {
-    let mut outputs = Outputs::new();
-    for (key, value) in outcome.outputs() {
-        match key {
-            "notes" => outputs.set_multiline(key, value)?,
-            _ => outputs.set(key, value)?,
+    async fn run(self, cx: &Context) -> Result<Report, Failure> {
+        let request = VersionRequest {
+            repo: self.repo,
+            config: cx.config.version.clone(),
+            bump: self.bump.into(),
+            pre: self.pre,
+            dry_run: self.dry_run,
+            push: (!self.no_push).then(|| PushTarget {
+                remote: self.remote,
+                auth: push_auth(&cx.ci),
+            }),
+            sign: self.sign,
+            notes_file: self.notes_file,
+            branch: self.branch,
+            ci_branch: cx.ci.branch.clone(),
+            identity: Identity::from_git_vars(|k| std::env::var(k).ok()),
         };
-    }
-    if let Some(path) = &ci.github_output {
-        shipgate::ci::write_github_output(path, &outputs)?;
-    }
-    if let Some(path) = &cli.dotenv {
-        let skipped = shipgate::ci::write_dotenv(path, &outputs)?;
-        if !skipped.is_empty() {
-            tracing::info!(
-                "not in the dotenv file (multi-line): {}",
-                skipped.join(", ")
-            );
+        let outcome = shipgate::version::run(&request)?;
+        let mut report = Report::text(outcome.text());
+        for (key, value) in outcome.outputs() {
+            match key {
+                "notes" => report.outputs.set_multiline(key, value),
+                _ => report.outputs.set(key, value),
+            }
+            .map_err(Failure::external)?;
         }
+        report.summary = Some(outcome.summary());
+        report.json =
+            Some(serde_json::to_string_pretty(&outcome.json()).map_err(Failure::external)?);
+        Ok(report)
     }
-    if let Some(path) = &ci.github_step_summary {
-        shipgate::ci::append_step_summary(path, &outcome.summary())?;
-    }
-    match cli.format {
-        Format::Text => print!("{}", outcome.text()),
-        Format::Json => println!(
-            "{}",
-            serde_json::to_string_pretty(&outcome.json()).context("serialising the result")?
-        ),
-    }
-    Ok(())
 }

@@ -13,7 +13,7 @@ pub enum Platform {
 }
 
 /// The environment variables [`CiEnv`] reads; tokens are deliberately not among them.
-const NAMES: [&str; 24] = [
+const NAMES: [&str; 25] = [
     "CI",
     "GITHUB_ACTIONS",
     "GITHUB_OUTPUT",
@@ -38,6 +38,7 @@ const NAMES: [&str; 24] = [
     "GITHUB_SHA",
     "CI_COMMIT_SHA",
     "CI_JOB_ID",
+    "USER",
 ];
 
 /// A snapshot of the CI variables shipgate needs (tokens excluded). Empty values count as
@@ -81,6 +82,8 @@ pub struct CiEnv {
     pub commit: Option<String>,
     /// The job (`CI_JOB_ID`; GitHub Actions names no job id to its steps).
     pub job_id: Option<String>,
+    /// The local user (`USER`), for runs outside CI.
+    pub user: Option<String>,
 }
 
 impl CiEnv {
@@ -127,6 +130,7 @@ impl CiEnv {
             gh_sha,
             gl_sha,
             gl_job,
+            user,
         ] = values;
         let is_true = |v: &Option<String>| v.as_deref() == Some("true");
         let platform = if is_true(&gha) {
@@ -191,7 +195,16 @@ impl CiEnv {
                 Platform::GitLabCi => gl_job,
                 _ => None,
             },
+            user,
         }
+    }
+
+    /// Who acts, for records and messages: the CI's actor, else the local user, else `shipgate`.
+    pub fn who(&self) -> String {
+        self.actor
+            .clone()
+            .or_else(|| self.user.clone())
+            .unwrap_or_else(|| "shipgate".to_owned())
     }
 
     /// The GitHub host (with port) that may receive `GITHUB_TOKEN`: from `GITHUB_SERVER_URL`, else `github.com`.

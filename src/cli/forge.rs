@@ -24,8 +24,8 @@ pub enum ForgeArg {
     Local,
 }
 
-/// The flags that choose and reach a forge.
-#[derive(Debug, Clone, Args)]
+/// The flags that choose and reach a forge (all unset: the CI's forge).
+#[derive(Debug, Clone, Default, Args)]
 pub struct ForgeArgs {
     /// The forge [default: github in GitHub Actions, gitlab in GitLab CI, local elsewhere]
     #[arg(long, value_enum, global = true)]

@@ -1,5 +1,7 @@
 //! What every binary shares at its edge: common flags, logging, exit codes, the forge.
+mod edge;
 mod forge;
+mod push;
 mod release;
 mod risk;
 
@@ -12,7 +14,10 @@ use tracing_subscriber::EnvFilter;
 
 use crate::config::Config;
 
+pub use crate::exit::{Exit, ExitClass};
+pub use edge::{Binary, Context, Edge, FailureContext, Report, main};
 pub use forge::{Connected, ForgeArg, ForgeArgs, TokenNeeds};
+pub use push::push_auth;
 pub use release::{project_name, resolve_version};
 pub use risk::release_risk;
 
@@ -51,25 +56,6 @@ pub enum Format {
     Text,
     /// One JSON object, shapes in `schemas/`.
     Json,
-}
-
-/// The exit codes every binary shares.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Exit {
-    /// Done, or allowed.
-    Done = 0,
-    /// The policy said no.
-    Denied = 1,
-    /// Usage or configuration error.
-    Usage = 2,
-    /// An external failure (git, API) after retries.
-    External = 3,
-}
-
-impl From<Exit> for ExitCode {
-    fn from(exit: Exit) -> Self {
-        ExitCode::from(exit as u8)
-    }
 }
 
 /// A binary's `main` after parsing its flags: logging set up, the CI variables read, and `run`

@@ -1,4 +1,5 @@
 //! What can go wrong with the deployment log.
+use crate::exit::{Exit, ExitClass};
 use thiserror::Error;
 
 use crate::git::GitError;
@@ -37,13 +38,12 @@ pub enum LogError {
     Git(#[from] GitError),
 }
 
-impl LogError {
-    /// Whether this is an external failure (git remote), not the user's to fix in the config.
-    pub fn is_external(&self) -> bool {
+impl ExitClass for LogError {
+    fn exit_class(&self) -> Exit {
         match self {
-            LogError::Malformed { .. } => false,
-            LogError::Raced { .. } => true,
-            LogError::Git(e) => e.is_external(),
+            LogError::Malformed { .. } => Exit::Usage,
+            LogError::Raced { .. } => Exit::External,
+            LogError::Git(e) => e.exit_class(),
         }
     }
 }

@@ -67,9 +67,9 @@ pub enum ForgeError {
     },
 }
 
-impl ForgeError {
-    /// Whether the failure came from outside (exit 3) rather than from setup or usage (exit 2).
-    pub fn is_external(&self) -> bool {
-        !matches!(self, Self::Setup(_) | Self::Invalid { .. })
+impl crate::exit::ExitClass for ForgeError {
+    /// Setup and invalid input are the user's (exit 2); everything else came from outside.
+    fn exit_class(&self) -> crate::exit::Exit {
+        crate::exit::external_if(!matches!(self, Self::Setup(_) | Self::Invalid { .. }))
     }
 }

@@ -55,7 +55,11 @@ mod tests {
         ] {
             let err = org_and_slug(bad).unwrap_err();
             assert!(matches!(err, ForgeError::Invalid { .. }), "{bad}");
-            assert!(!err.is_external(), "a usage error: exit 2");
+            assert_eq!(
+                crate::exit::ExitClass::exit_class(&err),
+                crate::exit::Exit::Usage,
+                "a usage error: exit 2"
+            );
             assert!(err.to_string().contains("org/team-slug"), "{err}");
         }
     }

@@ -137,17 +137,17 @@ pub enum GitError {
     },
 }
 
-impl GitError {
-    /// Whether the failure came from outside (network, remote) rather than from the repository's state.
-    pub fn is_external(&self) -> bool {
-        matches!(
+impl crate::exit::ExitClass for GitError {
+    /// The network and the remote are external; the repository's state is the user's.
+    fn exit_class(&self) -> crate::exit::Exit {
+        crate::exit::external_if(matches!(
             self,
             Self::RemoteMoved { .. }
                 | Self::RemoteDiverged { .. }
                 | Self::PushRejected { .. }
                 | Self::Remote { .. }
                 | Self::Git { .. }
-        )
+        ))
     }
 }
 

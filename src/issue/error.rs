@@ -1,5 +1,6 @@
 //! Errors of `shipgate-issue`.
 use crate::deploy_issue::DeployIssueError;
+use crate::exit::{Exit, ExitClass};
 use crate::forge::ForgeError;
 
 /// Why a deployment issue could not be opened, recorded in or closed.
@@ -33,13 +34,12 @@ pub enum IssueError {
     },
 }
 
-impl IssueError {
-    /// Whether the failure came from outside (exit 3) rather than from input or state (exit 2).
-    pub fn is_external(&self) -> bool {
+impl ExitClass for IssueError {
+    fn exit_class(&self) -> Exit {
         match self {
-            Self::Forge(e) => e.is_external(),
-            Self::Contended { .. } => true,
-            Self::Body(_) | Self::NoIssue { .. } => false,
+            Self::Forge(e) => e.exit_class(),
+            Self::Contended { .. } => Exit::External,
+            Self::Body(_) | Self::NoIssue { .. } => Exit::Usage,
         }
     }
 }

@@ -1,5 +1,6 @@
 //! Errors of `shipgate-promote`.
 use crate::deploy_issue::DeployIssueError;
+use crate::exit::{Exit, ExitClass};
 use crate::forge::ForgeError;
 
 /// Why a command could not be handled (a refusal is not an error: it is a decision).
@@ -24,13 +25,12 @@ pub enum PromoteError {
     StartFailed(ForgeError),
 }
 
-impl PromoteError {
-    /// Whether the failure came from outside (exit 3) rather than from input (exit 2).
-    pub fn is_external(&self) -> bool {
+impl ExitClass for PromoteError {
+    fn exit_class(&self) -> Exit {
         match self {
-            Self::Forge(e) => e.is_external(),
-            Self::StartFailed(_) => true,
-            Self::Body(_) | Self::Event { .. } => false,
+            Self::Forge(e) => e.exit_class(),
+            Self::StartFailed(_) => Exit::External,
+            Self::Body(_) | Self::Event { .. } => Exit::Usage,
         }
     }
 }

@@ -55,6 +55,16 @@ pub enum SchemaError {
     },
 }
 
+impl crate::exit::ExitClass for SchemaError {
+    /// Git's own class for a git failure; a bad path or an unreadable file is the user's.
+    fn exit_class(&self) -> crate::exit::Exit {
+        match self {
+            Self::Git(e) => e.exit_class(),
+            _ => crate::exit::Exit::Usage,
+        }
+    }
+}
+
 /// A migration found, before it is read.
 struct Found {
     path: PathBuf,

@@ -1,5 +1,6 @@
 //! Errors of `shipgate-verify` that stop it before or outside the gates (a gate that fails is
 //! a result, not an error).
+use crate::exit::{Exit, ExitClass};
 
 /// Why the gates could not be evaluated.
 #[derive(Debug, thiserror::Error)]
@@ -50,16 +51,15 @@ pub enum VerifyError {
     Client(#[source] reqwest::Error),
 }
 
-impl VerifyError {
-    /// Whether the failure came from outside (exit 3) rather than from input or state (exit 2).
-    pub fn is_external(&self) -> bool {
+impl ExitClass for VerifyError {
+    fn exit_class(&self) -> Exit {
         match self {
-            Self::Forge(e) => e.is_external(),
-            Self::Client(_) => true,
+            Self::Forge(e) => e.exit_class(),
+            Self::Client(_) => Exit::External,
             Self::UnknownGate { .. }
             | Self::MissingSecret { .. }
             | Self::BadHeader { .. }
-            | Self::NoIssue { .. } => false,
+            | Self::NoIssue { .. } => Exit::Usage,
         }
     }
 }

@@ -1,4 +1,5 @@
 //! Errors of `shipgate-version`.
+use crate::exit::{Exit, ExitClass};
 use std::path::PathBuf;
 
 use crate::git::GitError;
@@ -76,13 +77,14 @@ pub enum VersionError {
     },
 }
 
-impl VersionError {
-    /// Whether the failure came from outside (network, remote) rather than input or repository state.
-    pub fn is_external(&self) -> bool {
+impl ExitClass for VersionError {
+    fn exit_class(&self) -> Exit {
         match self {
-            Self::Git(e) => e.is_external(),
-            Self::NotesFile { .. } | Self::PushFailed { .. } | Self::TagNotPushed { .. } => true,
-            _ => false,
+            Self::Git(e) => e.exit_class(),
+            Self::NotesFile { .. } | Self::PushFailed { .. } | Self::TagNotPushed { .. } => {
+                Exit::External
+            }
+            _ => Exit::Usage,
         }
     }
 }

@@ -500,7 +500,10 @@ async fn refusals_name_what_the_token_needs_and_never_the_token() {
 
     let err =
         GithubForge::new(&fake.url(), "no-slash", SecretString::from(TOKEN), None).unwrap_err();
-    assert!(matches!(err, ForgeError::Setup(_)) && !err.is_external());
+    assert!(
+        matches!(err, ForgeError::Setup(_))
+            && shipgate::exit::ExitClass::exit_class(&err) == shipgate::exit::Exit::Usage
+    );
 }
 
 #[tokio::test]
@@ -634,7 +637,8 @@ async fn team_membership_counts_active_members_only() {
     for bad in ["acme", "acme/ops/release", "/release", "acme/", ""] {
         let err = gh.team_member(bad, "ada").await.unwrap_err();
         assert!(
-            matches!(err, ForgeError::Invalid { .. }) && !err.is_external(),
+            matches!(err, ForgeError::Invalid { .. })
+                && shipgate::exit::ExitClass::exit_class(&err) == shipgate::exit::Exit::Usage,
             "{bad}: {err}"
         );
         assert!(err.to_string().contains("org/team-slug"), "{err}");

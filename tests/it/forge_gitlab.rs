@@ -641,7 +641,8 @@ async fn refusals_name_what_the_token_needs_and_never_the_token() {
     ] {
         let err = GitlabForge::new(url, project, SecretString::from(TOKEN), None).unwrap_err();
         assert!(
-            matches!(err, ForgeError::Setup(_)) && !err.is_external(),
+            matches!(err, ForgeError::Setup(_))
+                && shipgate::exit::ExitClass::exit_class(&err) == shipgate::exit::Exit::Usage,
             "{err}"
         );
     }
@@ -786,7 +787,8 @@ async fn group_membership_counts_active_members_only() {
     for bad in ["acme", "", "acme/", "/release", "acme//release"] {
         let err = gl.team_member(bad, "ada").await.unwrap_err();
         assert!(
-            matches!(err, ForgeError::Invalid { .. }) && !err.is_external(),
+            matches!(err, ForgeError::Invalid { .. })
+                && shipgate::exit::ExitClass::exit_class(&err) == shipgate::exit::Exit::Usage,
             "{bad}: {err}"
         );
         assert!(err.to_string().contains("org/team-slug"), "{err}");
