@@ -11,6 +11,7 @@ pub mod git;
 pub mod issue;
 pub mod notify;
 pub mod promote;
+pub mod release;
 pub mod schema;
 #[cfg(test)]
 mod schema_checks;

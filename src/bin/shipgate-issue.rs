@@ -171,8 +171,8 @@ async fn command<F: Forge>(
                 &cli.repo,
                 prefix,
             )?;
-            let facts =
-                issue::release_facts(&cli.repo, &version, prefix).map_err(Failure::usage)?;
+            let facts = shipgate::release::release_facts(&cli.repo, &version, prefix)
+                .map_err(Failure::usage)?;
             let tag = tag.clone().unwrap_or(facts.tag);
             let notes = match notes {
                 Some(path) => std::fs::read_to_string(path)
@@ -259,8 +259,8 @@ async fn command<F: Forge>(
                 &cli.repo,
                 prefix,
             )?;
-            let facts =
-                issue::release_facts(&cli.repo, &version, prefix).map_err(Failure::usage)?;
+            let facts = shipgate::release::release_facts(&cli.repo, &version, prefix)
+                .map_err(Failure::usage)?;
             let request = RecordRequest {
                 version: version.clone(),
                 tag: facts.tag,

@@ -237,7 +237,7 @@ fn release_version(cli: &Cli, ci: &CiEnv, prefix: &str) -> Result<Option<Version
     {
         return Ok(Some(version));
     }
-    match shipgate::issue::version_at_head(&cli.repo, prefix) {
+    match shipgate::release::version_at_head(&cli.repo, prefix) {
         Ok(version) => Ok(version),
         Err(err) => {
             tracing::warn!("cannot read the release tag on HEAD: {err}");

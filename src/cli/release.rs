@@ -21,12 +21,11 @@ pub fn resolve_version(
     if let Some(version) = ci
         .tag
         .as_deref()
-        .and_then(|t| t.strip_prefix(prefix))
-        .and_then(|v| Version::parse(v).ok())
+        .and_then(|t| crate::release::version_of_tag(t, prefix))
     {
         return Ok(version);
     }
-    crate::issue::version_at_head(repo, prefix)
+    crate::release::version_at_head(repo, prefix)
         .map_err(Failure::usage)?
         .ok_or_else(|| {
             Failure::usage(anyhow::anyhow!(

@@ -30,7 +30,7 @@ pub fn release_risk(
         None => None,
     };
     let previous = match version {
-        Some(version) => match crate::issue::release_facts(repo, version, tag_prefix) {
+        Some(version) => match crate::release::release_facts(repo, version, tag_prefix) {
             Ok(facts) => facts.previous,
             Err(err) => {
                 tracing::warn!("cannot find the release before {version}: {err}");

@@ -3,7 +3,6 @@
 mod claim;
 mod close;
 mod error;
-mod facts;
 mod find;
 mod open;
 mod record;
@@ -11,7 +10,6 @@ mod record;
 pub use claim::{claim_comment, ensure_claim, sealed_release};
 pub use close::{CloseReason, CloseRequest, close};
 pub use error::IssueError;
-pub use facts::{ReleaseFacts, release_facts, version_at_head};
 pub use find::{MARKER_PREFIX, own_open_issue, own_open_issues};
 pub use open::{OpenRequest, Opened, open};
 pub use record::{RecordRequest, Recorded, record};

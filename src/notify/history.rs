@@ -13,7 +13,7 @@ pub fn release_history(
     version: &Version,
     tag_prefix: &str,
 ) -> Result<(Option<Version>, Vec<String>), GitError> {
-    let facts = crate::issue::release_facts(repo, version, tag_prefix)?;
+    let facts = crate::release::release_facts(repo, version, tag_prefix)?;
     let git = Repo::discover(repo)?;
     let head = git.resolve(&facts.commit)?;
     let since = match &facts.previous {

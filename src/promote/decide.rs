@@ -170,7 +170,7 @@ pub async fn decide<F: Forge>(
         decision.checks.push(check);
         return Ok(decision);
     }
-    let is_release = |tag: &str| version_of(tag, policy.tag_prefix).is_some();
+    let is_release = |tag: &str| crate::release::version_of_tag(tag, policy.tag_prefix).is_some();
     let wanted = match &command {
         Command::Rollback { version, .. } => version
             .as_ref()
@@ -225,12 +225,14 @@ pub async fn decide<F: Forge>(
                         Gate::When,
                         "rollbacks restore a known-good version and are not held by the window",
                     ));
-                    version_of(&d.git_ref, policy.tag_prefix).map(|version| Target {
-                        environment: environment.to_owned(),
-                        tag: d.git_ref.clone(),
-                        version,
-                        sha: d.sha.clone(),
-                        risk: Risk::Low,
+                    crate::release::version_of_tag(&d.git_ref, policy.tag_prefix).map(|version| {
+                        Target {
+                            environment: environment.to_owned(),
+                            tag: d.git_ref.clone(),
+                            version,
+                            sha: d.sha.clone(),
+                            risk: Risk::Low,
+                        }
                     })
                 }
                 Err(check) => {
@@ -315,7 +317,7 @@ async fn promote_checks<F: Forge>(
     position: usize,
     deployments: &[Deployment],
 ) -> Result<(Vec<Check>, Option<Target>), PromoteError> {
-    let tag = format!("{}{}", policy.tag_prefix, request.version);
+    let tag = crate::release::tag_name(policy.tag_prefix, request.version);
     let Some(previous) = position
         .checked_sub(1)
         .and_then(|i| policy.environments.get(i))
@@ -371,7 +373,7 @@ async fn promote_checks<F: Forge>(
     let current = deployments
         .iter()
         .find(|d| d.state == Some(DeploymentState::Success))
-        .and_then(|d| version_of(&d.git_ref, policy.tag_prefix));
+        .and_then(|d| crate::release::version_of_tag(&d.git_ref, policy.tag_prefix));
     if let Some(check) = downgrade(current.as_ref(), request.version, environment, policy) {
         out.push(check);
     }
@@ -497,8 +499,4 @@ pub(super) fn created_before(deployment: &Deployment, at: Timestamp) -> bool {
         .created_at
         .parse::<Timestamp>()
         .is_ok_and(|created| created < at)
-}
-
-fn version_of(tag: &str, prefix: &str) -> Option<Version> {
-    Version::parse(tag.strip_prefix(prefix)?).ok()
 }

@@ -38,7 +38,7 @@ pub async fn check_job<F: Forge>(
     policy: Policy<'_>,
     job: &JobCheck,
 ) -> Result<Vec<Check>, PromoteError> {
-    let tag = format!("{}{}", policy.tag_prefix, job.version);
+    let tag = crate::release::tag_name(policy.tag_prefix, &job.version);
     let own_login = forge.own_login().await?;
     // The issues whose body names the release, kept when shipgate's sealed comment agrees: an
     // edited body neither adds a claim nor takes one away from the issue shipgate opened.

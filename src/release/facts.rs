@@ -37,7 +37,7 @@ pub fn release_facts(
     tag_prefix: &str,
 ) -> Result<ReleaseFacts, GitError> {
     let repo = Repo::discover(repo)?;
-    let tag = format!("{tag_prefix}{version}");
+    let tag = super::tag_name(tag_prefix, version);
     let commit = match repo.tag_target(&tag)? {
         Some(commit) => commit,
         None => repo.head()?,
