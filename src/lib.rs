@@ -12,6 +12,7 @@ pub mod issue;
 pub mod notify;
 pub mod promote;
 pub mod release;
+pub mod retry;
 pub mod schema;
 #[cfg(test)]
 mod schema_checks;

@@ -33,7 +33,7 @@ impl Forge for AnyForge {
     fn kind(&self) -> ForgeKind {
         each!(self, f => f.kind())
     }
-    fn retry_policy(&self) -> super::retry::RetryPolicy {
+    fn retry_policy(&self) -> crate::retry::RetryPolicy {
         each!(self, f => f.retry_policy())
     }
     async fn own_login(&self) -> ForgeResult<String> {

@@ -10,8 +10,8 @@
 use std::future::Future;
 use std::time::{Duration, Instant};
 
-use super::retry::{RetryPolicy, random};
 use super::{Comment, Forge, ForgeError, ForgeResult};
+use crate::retry::{RetryPolicy, random};
 
 impl ForgeError {
     /// Whether a create that failed this way may have been carried out by the server: no

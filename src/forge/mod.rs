@@ -11,7 +11,6 @@ pub mod github;
 pub mod gitlab;
 pub mod local;
 pub mod model;
-pub mod retry;
 mod scan;
 mod team;
 
@@ -30,8 +29,8 @@ pub trait Forge {
     /// Which forge this is.
     fn kind(&self) -> ForgeKind;
     /// When and how often its calls are tried again; [`create_once`] follows it too.
-    fn retry_policy(&self) -> retry::RetryPolicy {
-        retry::RetryPolicy::default()
+    fn retry_policy(&self) -> crate::retry::RetryPolicy {
+        crate::retry::RetryPolicy::default()
     }
     /// The login shipgate acts as: its own issues and comments are recognised by it.
     async fn own_login(&self) -> ForgeResult<String>;

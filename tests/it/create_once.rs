@@ -7,9 +7,9 @@ use secrecy::SecretString;
 use semver::Version;
 use shipgate::deploy_issue::Release;
 use shipgate::forge::gitlab::GitlabForge;
-use shipgate::forge::retry::RetryPolicy;
 use shipgate::forge::{DeploymentState, Forge, comment_once};
 use shipgate::issue::{self, OpenRequest, RecordRequest};
+use shipgate::retry::RetryPolicy;
 
 use crate::fake_github::{FakeGithub, REPO};
 use crate::fake_gitlab::{FakeGitlab, Fault as GlFault, PROJECT, PROJECT_ID};

@@ -3,10 +3,10 @@ use std::time::{Duration, Instant};
 
 use secrecy::SecretString;
 use shipgate::forge::github::GithubForge;
-use shipgate::forge::retry::RetryPolicy;
 use shipgate::forge::{
     DeploymentState, Forge, ForgeError, IssueState, NewDeployment, NewIssue, Permission, Reaction,
 };
+use shipgate::retry::RetryPolicy;
 
 use crate::fake_github::{FakeGithub, Fault, REPO};
 

@@ -3,11 +3,11 @@ use std::time::{Duration, Instant};
 
 use secrecy::SecretString;
 use shipgate::forge::gitlab::GitlabForge;
-use shipgate::forge::retry::RetryPolicy;
 use shipgate::forge::{
     DeploymentState, Forge, ForgeError, FreezePeriod, IssueState, NewDeployment, NewIssue,
     Permission, Reaction,
 };
+use shipgate::retry::RetryPolicy;
 
 use crate::fake_gitlab::{FakeGitlab, Fault, PROJECT, PROJECT_ID};
 

@@ -5,9 +5,9 @@ use secrecy::SecretString;
 use semver::Version;
 use shipgate::deploy_issue::{Release, parse};
 use shipgate::forge::github::GithubForge;
-use shipgate::forge::retry::RetryPolicy;
 use shipgate::forge::{DeploymentState, Forge, IssueState};
 use shipgate::issue::{self, OpenRequest, RecordRequest};
+use shipgate::retry::RetryPolicy;
 
 use crate::fake_github::{FakeGithub, Fault, REPO};
 use crate::fixture::TestRepo;

@@ -5,11 +5,11 @@ use jiff::Timestamp;
 use secrecy::SecretString;
 use shipgate::config::{Config, Minutes, PromoteConfig, WindowsConfig};
 use shipgate::forge::github::GithubForge;
-use shipgate::forge::retry::RetryPolicy;
 use shipgate::forge::{Comment, DeploymentState, Forge, NewDeployment, NewIssue, Reaction};
 use shipgate::promote::{
     self, CommentEvent, EventIssueFacts, EventResult, Outcome, Policy, Verdict,
 };
+use shipgate::retry::RetryPolicy;
 use shipgate::seal::Seal;
 use shipgate::window::Calendar;
 

@@ -5,9 +5,9 @@ use secrecy::SecretString;
 use shipgate::config::promote::AccessLevel;
 use shipgate::config::{Config, PromoteConfig, WindowsConfig};
 use shipgate::forge::gitlab::GitlabForge;
-use shipgate::forge::retry::RetryPolicy;
 use shipgate::forge::{DeploymentState, Forge, NewDeployment, Reaction};
 use shipgate::promote::{self, Handled, Outcome, Policy, Verdict};
+use shipgate::retry::RetryPolicy;
 use shipgate::window::Calendar;
 
 use crate::fake_gitlab::{FakeGitlab, Fault, PROJECT_ID};

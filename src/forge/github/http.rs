@@ -5,8 +5,8 @@ use octocrab::Octocrab;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
-use crate::forge::retry::{Attempt, CallKind, RetryPolicy, Verdict, classify, parse_retry_after};
 use crate::forge::{ForgeError, ForgeResult};
+use crate::retry::{Attempt, CallKind, RetryPolicy, Verdict, classify, parse_retry_after};
 
 /// The HTTP methods shipgate uses.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

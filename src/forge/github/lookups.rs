@@ -3,9 +3,9 @@ use super::GithubForge;
 use super::calls::NO_BODY;
 use super::http::{Call, Grant, Method, encode};
 use super::wire::{GhMembership, GitObject, GitRef, GitTag};
-use crate::forge::retry::CallKind::Idempotent;
 use crate::forge::team::org_and_slug;
 use crate::forge::{ForgeError, ForgeResult};
+use crate::retry::CallKind::Idempotent;
 
 /// The most annotated tag objects followed from a tag to its commit (a tag of a tag of …).
 pub(super) const MAX_PEEL: usize = 8;

@@ -16,8 +16,8 @@ use octocrab::Octocrab;
 use secrecy::SecretString;
 
 use self::http::{Http, encode};
-use super::retry::RetryPolicy;
 use super::{ForgeError, ForgeResult};
+use crate::retry::RetryPolicy;
 
 /// The login a workflow's `GITHUB_TOKEN` acts as (it cannot call `GET /user`).
 pub const ACTIONS_BOT: &str = "github-actions[bot]";

@@ -7,13 +7,13 @@ use super::wire::{
     permission_for, reaction_from, status_for,
 };
 use super::{GitlabForge, PER_PAGE};
-use crate::forge::retry::CallKind::{self, Create, Idempotent};
-use crate::forge::retry::RetryPolicy;
 use crate::forge::{
     CiCheck, Comment, Deployment, DeploymentPage, DeploymentQuery, DeploymentState, Forge,
     ForgeError, ForgeKind, ForgeResult, FreezePeriod, Issue, NewDeployment, NewIssue, Permission,
     Reaction,
 };
+use crate::retry::CallKind::{self, Create, Idempotent};
+use crate::retry::RetryPolicy;
 
 pub(super) const NO_BODY: Option<&()> = None;
 

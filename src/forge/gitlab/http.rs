@@ -9,8 +9,8 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 use tokio::sync::OnceCell;
 
-use crate::forge::retry::{Attempt, CallKind, RetryPolicy, Verdict, classify, parse_retry_after};
 use crate::forge::{ForgeError, ForgeResult};
+use crate::retry::{Attempt, CallKind, RetryPolicy, Verdict, classify, parse_retry_after};
 
 /// The HTTP methods shipgate uses.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -3,9 +3,9 @@ use super::GitlabForge;
 use super::calls::{NO_BODY, REPORTER};
 use super::http::{Call, Method, Scope, encode, not_found_saying};
 use super::wire::{GlGroupMember, GlTag};
-use crate::forge::retry::CallKind::Idempotent;
 use crate::forge::team::group_path;
 use crate::forge::{ForgeError, ForgeResult};
+use crate::retry::CallKind::Idempotent;
 
 impl GitlabForge {
     /// `GET /projects/:id/repository/tags/:tag_name`: `commit.id` is the commit, annotated tags

@@ -18,8 +18,8 @@ use secrecy::SecretString;
 use tokio::sync::OnceCell;
 
 use self::http::{Endpoint, Http, encode};
-use super::retry::RetryPolicy;
 use super::{ForgeError, ForgeResult};
+use crate::retry::RetryPolicy;
 
 /// Largest page GitLab serves.
 const PER_PAGE: u32 = 100;

@@ -1,15 +1,15 @@
-//! The retry policy every forge shares: exponential backoff with jitter, `Retry-After` honoured,
+//! The retry policy shipgate shares (forge calls first): exponential backoff with jitter, `Retry-After` honoured,
 //! a time-out per attempt and a cap on the whole call.
 //!
 //! Only calls that are safe to repeat are retried after a failure the server may have acted on
 //! (5xx, time-out, lost connection). A create ([`CallKind::Create`]) is retried here only when
 //! the server said it did nothing (429, secondary rate limit); otherwise the error is returned
-//! and [`create_once`](super::create::create_once) looks the object up (by its marker or CI run)
+//! and [`create_once`](crate::forge::create_once) looks the object up (by its marker or CI run)
 //! before creating it again.
 use std::future::Future;
 use std::time::{Duration, Instant};
 
-use super::{ForgeError, ForgeResult};
+use crate::forge::{ForgeError, ForgeResult};
 
 /// How long GitHub asks to wait after a secondary rate limit that names no `Retry-After`.
 const SECONDARY_LIMIT_WAIT: Duration = Duration::from_secs(60);
