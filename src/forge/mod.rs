@@ -1,6 +1,6 @@
 //! The forges shipgate talks to (GitHub, GitLab, a local directory) behind one trait.
 //!
-//! Every implementation retries transient failures itself (see [`retry`]) and never repeats a
+//! Every implementation retries transient failures itself (see [`crate::retry`]) and never repeats a
 //! create blindly: callers create through [`create_once`], which looks the object up by its
 //! marker before creating it again.
 mod answer;
