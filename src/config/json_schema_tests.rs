@@ -93,7 +93,7 @@ fn every_config_example_in_the_readme_is_valid() {
 }
 
 #[test]
-fn the_design_sketch_is_in_the_config_doc() {
+fn the_complete_example_is_in_the_config_doc() {
     let sketch_start = "version:\n  tag_prefix: \"v\"            # \"\" for bare 1.2.3 tags\n";
     assert!(
         fenced_blocks(CONFIG_DOC, "yaml")
@@ -101,7 +101,7 @@ fn the_design_sketch_is_in_the_config_doc() {
             .any(|b| b.text.starts_with(sketch_start)
                 && b.text
                     .contains("min_time_left: 60m         # 0m: no margin")),
-        "docs/config.md lost the DESIGN.md §4 sketch"
+        "docs/config.md lost its complete example of shipgate.yml"
     );
 }
 

@@ -3,21 +3,11 @@
 /// Why an input of the deployment issue could not be read.
 #[derive(Debug, thiserror::Error)]
 pub enum DeployIssueError {
-    /// The schema report is not JSON at all.
+    /// The schema report is not a `shipgate-schema --format json` report.
     #[error(
-        "the schema report is not valid JSON ({0}); pass the output of `shipgate-schema --format json`"
+        "the schema report cannot be read ({0}); pass the output of `shipgate-schema --format json`"
     )]
-    ReportJson(#[source] serde_json::Error),
-    /// A key of the schema report is missing or holds the wrong kind of value.
-    #[error(
-        "the schema report's `{key}` {problem}; pass the output of `shipgate-schema --format json`"
-    )]
-    ReportKey {
-        /// The key (`order`, `pre_deploy`, `post_deploy`).
-        key: &'static str,
-        /// What is wrong with it.
-        problem: String,
-    },
+    Report(#[source] serde_json::Error),
     /// A version is not a semantic version.
     #[error("`{value}` is not a semantic version ({reason}); write it as X.Y.Z or vX.Y.Z")]
     BadVersion {

@@ -1,8 +1,7 @@
 //! The part of a `shipgate-schema --format json` report the issue shows.
-use serde_json::Value;
-
 use super::DeployIssueError;
 use crate::schema::model::Order;
+use crate::schema::report::ReadReport;
 
 /// The schema order of a release and the migrations to run around the deploy.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -19,61 +18,19 @@ impl SchemaSummary {
     /// Reads the `order`, `pre_deploy` and `post_deploy` keys of a `shipgate-schema --format
     /// json` report (other keys are ignored; a missing list counts as empty).
     pub fn from_report_json(json: &str) -> Result<Self, DeployIssueError> {
-        let doc: Value = serde_json::from_str(json).map_err(DeployIssueError::ReportJson)?;
-        let Value::Object(map) = doc else {
-            return Err(key_error(
-                "order",
-                "cannot be read: the report is not a JSON object",
-            ));
-        };
-        let order = match map.get("order") {
-            None => return Err(key_error("order", "is missing")),
-            Some(Value::String(s)) => match s.as_str() {
-                "none" => Order::None,
-                "schema-first" => Order::SchemaFirst,
-                "code-first" => Order::CodeFirst,
-                "blocked" => Order::Blocked,
-                other => {
-                    return Err(key_error(
-                        "order",
-                        &format!(
-                            "is `{other}`, not one of none, schema-first, code-first, blocked"
-                        ),
-                    ));
-                }
-            },
-            Some(_) => return Err(key_error("order", "is not a string")),
-        };
-        Ok(Self {
-            order,
-            pre_deploy: paths(&map, "pre_deploy")?,
-            post_deploy: paths(&map, "post_deploy")?,
-        })
+        Ok(Self::from(
+            &ReadReport::from_json(json).map_err(DeployIssueError::Report)?,
+        ))
     }
 }
 
-fn key_error(key: &'static str, problem: &str) -> DeployIssueError {
-    DeployIssueError::ReportKey {
-        key,
-        problem: problem.to_owned(),
-    }
-}
-
-fn paths(
-    map: &serde_json::Map<String, Value>,
-    key: &'static str,
-) -> Result<Vec<String>, DeployIssueError> {
-    match map.get(key) {
-        None | Some(Value::Null) => Ok(Vec::new()),
-        Some(Value::Array(items)) => items
-            .iter()
-            .enumerate()
-            .map(|(i, item)| match item {
-                Value::String(s) => Ok(s.clone()),
-                _ => Err(key_error(key, &format!("item {i} is not a path string"))),
-            })
-            .collect(),
-        Some(_) => Err(key_error(key, "is not a list of paths")),
+impl From<&ReadReport> for SchemaSummary {
+    fn from(report: &ReadReport) -> Self {
+        Self {
+            order: report.order,
+            pre_deploy: report.pre_deploy.clone(),
+            post_deploy: report.post_deploy.clone(),
+        }
     }
 }
 
@@ -109,18 +66,21 @@ mod tests {
     #[test]
     fn errors_name_what_is_wrong() {
         let cases = [
-            ("not json", "not valid JSON"),
+            ("not json", "expected ident"),
             ("[1]", "the report is not a JSON object"),
-            (r#"{"pre_deploy":[]}"#, "`order` is missing"),
-            (r#"{"order":3}"#, "`order` is not a string"),
-            (r#"{"order":"later"}"#, "`order` is `later`, not one of"),
+            (r#"{"pre_deploy":[]}"#, "missing field `order`"),
+            (r#"{"order":3}"#, "invalid type: integer `3`"),
+            (
+                r#"{"order":"later"}"#,
+                "unknown variant `later`, expected one of `none`, `schema-first`",
+            ),
             (
                 r#"{"order":"none","pre_deploy":"a.sql"}"#,
-                "`pre_deploy` is not a list",
+                "invalid type: string \"a.sql\", expected a sequence",
             ),
             (
                 r#"{"order":"none","post_deploy":[1]}"#,
-                "`post_deploy` item 0 is not a path",
+                "invalid type: integer `1`, expected a string",
             ),
         ];
         for (json, expected) in cases {

@@ -404,7 +404,7 @@ pub struct Migration {
 }
 
 /// The order the release must run its schema change and its code in.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, serde::Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Order {
     /// No migration in the release.

@@ -3,10 +3,10 @@ use std::fmt;
 use std::str::FromStr;
 
 use semver::Version;
-use serde_json::Value;
 
-use crate::deploy_issue::{DeployIssueError, SchemaSummary};
+use crate::deploy_issue::DeployIssueError;
 use crate::schema::model::Order;
+use crate::schema::report::ReadReport;
 
 /// How risky a release is; `high` applies `windows.high_risk`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -50,18 +50,10 @@ pub struct SchemaRisk {
 impl SchemaRisk {
     /// Reads the report's `order` and counts its destructive findings.
     pub fn from_report_json(json: &str) -> Result<Self, DeployIssueError> {
-        let summary = SchemaSummary::from_report_json(json)?;
-        let doc: Value = serde_json::from_str(json).map_err(DeployIssueError::ReportJson)?;
-        let destructive = doc["migrations"]
-            .as_array()
-            .into_iter()
-            .flatten()
-            .flat_map(|m| m["findings"].as_array().into_iter().flatten())
-            .filter(|f| f["class"] == "destructive")
-            .count();
+        let report = ReadReport::from_json(json).map_err(DeployIssueError::Report)?;
         Ok(Self {
-            order: summary.order,
-            destructive,
+            order: report.order,
+            destructive: report.destructive(),
         })
     }
 }

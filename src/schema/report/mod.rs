@@ -12,10 +12,12 @@ pub mod github;
 pub mod gitlab;
 pub mod json;
 mod outputs;
+mod read;
 pub mod sarif;
 pub mod text;
 
 pub use outputs::outputs;
+pub use read::{ReadFinding, ReadMigration, ReadReport};
 
 #[cfg(test)]
 mod sample;
