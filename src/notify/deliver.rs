@@ -286,3 +286,20 @@ where
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn retries_and_backoff_make_the_policy_waiting_backoff_then_doubling() {
+        let yaml = "notify:\n  retries: 3\n  backoff: 2s\n  timeout: 5s\n";
+        let policy = retry_policy(&crate::config::parse(yaml, "t").unwrap().notify);
+        assert_eq!(
+            (policy.attempts, policy.timeout),
+            (4, Duration::from_secs(5))
+        );
+        let waits: Vec<u64> = (0..7).map(|r| policy.backoff(r).as_secs()).collect();
+        assert_eq!(waits, [2, 4, 8, 16, 32, 60, 60]);
+    }
+}

@@ -178,3 +178,43 @@ fn components(notify: &NotifyConfig, images: &[Image]) -> Vec<Component> {
     }
     components
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn config() -> NotifyConfig {
+        let yaml = "notify:\n  components: { api: 1.0.0, web: 1.0.0 }\n  channels:\n    - { name: dev, type: slack, webhook_env: DEV }\n    - { name: ops, type: webhook, webhook_env: OPS }\n";
+        crate::config::parse(yaml, "t").unwrap().notify
+    }
+
+    #[test]
+    fn channels_are_chosen_by_name_and_an_unknown_name_lists_the_known_ones() {
+        let config = config();
+        let names =
+            |chosen: Vec<&Channel>| chosen.iter().map(|c| c.name.clone()).collect::<Vec<_>>();
+        assert_eq!(
+            names(chosen_channels(&config, &[]).unwrap()),
+            ["dev", "ops"]
+        );
+        assert_eq!(
+            names(chosen_channels(&config, &["ops".into()]).unwrap()),
+            ["ops"]
+        );
+        let err = chosen_channels(&config, &["dev".into(), "qa".into()]).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "--channel qa: no such channel in notify.channels (dev, ops)"
+        );
+    }
+
+    #[test]
+    fn an_image_replaces_the_configured_component_of_its_name() {
+        let images = ["web=ghcr.io/acme/web:2.0.0".parse().unwrap()];
+        let components = components(&config(), &images);
+        let pairs: Vec<(&str, &str)> = (components.iter())
+            .map(|c| (c.name.as_str(), c.version.as_str()))
+            .collect();
+        assert_eq!(pairs, [("api", "1.0.0"), ("web", "ghcr.io/acme/web:2.0.0")]);
+    }
+}

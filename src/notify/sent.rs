@@ -140,3 +140,101 @@ fn text_report(event: Event, outcome: &Outcome) -> String {
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::notify::ChannelKind;
+    use crate::exit::{Exit, ExitClass};
+
+    fn delivery(channel: &str, required: bool, status: DeliveryStatus, config: bool) -> Delivery {
+        Delivery {
+            channel: channel.into(),
+            kind: ChannelKind::Webhook,
+            required,
+            status,
+            attempts: 1,
+            error: (status == DeliveryStatus::Failed).then(|| "HTTP 500".into()),
+            config_error: config,
+        }
+    }
+
+    fn sent(events: Vec<(Event, Vec<Delivery>)>) -> Sent {
+        Sent {
+            version: "1.2.0".into(),
+            environment: "production".into(),
+            events: (events.into_iter())
+                .map(|(e, deliveries)| (e, Outcome { deliveries }))
+                .collect(),
+            watched: None,
+        }
+    }
+
+    #[test]
+    fn outputs_name_each_channel_once_and_the_text_ends_with_the_command() {
+        use DeliveryStatus::*;
+        let mut sent = sent(vec![
+            (Event::Start, vec![delivery("dev", false, Sent, false)]),
+            (Event::Delay, vec![]),
+            (
+                Event::End,
+                vec![
+                    delivery("dev", false, AlreadySent, false),
+                    delivery("hook", false, Failed, false),
+                ],
+            ),
+        ]);
+        sent.watched = Some(Watched {
+            command: "sh -c true".into(),
+            exit_code: 0,
+            duration: "3s".into(),
+            delayed: false,
+        });
+        assert_eq!(
+            sent.outputs(),
+            [("sent", "dev".to_owned()), ("failed", "hook".to_owned())]
+        );
+        assert_eq!(
+            sent.text(),
+            "sent start to dev (webhook)\ndelay: no channel hears about this event\n\
+             already sent end to dev (webhook)\nFAILED end to hook (webhook): HTTP 500\n\
+             `sh -c true` exited with 0 after 3s\n"
+        );
+        assert_eq!(sent.json()["command"]["exit_code"], 0);
+        assert!(sent.json()["command"].get("command").is_none());
+        assert!(sent.undelivered().is_none(), "hook is not required");
+    }
+
+    #[test]
+    fn a_required_channel_missed_is_a_usage_error_only_when_every_miss_is_the_config_s() {
+        use DeliveryStatus::Failed;
+        let config = sent(vec![
+            (Event::Start, vec![delivery("issue", true, Failed, true)]),
+            (Event::End, vec![delivery("issue", true, Failed, true)]),
+        ]);
+        let missed = config.undelivered().unwrap();
+        assert_eq!(missed.exit_class(), Exit::Usage);
+        assert_eq!(
+            missed.to_string(),
+            "not delivered to the required channels issue"
+        );
+        let mixed = sent(vec![
+            (Event::Start, vec![delivery("issue", true, Failed, true)]),
+            (Event::End, vec![delivery("must", true, Failed, false)]),
+        ]);
+        assert_eq!(mixed.undelivered().unwrap().exit_class(), Exit::External);
+    }
+
+    #[test]
+    fn a_status_that_does_not_fit_a_byte_is_1() {
+        let watched = |exit_code| Watched {
+            command: String::new(),
+            exit_code,
+            duration: "0s".into(),
+            delayed: false,
+        };
+        assert_eq!(watched(143).status(), 143);
+        assert_eq!(watched(-1).status(), 1);
+        assert_eq!(watched(256).status(), 1);
+    }
+}
