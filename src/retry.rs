@@ -117,14 +117,18 @@ impl RetryPolicy {
         }
     }
 
-    /// The backoff before retry number `retry` (0 for the first): `base·2^retry` capped at
-    /// `max_delay`, of which the upper half is jittered by `random`; never less than `after`.
-    pub fn delay(&self, retry: u32, after: Option<Duration>, random: u64) -> Duration {
-        let exp = self
-            .base
+    /// The full backoff before retry number `retry` (0 for the first): `base·2^retry` capped at
+    /// `max_delay`, without jitter.
+    pub fn backoff(&self, retry: u32) -> Duration {
+        self.base
             .saturating_mul(2u32.saturating_pow(retry.min(30)))
-            .min(self.max_delay);
-        let half = exp / 2;
+            .min(self.max_delay)
+    }
+
+    /// The backoff before retry number `retry` (0 for the first): [`backoff`](Self::backoff),
+    /// of which the upper half is jittered by `random`; never less than `after`.
+    pub fn delay(&self, retry: u32, after: Option<Duration>, random: u64) -> Duration {
+        let half = self.backoff(retry) / 2;
         let span = u64::try_from(half.as_nanos()).unwrap_or(u64::MAX);
         let jitter = if span == 0 {
             Duration::ZERO
@@ -220,6 +224,8 @@ mod tests {
             }
         }
         assert_eq!(p.delay(99, None, 0), ms(500), "no overflow on many retries");
+        let exact: Vec<Duration> = (0..6).map(|retry| p.backoff(retry)).collect();
+        assert_eq!(exact, [100, 200, 400, 800, 1000, 1000].map(ms));
     }
 
     #[test]

@@ -31,6 +31,12 @@ pub struct Report {
     pub json: Option<String>,
     /// Markdown for the GitHub job summary (`$GITHUB_STEP_SUMMARY`).
     pub summary: Option<String>,
+    /// The run fell short after making its report (e.g. a required notification was not
+    /// delivered): the report is published all the same, then the exit code is this class's.
+    pub failed: Option<Exit>,
+    /// The exit status of a command run for the user (`shipgate-notify watch`): when it is not
+    /// 0, it is the binary's exit code.
+    pub command_status: Option<u8>,
 }
 
 impl Report {
@@ -52,6 +58,23 @@ impl Report {
     pub fn denied_if(mut self, denied: bool) -> Self {
         self.denied = denied;
         self
+    }
+
+    /// The same report, failed with the exit class of `error` when there is one.
+    pub fn failed_with<E: ExitClass>(mut self, error: Option<E>) -> Self {
+        self.failed = error.map(|e| e.exit_class());
+        self
+    }
+
+    /// The exit code once published: the command's status, else the failure's class, else
+    /// denied or done.
+    fn exit_code(&self) -> ExitCode {
+        match (self.command_status.filter(|s| *s != 0), self.failed) {
+            (Some(status), _) => ExitCode::from(status),
+            (None, Some(exit)) => exit.into(),
+            (None, None) if self.denied => Exit::Denied.into(),
+            (None, None) => Exit::Done.into(),
+        }
     }
 }
 
@@ -164,10 +187,9 @@ pub fn main<B: Binary>() -> ExitCode {
     };
     let outcome = runtime
         .block_on(cli.run(&cx))
-        .and_then(|report| publish.write(&cx.ci, &report).map(|()| report.denied));
+        .and_then(|report| publish.write(&cx.ci, &report).map(|()| report.exit_code()));
     match outcome {
-        Ok(true) => Exit::Denied.into(),
-        Ok(false) => Exit::Done.into(),
+        Ok(code) => code,
         Err(failure) => failure.report(),
     }
 }

@@ -14,6 +14,7 @@ use super::webhook::{AttemptError, client, post};
 use crate::config::NotifyConfig;
 use crate::config::notify::{Channel, ChannelKind, Language};
 use crate::forge::Forge;
+use crate::retry::RetryPolicy;
 
 /// What to send, and where.
 pub struct SendRequest<'a> {
@@ -78,19 +79,11 @@ pub struct Outcome {
 }
 
 impl Outcome {
-    /// 0 when every required channel got the message; else 2 when each failed required
-    /// channel failed for a configuration reason, 3 otherwise.
-    pub fn exit_code(&self) -> u8 {
-        let failed: Vec<_> = self
-            .deliveries
+    /// The required channels that did not get the message.
+    pub fn undelivered(&self) -> impl Iterator<Item = &Delivery> {
+        self.deliveries
             .iter()
             .filter(|d| d.required && d.status == DeliveryStatus::Failed)
-            .collect();
-        match failed.is_empty() {
-            true => 0,
-            false if failed.iter().all(|d| d.config_error) => 2,
-            false => 3,
-        }
     }
 }
 
@@ -177,8 +170,8 @@ async fn deliver<F: Forge>(
     message: &Message,
     attempts: &mut u32,
 ) -> Result<DeliveryStatus, Failed> {
-    let config = request.config;
-    let timeout = config.timeout.duration();
+    let policy = retry_policy(request.config);
+    let timeout = policy.timeout;
     match channel.kind {
         ChannelKind::Slack | ChannelKind::Webhook => {
             let url = request.secrets.get(&channel.webhook_env).ok_or_else(|| {
@@ -195,7 +188,7 @@ async fn deliver<F: Forge>(
                 ChannelKind::Slack => slack_payload(message),
                 _ => webhook_payload(message, request.facts),
             };
-            retry(config, attempts, || post(http, url, &body, timeout)).await?;
+            retry(&policy, attempts, || post(http, url, &body, timeout)).await?;
             Ok(DeliveryStatus::Sent)
         }
         ChannelKind::Issue => {
@@ -210,7 +203,7 @@ async fn deliver<F: Forge>(
                 &request.facts.environment,
                 &request.run_id,
             );
-            let done = retry(config, attempts, || {
+            let done = retry(&policy, attempts, || {
                 comment(forge, login, *number, &marker, &message.markdown)
             })
             .await?;
@@ -238,7 +231,7 @@ async fn deliver<F: Forge>(
                     )
                 })?)
             };
-            retry(config, attempts, || {
+            retry(&policy, attempts, || {
                 super::email::send(smtp, password, message, timeout, &request.base_dir)
             })
             .await?;
@@ -247,17 +240,27 @@ async fn deliver<F: Forge>(
     }
 }
 
-/// Run `attempt` until it succeeds, fails for good, or `retries` more tries failed; the wait
-/// starts at `backoff` and doubles.
+/// The retry policy of `config`: `retries` more tries after the first, waiting `backoff`
+/// before the first retry and doubling up to a minute; no cap on the whole.
+fn retry_policy(config: &NotifyConfig) -> RetryPolicy {
+    RetryPolicy {
+        attempts: config.retries.saturating_add(1),
+        base: config.backoff.duration(),
+        max_delay: Duration::from_secs(60),
+        total: Duration::MAX,
+        timeout: config.timeout.duration(),
+    }
+}
+
+/// Run `attempt` until it succeeds, fails for good, or the policy's attempts are spent.
 async fn retry<T, Fut>(
-    config: &NotifyConfig,
+    policy: &RetryPolicy,
     attempts: &mut u32,
     mut attempt: impl FnMut() -> Fut,
 ) -> Result<T, Failed>
 where
     Fut: Future<Output = Result<T, AttemptError>>,
 {
-    let mut wait = config.backoff.duration();
     loop {
         *attempts += 1;
         match attempt().await {
@@ -269,17 +272,34 @@ where
                 });
             }
             Err(AttemptError::Transient(message)) => {
-                if *attempts > config.retries {
+                if *attempts >= policy.attempts {
                     let tries = if *attempts == 1 { "try" } else { "tries" };
                     return Err(Failed {
                         message: format!("{message} ({attempts} {tries})"),
                         config: false,
                     });
                 }
+                let wait = policy.backoff(*attempts - 1);
                 tracing::debug!("attempt {attempts} failed: {message}; again in {wait:?}");
                 tokio::time::sleep(wait).await;
-                wait = wait.saturating_mul(2).min(Duration::from_secs(60));
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn retries_and_backoff_make_the_policy_waiting_backoff_then_doubling() {
+        let yaml = "notify:\n  retries: 3\n  backoff: 2s\n  timeout: 5s\n";
+        let policy = retry_policy(&crate::config::parse(yaml, "t").unwrap().notify);
+        assert_eq!(
+            (policy.attempts, policy.timeout),
+            (4, Duration::from_secs(5))
+        );
+        let waits: Vec<u64> = (0..7).map(|r| policy.backoff(r).as_secs()).collect();
+        assert_eq!(waits, [2, 4, 8, 16, 32, 60, 60]);
     }
 }

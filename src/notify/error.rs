@@ -1,6 +1,8 @@
 //! What can go wrong while preparing or sending notifications.
 use thiserror::Error;
 
+use crate::exit::{Exit, ExitClass, external_if};
+
 /// A notification problem. Messages never carry a webhook URL or a password.
 #[derive(Debug, Error)]
 pub enum NotifyError {
@@ -23,6 +25,14 @@ pub enum NotifyError {
     /// The ticket pattern is not a regular expression.
     #[error("notify.ticket_pattern: {0}")]
     TicketPattern(#[from] regex::Error),
+    /// A channel asked for by name is not in the config.
+    #[error("--channel {name}: no such channel in notify.channels ({known})")]
+    UnknownChannel {
+        /// The name asked for.
+        name: String,
+        /// The channels the config has, comma-separated.
+        known: String,
+    },
     /// A channel's secret is not in the environment.
     #[error(
         "{variable} is not set: channel {channel} reads its {what} from it; set it as a CI secret variable"
@@ -38,4 +48,26 @@ pub enum NotifyError {
     /// The channel answered with an error, or could not be reached.
     #[error("{0}")]
     Channel(String),
+    /// Required channels did not get the message.
+    #[error("not delivered to the required channels {channels}")]
+    Undelivered {
+        /// Their names, comma-separated.
+        channels: String,
+        /// Every one failed for the configuration's sake (a missing secret, no deployment issue).
+        config: bool,
+    },
+}
+
+impl ExitClass for NotifyError {
+    fn exit_class(&self) -> Exit {
+        match self {
+            Self::Channel(_) => Exit::External,
+            Self::Undelivered { config, .. } => external_if(!config),
+            Self::Template { .. }
+            | Self::ReadTemplate { .. }
+            | Self::TicketPattern(_)
+            | Self::UnknownChannel { .. }
+            | Self::MissingSecret { .. } => Exit::Usage,
+        }
+    }
 }

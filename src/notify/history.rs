@@ -17,7 +17,7 @@ pub fn release_history(
     let git = Repo::discover(repo)?;
     let head = git.resolve(&facts.commit)?;
     let since = match &facts.previous {
-        Some(previous) => git.tag_target(&format!("{tag_prefix}{previous}"))?,
+        Some(previous) => git.tag_target(&crate::release::tag_name(tag_prefix, previous))?,
         None => None,
     };
     let messages = git

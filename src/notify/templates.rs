@@ -80,6 +80,15 @@ impl Templates {
         }
     }
 
+    /// The project's templates: `configured` (`notify.templates`) under `root`, none when empty.
+    pub fn configured(root: &Path, configured: &Path) -> Self {
+        Self::new(
+            (!configured.as_os_str().is_empty())
+                .then(|| root.join(configured))
+                .as_deref(),
+        )
+    }
+
     /// The source of template `name` (`en/start.txt`).
     pub fn source(&self, name: &str) -> Result<String, NotifyError> {
         if let Some(dir) = &self.dir {
