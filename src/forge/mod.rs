@@ -13,6 +13,7 @@ pub mod local;
 pub mod model;
 mod scan;
 mod team;
+mod transport;
 
 pub use any::AnyForge;
 pub use create::{comment_once, create_once};
