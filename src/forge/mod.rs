@@ -3,7 +3,6 @@
 //! Every implementation retries transient failures itself (see [`crate::retry`]) and never repeats a
 //! create blindly: callers create through [`create_once`], which looks the object up by its
 //! marker before creating it again.
-mod answer;
 mod any;
 mod create;
 mod error;

@@ -235,7 +235,7 @@ impl Forge for GithubForge {
             }
         };
         let answer = self.http.send(call, Method::Get, &path, NO_BODY).await?;
-        let items: Vec<GhDeployment> = crate::forge::answer::parse(&what, &answer.body)?;
+        let items: Vec<GhDeployment> = crate::forge::transport::parse(&what, &answer.body)?;
         Ok(DeploymentPage {
             items: items.into_iter().map(|d| d.into_model(&[])).collect(),
             next: answer.next,

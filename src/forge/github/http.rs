@@ -4,8 +4,7 @@ use octocrab::Octocrab;
 use serde::Serialize;
 
 use crate::forge::ForgeResult;
-use crate::forge::answer::cut;
-use crate::forge::transport::{Call, Dialect, Method, Response, Scope, Transport, Unsent};
+use crate::forge::transport::{Call, Dialect, Method, Response, Scope, Transport, Unsent, cut};
 use crate::retry::RetryPolicy;
 
 /// The transport GitHub's calls go through.

@@ -287,7 +287,7 @@ impl Forge for GitlabForge {
             }
         };
         let answer = self.http.send(call, Method::Get, &path, NO_BODY).await?;
-        let items: Vec<GlDeployment> = crate::forge::answer::parse(&what, &answer.body)?;
+        let items: Vec<GlDeployment> = crate::forge::transport::parse(&what, &answer.body)?;
         Ok(DeploymentPage {
             items: items
                 .into_iter()

@@ -9,9 +9,8 @@ use secrecy::{ExposeSecret, SecretString};
 use serde::Serialize;
 use tokio::sync::OnceCell;
 
-use crate::forge::answer::cut;
 use crate::forge::transport::{
-    self, Call, Dialect, Method, Next, Response, Scope, Transport, Unsent, lost, with_page,
+    self, Call, Dialect, Method, Next, Response, Scope, Transport, Unsent, cut, lost, with_page,
 };
 use crate::forge::{ForgeError, ForgeResult};
 use crate::retry::{Attempt, CallKind, RetryPolicy, Verdict, classify};

@@ -5,15 +5,16 @@
 //! Each forge sends through its vendor crate's client, which adds the token: an absolute URL
 //! (a `Link` to the next page) is followed only when the dialect finds it on the API, so the
 //! token is never sent elsewhere.
+mod answer;
 mod dialect;
 mod links;
 
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
+pub(crate) use self::answer::{Answer, cut, parse};
 pub(crate) use self::dialect::{Dialect, Next, Response, Unsent};
 pub(crate) use self::links::{encode, link_next, with_page};
-use super::answer::{self, Answer, cut};
 use super::{ForgeError, ForgeResult};
 use crate::retry::{Attempt, CallKind, RetryPolicy, Verdict, classify, parse_retry_after};
 
@@ -87,7 +88,7 @@ impl<D: Dialect> Transport<D> {
         body: Option<&B>,
     ) -> ForgeResult<T> {
         let answer = self.send(call, method, path, body).await?;
-        answer::parse(call.what, &answer.body)
+        parse(call.what, &answer.body)
     }
 
     /// Every page of an answer, each read as `T` (as check runs, which wrap their list in an
@@ -101,7 +102,7 @@ impl<D: Dialect> Transport<D> {
         let mut next = Some(path.to_owned());
         while let Some(page) = next {
             let answer = self.send(call, Method::Get, &page, None::<&()>).await?;
-            pages.push(answer::parse::<T>(call.what, &answer.body)?);
+            pages.push(parse::<T>(call.what, &answer.body)?);
             next = answer.next;
         }
         Ok(pages)
