@@ -319,6 +319,27 @@ mod tests {
     }
 
     #[test]
+    fn the_next_page_is_x_next_page_else_link() {
+        let gl = Gitlab {
+            endpoint: Endpoint::parse("http://127.0.0.1:1/api/v4").unwrap(),
+            base: "http://127.0.0.1:1/api/v4".to_owned(),
+            token: SecretString::from("t"),
+            client: OnceCell::new(),
+        };
+        let link = r#"<http://127.0.0.1:1/api/v4/x?page=9>; rel="next""#;
+        let mut headers = HeaderMap::new();
+        headers.insert("link", link.parse().unwrap());
+        headers.insert("x-next-page", "2".parse().unwrap());
+        let next = gl.next("x?per_page=5&page=1", &headers);
+        assert!(matches!(next, Some(Next::Path(p)) if p == "x?per_page=5&page=2"));
+        headers.insert("x-next-page", " ".parse().unwrap());
+        let next = gl.next("x?page=1", &headers);
+        assert!(matches!(next, Some(Next::Url(u)) if u.ends_with("x?page=9")));
+        headers.remove("link");
+        assert!(gl.next("x?page=1", &headers).is_none());
+    }
+
+    #[test]
     fn a_404_names_what_is_missing() {
         assert_eq!(missing("404 Tag Not Found").as_deref(), Some("Tag"));
         assert_eq!(missing("404 Project Not Found").as_deref(), Some("Project"));
