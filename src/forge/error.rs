@@ -22,6 +22,10 @@ pub enum ForgeError {
         what: String,
         /// What the token needs to see it.
         needs: String,
+        /// What the forge said is missing, where it names it: GitLab's `404 Tag Not Found` is
+        /// `Tag`, `404 Project Not Found` is `Project`. `None` where it names nothing (every
+        /// GitHub 404, GitLab's `404 Not found` of a record looked up by id): the object asked for.
+        resource: Option<String>,
     },
     /// The forge kept failing (5xx, rate limits, time-outs) until the retry budget ran out.
     #[error("{what}: the forge did not answer successfully after {attempts} attempts: {last}")]
@@ -65,6 +69,14 @@ pub enum ForgeError {
         /// What went wrong.
         cause: String,
     },
+}
+
+impl ForgeError {
+    /// Whether this is a 404 naming `resource` as missing (GitLab's `404 Tag Not Found` names
+    /// `Tag`), told apart from one naming the project or group.
+    pub fn is_not_found_of(&self, resource: &str) -> bool {
+        matches!(self, Self::NotFound { resource: Some(named), .. } if named == resource)
+    }
 }
 
 impl crate::exit::ExitClass for ForgeError {

@@ -183,6 +183,7 @@ impl LocalForge {
             Self::read_json(&dir.join("issue.json"))?.ok_or_else(|| ForgeError::NotFound {
                 what: format!("issue #{number}"),
                 needs: format!("an issue in {}", self.root.display()),
+                resource: None,
             })?;
         Ok(Issue {
             number,
@@ -203,6 +204,7 @@ impl LocalForge {
         let meta = Self::read_json(&path)?.ok_or_else(|| ForgeError::NotFound {
             what: format!("comment {id} of issue #{number}"),
             needs: "an existing comment".to_owned(),
+            resource: None,
         })?;
         Ok((path, meta))
     }
@@ -272,6 +274,7 @@ impl Forge for LocalForge {
         let mut meta: IssueMeta = Self::read_json(&path)?.ok_or_else(|| ForgeError::NotFound {
             what: format!("issue #{number}"),
             needs: format!("an issue in {}", self.root.display()),
+            resource: None,
         })?;
         meta.state = IssueState::Closed;
         Self::write_json(&path, &meta)
@@ -456,6 +459,7 @@ impl Forge for LocalForge {
             return Err(ForgeError::NotFound {
                 what: format!("deployment {}", deployment.id),
                 needs: format!("a deployment in {}", path.display()),
+                resource: None,
             });
         };
         stored.state = Some(state);

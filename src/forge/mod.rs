@@ -3,7 +3,6 @@
 //! Every implementation retries transient failures itself (see [`crate::retry`]) and never repeats a
 //! create blindly: callers create through [`create_once`], which looks the object up by its
 //! marker before creating it again.
-mod answer;
 mod any;
 mod create;
 mod error;
@@ -13,6 +12,7 @@ pub mod local;
 pub mod model;
 mod scan;
 mod team;
+mod transport;
 
 pub use any::AnyForge;
 pub use create::{comment_once, create_once};

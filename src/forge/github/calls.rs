@@ -1,12 +1,12 @@
 //! [`Forge`] for [`GithubForge`]: which endpoint each method calls.
 use serde_json::json;
 
-use super::http::{Call, Grant, Method, encode, refused};
 use super::wire::{
     GhBranch, GhCheckRuns, GhCombinedStatus, GhComment, GhDeployment, GhIssue, GhPermission,
     GhReaction, GhRepository, GhStatus, User, reaction_content, reaction_from, with_statuses,
 };
 use super::{ACTIONS_BOT, GithubForge, PER_PAGE};
+use crate::forge::transport::{Call, Method, Scope, encode};
 use crate::forge::{
     CiCheck, Comment, Deployment, DeploymentPage, DeploymentQuery, DeploymentState, Forge,
     ForgeError, ForgeKind, ForgeResult, FreezePeriod, Issue, NewDeployment, NewIssue, Permission,
@@ -23,7 +23,7 @@ impl GithubForge {
         Call {
             what,
             needs,
-            on: Grant::Repository,
+            on: Scope::Project,
             kind,
         }
     }
@@ -235,7 +235,7 @@ impl Forge for GithubForge {
             }
         };
         let answer = self.http.send(call, Method::Get, &path, NO_BODY).await?;
-        let items: Vec<GhDeployment> = crate::forge::answer::parse(&what, &answer.body)?;
+        let items: Vec<GhDeployment> = crate::forge::transport::parse(&what, &answer.body)?;
         Ok(DeploymentPage {
             items: items.into_iter().map(|d| d.into_model(&[])).collect(),
             next: answer.next,
@@ -289,7 +289,7 @@ impl Forge for GithubForge {
         // 202 (a merge of the default branch happened instead) carries no deployment.
         match serde_json::from_str::<GhDeployment>(&answer.body) {
             Ok(d) => Ok(d.into_model(&[])),
-            Err(_) => Err(refused(call, 202, &answer.body)),
+            Err(_) => Err(self.http.refused(call, 202, &answer.body)),
         }
     }
 

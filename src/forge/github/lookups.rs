@@ -1,9 +1,9 @@
 //! Look-ups beside the issue flow: the commit a release tag names, and team membership.
 use super::GithubForge;
 use super::calls::NO_BODY;
-use super::http::{Call, Grant, Method, encode};
 use super::wire::{GhMembership, GitObject, GitRef, GitTag};
 use crate::forge::team::org_and_slug;
+use crate::forge::transport::{Call, Method, Scope, encode};
 use crate::forge::{ForgeError, ForgeResult};
 use crate::retry::CallKind::Idempotent;
 
@@ -83,7 +83,7 @@ impl GithubForge {
         let call = Call {
             what: &what,
             needs: TEAM_NEEDS,
-            on: Grant::Organization,
+            on: Scope::Group,
             kind: Idempotent,
         };
         let path = format!(

@@ -15,7 +15,8 @@ use std::sync::OnceLock;
 use octocrab::Octocrab;
 use secrecy::SecretString;
 
-use self::http::{Http, encode};
+use self::http::{Github, Http};
+use super::transport::encode;
 use super::{ForgeError, ForgeResult};
 use crate::retry::RetryPolicy;
 
@@ -36,7 +37,7 @@ pub struct GithubForge {
 impl fmt::Debug for GithubForge {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("GithubForge")
-            .field("api", &self.http.base)
+            .field("api", &self.http.base())
             .field("repository", &format_args!("{}/{}", self.owner, self.repo))
             .field("login", &self.login.get())
             .field("retry", &self.http.retry)
@@ -93,8 +94,7 @@ impl GithubForge {
         }
         Self {
             http: Http {
-                octocrab,
-                base,
+                dialect: Github { octocrab, base },
                 retry: RetryPolicy::default(),
             },
             owner: owner.to_owned(),

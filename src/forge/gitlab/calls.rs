@@ -1,12 +1,12 @@
 //! [`Forge`] for [`GitlabForge`]: which endpoint each method calls (paths relative to `/api/v4/`).
 use serde_json::json;
 
-use super::http::{Call, Method, Scope, encode};
 use super::wire::{
     GlAward, GlDeployment, GlFreeze, GlIssue, GlMember, GlNote, GlPipeline, User, emoji_name,
     permission_for, reaction_from, status_for,
 };
 use super::{GitlabForge, PER_PAGE};
+use crate::forge::transport::{Call, Method, Scope, encode};
 use crate::forge::{
     CiCheck, Comment, Deployment, DeploymentPage, DeploymentQuery, DeploymentState, Forge,
     ForgeError, ForgeKind, ForgeResult, FreezePeriod, Issue, NewDeployment, NewIssue, Permission,
@@ -26,7 +26,7 @@ impl GitlabForge {
     pub(super) fn call<'a>(&self, what: &'a str, role: &'a str, kind: CallKind) -> Call<'a> {
         Call {
             what,
-            role,
+            needs: role,
             on: Scope::Project,
             kind,
         }
@@ -197,9 +197,10 @@ impl Forge for GitlabForge {
         // been taken" (lib/api/award_emoji.rb).
         match self.http.send(call, Method::Post, &path, Some(&body)).await {
             Ok(_) => Ok(true),
-            Err(ForgeError::NotFound { needs, .. }) if needs.contains("already been taken") => {
-                Ok(false)
-            }
+            Err(ForgeError::NotFound {
+                resource: Some(resource),
+                ..
+            }) if resource.contains("already been taken") => Ok(false),
             Err(e) => Err(e),
         }
     }
@@ -246,7 +247,7 @@ impl Forge for GitlabForge {
         {
             Ok(member) => Ok(permission_for(member.access_level)),
             // GitLab says "404 Project Not Found" for the project, "404 Not found" for a member.
-            Err(ForgeError::NotFound { needs, .. }) if !needs.contains("Project Not Found") => {
+            Err(e @ ForgeError::NotFound { .. }) if !e.is_not_found_of("Project") => {
                 Ok(Permission::None)
             }
             Err(e) => Err(e),
@@ -286,7 +287,7 @@ impl Forge for GitlabForge {
             }
         };
         let answer = self.http.send(call, Method::Get, &path, NO_BODY).await?;
-        let items: Vec<GlDeployment> = crate::forge::answer::parse(&what, &answer.body)?;
+        let items: Vec<GlDeployment> = crate::forge::transport::parse(&what, &answer.body)?;
         Ok(DeploymentPage {
             items: items
                 .into_iter()

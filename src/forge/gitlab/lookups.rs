@@ -1,9 +1,9 @@
 //! Look-ups beside the issue flow: the commit a release tag names, and group (team) membership.
 use super::GitlabForge;
 use super::calls::{NO_BODY, REPORTER};
-use super::http::{Call, Method, Scope, encode, not_found_saying};
 use super::wire::{GlGroupMember, GlTag};
 use crate::forge::team::group_path;
+use crate::forge::transport::{Call, Method, Scope, encode};
 use crate::forge::{ForgeError, ForgeResult};
 use crate::retry::CallKind::Idempotent;
 
@@ -31,7 +31,7 @@ impl GitlabForge {
                 status: 200,
                 body: "the tag names no commit".to_owned(),
             }),
-            Err(e) if not_found_saying(&e, "404 Tag Not Found") => Ok(None),
+            Err(e) if e.is_not_found_of("Tag") => Ok(None),
             Err(e) => Err(e),
         }
     }
@@ -49,7 +49,7 @@ impl GitlabForge {
         let what = format!("reading the membership of {login} in the GitLab group {group}");
         let call = Call {
             what: &what,
-            role: REPORTER,
+            needs: REPORTER,
             on: Scope::Group,
             kind: Idempotent,
         };
@@ -60,7 +60,7 @@ impl GitlabForge {
             .await
         {
             Ok(member) => Ok(member.is_active()),
-            Err(e) if not_found_saying(&e, "404 Not found") => Ok(false),
+            Err(ForgeError::NotFound { resource: None, .. }) => Ok(false),
             Err(e) => Err(e),
         }
     }

@@ -17,7 +17,8 @@ use std::sync::{Mutex, OnceLock};
 use secrecy::SecretString;
 use tokio::sync::OnceCell;
 
-use self::http::{Endpoint, Http, encode};
+use self::http::{Endpoint, Gitlab, Http};
+use super::transport::encode;
 use super::{ForgeError, ForgeResult};
 use crate::retry::RetryPolicy;
 
@@ -37,7 +38,7 @@ pub struct GitlabForge {
 impl fmt::Debug for GitlabForge {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("GitlabForge")
-            .field("api", &self.http.base)
+            .field("api", &self.http.base())
             .field("project", &self.project)
             .field("login", &self.login.get())
             .field("retry", &self.http.retry)
@@ -70,11 +71,13 @@ impl GitlabForge {
         }
         Ok(Self {
             http: Http {
-                endpoint,
-                base: api_url.trim().trim_end_matches('/').to_owned(),
-                token,
+                dialect: Gitlab {
+                    endpoint,
+                    base: api_url.trim().trim_end_matches('/').to_owned(),
+                    token,
+                    client: OnceCell::new(),
+                },
                 retry: RetryPolicy::default(),
-                client: OnceCell::new(),
             },
             project: project.to_owned(),
             login: cell,

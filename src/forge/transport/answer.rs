@@ -1,8 +1,8 @@
-//! What both HTTP forges share about answers: the successful answer, reading it as JSON, and
-//! cutting long bodies for error messages.
+//! Answers: the successful answer, reading it as JSON, and cutting long bodies for error
+//! messages.
 use serde::de::DeserializeOwned;
 
-use super::{ForgeError, ForgeResult};
+use crate::forge::{ForgeError, ForgeResult};
 
 /// The most characters of a response body quoted in an error.
 pub(crate) const BODY_LIMIT: usize = 1000;
