@@ -98,7 +98,7 @@ mod tests {
             version: Version::new(1, 2, 0),
             images: images.iter().map(|i| i.parse().unwrap()).collect(),
             who: "ada".into(),
-            duration: Some(Span(750)),
+            duration: Some(Span(750_000)),
             succeeded: false,
             rolled_back: true,
             run: "7001".into(),
