@@ -82,3 +82,33 @@ pub fn project_name(configured: &[&str], ci: &CiEnv, root: &Path) -> String {
         .or_else(|| root.file_name().map(|n| n.to_string_lossy().into_owned()))
         .unwrap_or_else(|| "project".to_owned())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ci(vars: &[(&str, &str)]) -> CiEnv {
+        CiEnv::from_vars(vars.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())))
+    }
+
+    #[test]
+    fn a_release_is_given_as_a_version_or_its_tag_else_read_from_the_pipeline() {
+        let none = ci(&[]);
+        let outside = tempfile::tempdir().unwrap();
+        let known = |given, ci: &CiEnv| known_version(given, ci, outside.path(), "release-").ok();
+        let v = |text| Some(Some(Version::parse(text).unwrap()));
+        assert_eq!(known(Some("release-1.5.0"), &none), v("1.5.0"));
+        assert_eq!(known(Some("v1.5.0"), &none), v("1.5.0"));
+        assert_eq!(known(Some(" 1.5.0 "), &none), v("1.5.0"));
+        assert!(known_version(Some("next"), &none, outside.path(), "").is_err());
+        let tagged = ci(&[
+            ("GITHUB_ACTIONS", "true"),
+            ("GITHUB_REF_TYPE", "tag"),
+            ("GITHUB_REF_NAME", "release-2.0.0"),
+        ]);
+        assert_eq!(known(None, &tagged), v("2.0.0"));
+        // Outside a repository and with no tag, nothing names a release.
+        assert_eq!(known(None, &none), Some(None));
+        assert!(resolve_version(None, "--release", &none, outside.path(), "").is_err());
+    }
+}
