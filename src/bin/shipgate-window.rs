@@ -91,12 +91,6 @@ fn freeze_forge() -> impl clap::builder::TypedValueParser<Value = ForgeArg> {
     })
 }
 
-/// Reading freeze periods needs Reporter on GitLab; GitHub has none to read.
-const NEEDS: TokenNeeds<'static> = TokenNeeds {
-    github: "no permission",
-    gitlab: "Reporter",
-};
-
 fn main() -> ExitCode {
     shipgate::cli::main::<Cli>()
 }
@@ -136,7 +130,12 @@ impl Binary for Cli {
         .map_err(Failure::usage)?;
         let mut calendar = Calendar::load(&cx.config.windows, &cx.root())?;
         if cx.forge_kind() == ForgeArg::Gitlab && calendar.wants_gitlab_freeze_periods() {
-            match cx.forge_if_token(NEEDS)? {
+            // Only GitLab is read: Reporter reads the freeze periods.
+            let needs = TokenNeeds {
+                github: "",
+                gitlab: "Reporter",
+            };
+            match cx.forge_if_token(needs)? {
                 Some(gitlab) => {
                     calendar = calendar.with_forge_freeze_periods(&gitlab.forge).await?
                 }
