@@ -3,12 +3,23 @@
 
 use std::time::Duration;
 
-/// The wait before try `attempt` (from 1): it doubles from 25 ms up to 1 s, and half of it is
-/// random.
+use crate::retry::RetryPolicy;
+
+/// How colliding writers wait: 25 ms doubling up to 1 s, the upper half of each wait random,
+/// tried again for as long as `patience` lasts.
+pub fn policy(patience: Duration) -> RetryPolicy {
+    RetryPolicy {
+        attempts: u32::MAX,
+        base: Duration::from_millis(25),
+        max_delay: Duration::from_secs(1),
+        total: patience,
+        timeout: patience,
+    }
+}
+
+/// The wait before try `attempt` (from 1), as [`policy`] spaces them.
 pub fn backoff(attempt: u32) -> Duration {
-    let ceiling = (25u64 << attempt.saturating_sub(1).min(6)).min(1000);
-    let jitter = u64::from(getrandom::u32().unwrap_or(0)) % (ceiling / 2 + 1);
-    Duration::from_millis(ceiling / 2 + jitter)
+    policy(Duration::MAX).delay(attempt.saturating_sub(1), None, crate::retry::random())
 }
 
 #[cfg(test)]

@@ -1,18 +1,16 @@
 //! `shipgate-log`: the deployment log, one CSV row per deployment on its own branch.
-#![allow(clippy::print_stdout)]
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use clap::{Parser, Subcommand, ValueEnum};
-use secrecy::SecretString;
-use shipgate::ci::{CiEnv, Outputs, Platform};
+use clap::{Args, Parser, Subcommand, ValueEnum};
 use shipgate::cli::{
-    CommonArgs, Exit, Failure, init_logging, load_config, project_name, resolve_version, set_output,
+    Binary, CommonArgs, Context, Edge, Failure, Format, Report, project_name, push_auth,
+    resolve_version,
 };
 use shipgate::config::Span;
 use shipgate::deploy_issue::Image;
-use shipgate::deploy_log::{self, AppendRequest, LogError, Row};
-use shipgate::git::{Identity, PushAuth};
+use shipgate::deploy_log::{self, AppendRequest, Deployment, LogFile, Row};
+use shipgate::git::{Identity, Repo};
 
 /// Record every deployment in a log that can be shared with the customer: one CSV row per
 /// deployment (date, project, environment, version, previous version, components, tickets, who,
@@ -52,35 +50,38 @@ enum LogFormat {
 #[derive(Debug, Subcommand)]
 enum Command {
     /// Append one deployment to the log and push the log branch
-    Append {
-        /// The environment deployed to
-        #[arg(long = "env", value_name = "NAME", env = "SHIPGATE_ENVIRONMENT")]
-        environment: String,
-        /// The release [default: the release tag of the pipeline, or on HEAD]
-        #[arg(long)]
-        version: Option<String>,
-        /// How it ended
-        #[arg(long, value_enum, default_value_t = ResultArg::Success)]
-        result: ResultArg,
-        /// It was rolled back
-        #[arg(long)]
-        rolled_back: bool,
-        /// How long it took: 90s, 12m30s, 1h (units s, m, h)
-        #[arg(long, value_name = "DURATION")]
-        duration: Option<Span>,
-        /// A component deployed, NAME=VERSION (repeatable; adds to notify.components)
-        #[arg(long, value_name = "NAME=REF")]
-        image: Vec<Image>,
-        /// Who deployed [default: the CI's user, else $USER]
-        #[arg(long, value_name = "NAME")]
-        who: Option<String>,
-        /// The CI run deploying, kept in the row so a re-run finds it and does not add a second
-        /// [default: GITHUB_RUN_ID, or CI_PIPELINE_ID on GitLab]
-        #[arg(long, value_name = "ID")]
-        run: Option<String>,
-    },
+    Append(AppendArgs),
     /// Print the log as the remote branch has it
     Show,
+}
+
+#[derive(Debug, Args)]
+struct AppendArgs {
+    /// The environment deployed to
+    #[arg(long = "env", value_name = "NAME", env = "SHIPGATE_ENVIRONMENT")]
+    environment: String,
+    /// The release [default: the release tag of the pipeline, or on HEAD]
+    #[arg(long)]
+    version: Option<String>,
+    /// How it ended
+    #[arg(long, value_enum, default_value_t = ResultArg::Success)]
+    result: ResultArg,
+    /// It was rolled back
+    #[arg(long)]
+    rolled_back: bool,
+    /// How long it took: 90s, 12m30s, 1h (units s, m, h)
+    #[arg(long, value_name = "DURATION")]
+    duration: Option<Span>,
+    /// A component deployed, NAME=VERSION (repeatable; adds to notify.components)
+    #[arg(long, value_name = "NAME=REF")]
+    image: Vec<Image>,
+    /// Who deployed [default: the CI's user, else $USER]
+    #[arg(long, value_name = "NAME")]
+    who: Option<String>,
+    /// The CI run deploying, kept in the row so a re-run finds it and does not add a second
+    /// [default: GITHUB_RUN_ID, or CI_PIPELINE_ID on GitLab]
+    #[arg(long, value_name = "ID")]
+    run: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -98,224 +99,77 @@ const AFTER_HELP: &str = concat!(
     "Exit codes: 0 done (or already logged); 2 usage or configuration error, or a malformed log on the branch (fix it there); 3 git failure (fetch, push) or still racing other jobs after 60 s."
 );
 
-/// How long an append keeps trying while other jobs push to the log branch first.
-const PATIENCE: std::time::Duration = std::time::Duration::from_secs(60);
-
 fn main() -> ExitCode {
-    let cli = Cli::parse();
-    let var = |key: &str| std::env::var(key).ok();
-    init_logging(&cli.common, var("SHIPGATE_LOG"), var("NO_COLOR").is_some());
-    let ci = CiEnv::from_env();
-    match run(&cli, &ci) {
-        Ok(()) => Exit::Done.into(),
-        Err(failure) => failure.report(),
-    }
+    shipgate::cli::main::<Cli>()
 }
 
-fn log_failure(error: LogError) -> Failure {
-    Failure::from(error)
-}
-
-fn run(cli: &Cli, ci: &CiEnv) -> Result<(), Failure> {
-    let config = load_config(&cli.repo, cli.common.config.as_deref())?;
-    let root = shipgate::git::Repo::discover(&cli.repo)
-        .map_err(Failure::usage)?
-        .root()
-        .to_path_buf();
-    let project = project_name(&[&config.log.project, &config.notify.project], ci, &root);
-    let path = PathBuf::from(config.log.path.replace("{project}", &slug(&project)));
-    let log = &config.log;
-    let auth = push_auth(ci);
-    match &cli.command {
-        Command::Show => {
-            let rows = deploy_log::read(&cli.repo, &log.remote, &log.branch, &path, &auth)
-                .map_err(log_failure)?;
-            match cli.format {
-                LogFormat::Text => {
-                    print!("{}", String::from_utf8_lossy(&deploy_log::to_csv(&rows)))
-                }
-                LogFormat::Markdown => print!("{}", deploy_log::markdown_table(&rows)),
-                LogFormat::Json => println!(
-                    "{}",
-                    serde_json::to_string_pretty(&serde_json::json!({
-                        "branch": log.branch,
-                        "path": path.display().to_string(),
-                        "rows": rows,
-                    }))
-                    .map_err(Failure::external)?
-                ),
-            }
-            Ok(())
-        }
-        Command::Append {
-            environment,
-            version,
-            result,
-            rolled_back,
-            duration,
-            image,
-            who,
-            run,
-        } => {
-            let prefix = &config.version.tag_prefix;
-            let version = resolve_version(version.as_deref(), "--version", ci, &cli.repo, prefix)?;
-            let (previous, messages) = shipgate::notify::release_history(
-                &cli.repo, &version, prefix,
-            )
-            .unwrap_or_else(|e| {
-                tracing::warn!("no tickets or previous version from git: {e}");
-                (None, Vec::new())
-            });
-            let pattern =
-                regex::Regex::new(&config.notify.ticket_pattern).map_err(Failure::usage)?;
-            let tickets = shipgate::notify::collect_tickets(&messages, &pattern, "");
-            let mut components: Vec<(String, String)> = config
-                .notify
-                .components
-                .iter()
-                .map(|(n, v)| (n.clone(), v.clone()))
-                .collect();
-            for i in image {
-                components.retain(|(n, _)| n != &i.name);
-                components.push((i.name.clone(), i.reference.clone()));
-            }
-            let row = Row {
-                date: jiff::Timestamp::now()
-                    .strftime("%Y-%m-%dT%H:%M:%SZ")
-                    .to_string(),
-                project: project.clone(),
-                environment: environment.clone(),
-                version: version.to_string(),
-                previous_version: previous.map(|v| v.to_string()).unwrap_or_default(),
-                components: components
-                    .iter()
-                    .map(|(n, v)| format!("{n}={v}"))
-                    .collect::<Vec<_>>()
-                    .join("; "),
-                tickets: tickets
-                    .iter()
-                    .map(|t| t.key.as_str())
-                    .collect::<Vec<_>>()
-                    .join("; "),
-                who: who
-                    .clone()
-                    .or_else(|| ci.actor.clone())
-                    .or_else(|| std::env::var("USER").ok())
-                    .unwrap_or_else(|| "shipgate".to_owned()),
-                duration: duration.map(|d| d.to_string()).unwrap_or_default(),
-                result: match result {
-                    ResultArg::Success => "success",
-                    ResultArg::Failure => "failure",
-                }
-                .to_owned(),
-                rolled_back: if *rolled_back { "yes" } else { "no" }.to_owned(),
-                run: run
-                    .clone()
-                    .or_else(|| ci.run_id.clone())
-                    .unwrap_or_default(),
-            };
-            let request = AppendRequest {
-                repo: &cli.repo,
-                remote: log.remote.clone(),
-                branch: log.branch.clone(),
-                path: path.clone(),
-                row,
-                auth,
-                identity: Identity::from_git_vars(|k| std::env::var(k).ok()),
-                patience: PATIENCE,
-            };
-            let appended = deploy_log::append(&request).map_err(log_failure)?;
-            let mut outputs = Outputs::new();
-            set_output(&mut outputs, "log-path", path.display().to_string())?;
-            set_output(&mut outputs, "log-commit", appended.commit.clone())?;
-            if let Some(file) = &ci.github_output {
-                shipgate::ci::write_github_output(file, &outputs).map_err(Failure::external)?;
-            }
-            if let Some(file) = &cli.dotenv {
-                shipgate::ci::write_dotenv(file, &outputs).map_err(Failure::external)?;
-            }
-            let row = request.row;
-            let short = &appended.commit[..7.min(appended.commit.len())];
-            match cli.format {
-                LogFormat::Text if !appended.written => println!(
-                    "already in the log: {} {} v{} ({}) of run {} in {} on branch {} (commit {short}); nothing appended",
-                    row.project,
-                    row.environment,
-                    row.version,
-                    row.result,
-                    row.run,
-                    path.display(),
-                    log.branch,
-                ),
-                LogFormat::Text => println!(
-                    "appended {} {} v{} ({}) to {} on branch {} ({} rows, commit {})",
-                    row.project,
-                    row.environment,
-                    row.version,
-                    row.result,
-                    path.display(),
-                    log.branch,
-                    appended.rows.len(),
-                    short
-                ),
-                LogFormat::Markdown => print!("{}", deploy_log::markdown_table(&appended.rows)),
-                LogFormat::Json => println!(
-                    "{}",
-                    serde_json::to_string_pretty(&serde_json::json!({
-                        "branch": log.branch,
-                        "path": path.display().to_string(),
-                        "commit": appended.commit,
-                        "attempts": appended.attempts,
-                        "written": appended.written,
-                        "row": row,
-                    }))
-                    .map_err(Failure::external)?
-                ),
-            }
-            Ok(())
+impl Binary for Cli {
+    fn edge(&self) -> Edge<'_> {
+        Edge {
+            common: &self.common,
+            repo: &self.repo,
+            format: match self.format {
+                LogFormat::Json => Format::Json,
+                _ => Format::Text,
+            },
+            dotenv: self.dotenv.as_deref(),
+            output: None,
+            forge: None,
         }
     }
-}
 
-/// A file-name-safe form of a project name: `Acme shop` → `acme-shop`.
-fn slug(name: &str) -> String {
-    let mut out = String::new();
-    for c in name.chars() {
-        if c.is_alphanumeric() || c == '.' || c == '_' {
-            out.extend(c.to_lowercase());
-        } else if !out.ends_with('-') && !out.is_empty() {
-            out.push('-');
-        }
-    }
-    let out = out.trim_end_matches('-').to_owned();
-    if out.is_empty() {
-        "project".to_owned()
-    } else {
-        out
-    }
-}
-
-/// The forge token for HTTPS pushes, and the only host it may be sent to.
-fn push_auth(ci: &CiEnv) -> PushAuth {
-    let secret = |key: &str| {
-        std::env::var(key)
-            .ok()
-            .filter(|v| !v.is_empty())
-            .map(SecretString::from)
-    };
-    let gitlab = ci.platform == Platform::GitLabCi
-        || (ci.platform == Platform::Local && secret("GITHUB_TOKEN").is_none());
-    if gitlab {
-        PushAuth {
-            token: secret("GITLAB_TOKEN"),
-            username: "oauth2".to_owned(),
-            host: ci.gitlab_host(),
-        }
-    } else {
-        PushAuth {
-            token: secret("GITHUB_TOKEN"),
-            username: "x-access-token".to_owned(),
-            host: ci.github_host(),
-        }
+    async fn run(self, cx: &Context) -> Result<Report, Failure> {
+        let root = Repo::discover(&self.repo).map_err(Failure::usage)?;
+        let config = &cx.config;
+        let names = [config.log.project.as_str(), &config.notify.project];
+        let project = project_name(&names, &cx.ci, root.root());
+        let file = LogFile::of(&config.log, &project);
+        let auth = push_auth(&cx.ci);
+        let args = match self.command {
+            Command::Append(args) => args,
+            Command::Show => {
+                let rows = deploy_log::read(&self.repo, &file, &auth)?;
+                let mut report = Report::text(match self.format {
+                    LogFormat::Markdown => deploy_log::markdown_table(&rows),
+                    _ => String::from_utf8_lossy(&deploy_log::to_csv(&rows)).into_owned(),
+                });
+                report.json = Some(file.shown_json(&rows));
+                return Ok(report);
+            }
+        };
+        let prefix = &config.version.tag_prefix;
+        let version = args.version.as_deref();
+        let deployment = Deployment {
+            at: jiff::Timestamp::now(),
+            project,
+            environment: args.environment,
+            version: resolve_version(version, "--version", &cx.ci, &self.repo, prefix)?,
+            images: args.image,
+            who: args.who.unwrap_or_else(|| cx.ci.who()),
+            duration: args.duration,
+            succeeded: args.result == ResultArg::Success,
+            rolled_back: args.rolled_back,
+            run: args
+                .run
+                .or_else(|| cx.ci.run_id.clone())
+                .unwrap_or_default(),
+        };
+        let request = AppendRequest {
+            repo: &self.repo,
+            file: file.clone(),
+            row: Row::for_release(deployment, &self.repo, config)?,
+            auth,
+            identity: Identity::from_git_vars(|k| std::env::var(k).ok()),
+            patience: deploy_log::PATIENCE,
+        };
+        let appended = deploy_log::append(&request)?;
+        let mut report = Report::text(match self.format {
+            LogFormat::Markdown => deploy_log::markdown_table(&appended.rows),
+            _ => file.appended_text(&request.row, &appended),
+        });
+        report.json = Some(file.appended_json(&request.row, &appended));
+        report.output("log-path", file.path.display().to_string())?;
+        report.output("log-commit", appended.commit.clone())?;
+        Ok(report)
     }
 }

@@ -12,7 +12,7 @@ use shipgate::cli::{
 };
 use shipgate::config::Config;
 use shipgate::deploy_issue::parse_version;
-use shipgate::forge::{AnyForge, CiJob, Forge, ForgeKind};
+use shipgate::forge::{AnyForge, CiJob};
 use shipgate::promote::{
     self, Check, EventResult, Handled, JobCheck, Outcome, Policy, PromoteError, Verdict,
 };
@@ -161,14 +161,8 @@ async fn calendar(
     root: &std::path::Path,
     forge: &AnyForge,
 ) -> Result<Calendar, Failure> {
-    let calendar = Calendar::load(&config.windows, root).map_err(Failure::usage)?;
-    if forge.kind() != ForgeKind::Gitlab || !config.windows.gitlab_freeze_periods {
-        return Ok(calendar);
-    }
-    let periods = forge.freeze_periods().await.map_err(Failure::external)?;
-    calendar
-        .with_freeze_periods(&periods)
-        .map_err(Failure::usage)
+    let calendar = Calendar::load(&config.windows, root)?;
+    Ok(calendar.with_forge_freeze_periods(forge).await?)
 }
 
 fn promote_failure(error: PromoteError) -> Failure {

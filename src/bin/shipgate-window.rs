@@ -1,19 +1,16 @@
 //! `shipgate-window`: may a release start deploying to an environment now, and if not, when?
-use std::io::Write as _;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 use anyhow::{Context as _, anyhow};
+use clap::builder::{PossibleValue, PossibleValuesParser, TypedValueParser as _};
 use clap::{Parser, ValueEnum};
-use secrecy::SecretString;
-use semver::Version;
-use shipgate::ci::{CiEnv, Platform};
-use shipgate::cli::{CommonArgs, Exit, Failure, Format, init_logging, load_config, release_risk};
-use shipgate::config::Config;
-use shipgate::forge::Forge as _;
-use shipgate::forge::gitlab::GitlabForge;
+use shipgate::cli::{
+    Binary, CommonArgs, Context, Edge, Failure, ForgeArg, ForgeArgs, Format, Report, TokenNeeds,
+    known_version, release_risk,
+};
 use shipgate::window::report::WindowReport;
-use shipgate::window::{Calendar, Risk, RiskChoice, choose_risk};
+use shipgate::window::{Calendar, Risk, choose_risk};
 
 /// Check the deployment window: may a release start deploying to ENV now (or at --at)? Applies
 /// the `windows:` policy in its time zone — freezes, vacations, holidays, denied weekdays, the
@@ -21,6 +18,14 @@ use shipgate::window::{Calendar, Risk, RiskChoice, choose_risk};
 /// periods. When denied, says why and when the window opens next.
 #[derive(Debug, Parser)]
 #[command(name = "shipgate-window", version, about, long_about, after_long_help = AFTER_HELP)]
+#[command(mut_arg("forge", |arg| arg
+    .help("Read deploy freeze periods from this forge [default: gitlab in GitLab CI, else none]")
+    .value_parser(freeze_forge())))]
+#[command(mut_arg("api_url", |arg| arg
+    .help("GitLab API base [default: CI_API_V4_URL, else https://gitlab.com/api/v4]")))]
+#[command(mut_arg("repository", |arg| arg
+    .help("The GitLab project id or path [default: CI_PROJECT_ID]")
+    .value_name("ID-OR-PATH")))]
 struct Cli {
     /// The environment [default: the last of `environments`, e.g. production]
     #[arg(long = "env", value_name = "NAME")]
@@ -46,17 +51,8 @@ struct Cli {
     #[arg(long, value_name = "PATH", default_value = ".")]
     repo: PathBuf,
 
-    /// Read deploy freeze periods from this forge [default: gitlab in GitLab CI, else none]
-    #[arg(long, value_enum)]
-    forge: Option<ForgeArg>,
-
-    /// GitLab API base [default: CI_API_V4_URL, else https://gitlab.com/api/v4]
-    #[arg(long, value_name = "URL")]
-    api_url: Option<String>,
-
-    /// The GitLab project id or path [default: CI_PROJECT_ID]
-    #[arg(long, value_name = "ID-OR-PATH")]
-    repository: Option<String>,
+    #[command(flatten)]
+    forge: ForgeArgs,
 
     /// Result format on stdout (logs always go to stderr)
     #[arg(long, value_enum, default_value_t = Format::Text)]
@@ -83,186 +79,87 @@ enum RiskArg {
     High,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-enum ForgeArg {
-    /// Read the project's deploy freeze periods.
-    Gitlab,
-    /// Read no freeze periods.
-    None,
+/// `--forge` here names where freeze periods come from: `gitlab`, or `none` (no forge is read).
+fn freeze_forge() -> impl clap::builder::TypedValueParser<Value = ForgeArg> {
+    PossibleValuesParser::new([
+        PossibleValue::new("gitlab").help("Read the project's deploy freeze periods"),
+        PossibleValue::new("none").help("Read no freeze periods"),
+    ])
+    .map(|name| match name.as_str() {
+        "gitlab" => ForgeArg::Gitlab,
+        _ => ForgeArg::Local,
+    })
 }
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
-    let var = |key: &str| std::env::var(key).ok();
-    init_logging(&cli.common, var("SHIPGATE_LOG"), var("NO_COLOR").is_some());
-    let ci = CiEnv::from_env();
-    let token = var("GITLAB_TOKEN")
-        .filter(|t| !t.is_empty())
-        .map(SecretString::from);
-    match run(&cli, &ci, token) {
-        Ok(exit) => exit.into(),
-        Err(failure) => failure.report(),
-    }
+    shipgate::cli::main::<Cli>()
 }
 
-fn run(cli: &Cli, ci: &CiEnv, token: Option<SecretString>) -> Result<Exit, Failure> {
-    let config = load_config(&cli.repo, cli.common.config.as_deref())?;
-    let environment = match &cli.environment {
-        Some(name) if config.environments.contains(name) => name.clone(),
-        Some(name) => {
-            return Err(Failure::usage(anyhow!(
+impl Binary for Cli {
+    fn edge(&self) -> Edge<'_> {
+        Edge {
+            common: &self.common,
+            repo: &self.repo,
+            format: self.format,
+            dotenv: self.dotenv.as_deref(),
+            output: None,
+            forge: Some(&self.forge),
+        }
+    }
+
+    async fn run(self, cx: &Context) -> Result<Report, Failure> {
+        let environments = &cx.config.environments;
+        let environment = match self.environment {
+            Some(name) if environments.contains(&name) => name,
+            Some(name) => Err(Failure::usage(anyhow!(
                 "--env {name} is not one of the configured environments ({}); check \
                  `environments` in shipgate.yml",
-                config.environments.join(", ")
-            )));
-        }
-        None => config.environments.last().cloned().unwrap_or_default(),
-    };
-    let at = match &cli.at {
-        Some(text) => text
-            .parse::<jiff::Timestamp>()
-            .with_context(|| {
+                environments.join(", ")
+            )))?,
+            None => environments.last().cloned().unwrap_or_default(),
+        };
+        let at = match &self.at {
+            Some(text) => text.parse::<jiff::Timestamp>().with_context(|| {
                 format!(
                     "--at {text}: not an RFC 3339 instant; write e.g. 2026-11-27T10:00:00+01:00 \
                      or 2026-11-27T09:00:00Z"
                 )
-            })
-            .map_err(Failure::usage)?,
-        None => jiff::Timestamp::now(),
-    };
-    let root = shipgate::git::Repo::discover(&cli.repo)
-        .map(|r| r.root().to_path_buf())
-        .unwrap_or_else(|_| cli.repo.clone());
-    let mut calendar = Calendar::load(&config.windows, &root).map_err(Failure::usage)?;
-    let on_gitlab = cli.forge.unwrap_or(match ci.platform {
-        Platform::GitLabCi => ForgeArg::Gitlab,
-        _ => ForgeArg::None,
-    }) == ForgeArg::Gitlab;
-    if on_gitlab && config.windows.gitlab_freeze_periods {
-        match token {
-            Some(token) => {
-                let periods = freeze_periods(cli, ci, &config, token)?;
-                tracing::info!("{} GitLab deploy freeze period(s)", periods.len());
-                calendar = calendar
-                    .with_freeze_periods(&periods)
-                    .map_err(Failure::usage)?;
+            }),
+            None => Ok(jiff::Timestamp::now()),
+        }
+        .map_err(Failure::usage)?;
+        let mut calendar = Calendar::load(&cx.config.windows, &cx.root())?;
+        if cx.forge_kind() == ForgeArg::Gitlab && calendar.wants_gitlab_freeze_periods() {
+            // Only GitLab is read: Reporter reads the freeze periods.
+            let needs = TokenNeeds {
+                github: "",
+                gitlab: "Reporter",
+            };
+            match cx.forge_if_token(needs)? {
+                Some(gitlab) => {
+                    calendar = calendar.with_forge_freeze_periods(&gitlab.forge).await?
+                }
+                None => tracing::warn!(
+                    "GITLAB_TOKEN is not set: the project's deploy freeze periods are not checked"
+                ),
             }
-            None => tracing::warn!(
-                "GITLAB_TOKEN is not set: the project's deploy freeze periods are not checked"
-            ),
         }
-    }
-    let risk = risk(cli, ci, &config)?;
-    let verdict = calendar.check(&environment, risk.risk, at);
-    let report = WindowReport::new(&calendar, &environment, at, &risk, &verdict);
-    publish(cli, ci, &report).map_err(Failure::external)?;
-    Ok(if report.allowed {
-        Exit::Done
-    } else {
-        Exit::Denied
-    })
-}
-
-/// The project's deploy freeze periods, through the GitLab API.
-fn freeze_periods(
-    cli: &Cli,
-    ci: &CiEnv,
-    config: &Config,
-    token: SecretString,
-) -> Result<Vec<shipgate::forge::FreezePeriod>, Failure> {
-    let project = cli
-        .repository
-        .clone()
-        .or_else(|| ci.gitlab_project_id.clone())
-        .ok_or_else(|| {
-            Failure::usage(anyhow!(
-                "no GitLab project for the deploy freeze periods: pass --repository ID-OR-PATH \
-                 or set CI_PROJECT_ID"
-            ))
-        })?;
-    let server = ci
-        .gitlab_server_url
-        .clone()
-        .unwrap_or_else(|| "https://gitlab.com".to_owned());
-    let api = cli
-        .api_url
-        .clone()
-        .or_else(|| ci.gitlab_api_url.clone())
-        .unwrap_or_else(|| format!("{}/api/v4", server.trim_end_matches('/')));
-    let login = Some(config.forge.login.clone()).filter(|l| !l.is_empty());
-    let forge = GitlabForge::new(&api, &project, token, login).map_err(Failure::usage)?;
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .map_err(Failure::external)?;
-    runtime
-        .block_on(forge.freeze_periods())
-        .context("reading the GitLab deploy freeze periods")
-        .map_err(Failure::external)
-}
-
-/// `--risk`, else derived from the release's bump and `--schema-report`.
-fn risk(cli: &Cli, ci: &CiEnv, config: &Config) -> Result<RiskChoice, Failure> {
-    if let Some(given) = cli.risk {
-        let risk = match given {
-            RiskArg::Low => Risk::Low,
-            RiskArg::High => Risk::High,
+        let risk = match self.risk {
+            Some(RiskArg::Low) => choose_risk(Some(Risk::Low), None, None, None),
+            Some(RiskArg::High) => choose_risk(Some(Risk::High), None, None, None),
+            None => {
+                let prefix = &cx.config.version.tag_prefix;
+                let version = known_version(self.release.as_deref(), &cx.ci, &self.repo, prefix)?;
+                let schema = self.schema_report.as_deref();
+                release_risk(&self.repo, prefix, version.as_ref(), schema)?
+            }
         };
-        return Ok(choose_risk(Some(risk), None, None, None));
+        let verdict = calendar.check(&environment, risk.risk, at);
+        let window = WindowReport::new(&calendar, &environment, at, &risk, &verdict);
+        let mut report = Report::text(window.text());
+        report.outputs = window.outputs().map_err(Failure::external)?;
+        report.json = Some(window.json());
+        report.summary = window.step_summary();
+        Ok(report.denied_if(!window.allowed))
     }
-    let prefix = &config.version.tag_prefix;
-    let version = release_version(cli, ci, prefix)?;
-    release_risk(
-        &cli.repo,
-        prefix,
-        version.as_ref(),
-        cli.schema_report.as_deref(),
-    )
-}
-
-/// `--release`, else the pipeline's release tag, else the release tag on HEAD.
-fn release_version(cli: &Cli, ci: &CiEnv, prefix: &str) -> Result<Option<Version>, Failure> {
-    if let Some(text) = &cli.release {
-        let text = text.strip_prefix(prefix).unwrap_or(text);
-        return Version::parse(text)
-            .with_context(|| format!("--release {text}: not a version such as 1.4.2"))
-            .map(Some)
-            .map_err(Failure::usage);
-    }
-    if let Some(version) = ci
-        .tag
-        .as_deref()
-        .and_then(|tag| tag.strip_prefix(prefix))
-        .and_then(|v| Version::parse(v).ok())
-    {
-        return Ok(Some(version));
-    }
-    match shipgate::release::version_at_head(&cli.repo, prefix) {
-        Ok(version) => Ok(version),
-        Err(err) => {
-            tracing::warn!("cannot read the release tag on HEAD: {err}");
-            Ok(None)
-        }
-    }
-}
-
-fn publish(cli: &Cli, ci: &CiEnv, report: &WindowReport) -> anyhow::Result<()> {
-    let outputs = report.outputs()?;
-    if let Some(path) = &ci.github_output {
-        shipgate::ci::write_github_output(path, &outputs)?;
-    }
-    if let Some(path) = &cli.dotenv {
-        shipgate::ci::write_dotenv(path, &outputs)?;
-    }
-    if let (Some(path), Some(line)) = (&ci.github_step_summary, report.step_summary()) {
-        shipgate::ci::append_step_summary(path, &line)?;
-    }
-    let text = match cli.format {
-        Format::Text => report.text(),
-        Format::Json => report.json(),
-    };
-    let mut stdout = std::io::stdout().lock();
-    stdout.write_all(text.as_bytes())?;
-    stdout.flush()?;
-    Ok(())
 }

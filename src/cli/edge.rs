@@ -137,6 +137,16 @@ impl Context {
         Ok(self.forge.get_or_init(|| connected))
     }
 
+    /// The forge when its token is set (the local one needs none), connected on first use;
+    /// `None` without a token, for a run that can do without the forge.
+    pub fn forge_if_token(&self, needs: TokenNeeds<'_>) -> Result<Option<&Connected>, Failure> {
+        let args = self.forge_args.clone().unwrap_or_default();
+        if !args.has_token(&self.ci) {
+            return Ok(None);
+        }
+        self.forge(needs).map(Some)
+    }
+
     /// Which forge the flags or the CI name.
     pub fn forge_kind(&self) -> ForgeArg {
         self.forge_args.clone().unwrap_or_default().kind(&self.ci)

@@ -69,6 +69,15 @@ impl ForgeArgs {
         })
     }
 
+    /// Whether the token of the forge these flags name is set (the local forge needs none).
+    pub fn has_token(&self, ci: &CiEnv) -> bool {
+        match self.kind(ci) {
+            ForgeArg::Local => true,
+            ForgeArg::Github => token("GITHUB_TOKEN", "").is_ok(),
+            ForgeArg::Gitlab => token("GITLAB_TOKEN", "").is_ok(),
+        }
+    }
+
     /// Connect to the forge. `needs` says what the token must allow on GitHub and on GitLab,
     /// for the error shown when it is missing.
     pub fn connect(

@@ -18,7 +18,7 @@ pub use crate::exit::{Exit, ExitClass};
 pub use edge::{Binary, Context, Edge, FailureContext, Report, main};
 pub use forge::{Connected, ForgeArg, ForgeArgs, TokenNeeds};
 pub use push::push_auth;
-pub use release::{project_name, resolve_version};
+pub use release::{known_version, project_name, resolve_version};
 pub use risk::release_risk;
 
 /// Flags every shipgate binary takes (each also takes its own `--format`).

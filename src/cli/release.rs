@@ -15,14 +15,7 @@ pub fn resolve_version(
     repo: &Path,
     prefix: &str,
 ) -> Result<Version, Failure> {
-    if let Some(text) = given {
-        return crate::deploy_issue::parse_version(text).map_err(Failure::usage);
-    }
-    if let Some(version) = ci
-        .tag
-        .as_deref()
-        .and_then(|t| crate::release::version_of_tag(t, prefix))
-    {
+    if let Some(version) = given_or_pipeline(given, ci, prefix)? {
         return Ok(version);
     }
     crate::release::version_at_head(repo, prefix)
@@ -32,6 +25,45 @@ pub fn resolve_version(
                 "no {flag} given and HEAD carries no release tag; pass {flag} X.Y.Z"
             ))
         })
+}
+
+/// The release version when one is known, found as [`resolve_version`] finds it; `None` when
+/// nothing names one (a repository that cannot be read is logged and names none).
+pub fn known_version(
+    given: Option<&str>,
+    ci: &CiEnv,
+    repo: &Path,
+    prefix: &str,
+) -> Result<Option<Version>, Failure> {
+    if let Some(version) = given_or_pipeline(given, ci, prefix)? {
+        return Ok(Some(version));
+    }
+    Ok(
+        crate::release::version_at_head(repo, prefix).unwrap_or_else(|err| {
+            tracing::warn!("cannot read the release tag on HEAD: {err}");
+            None
+        }),
+    )
+}
+
+/// `given` (a version, or its tag with `prefix`), else the version of the pipeline's tag.
+fn given_or_pipeline(
+    given: Option<&str>,
+    ci: &CiEnv,
+    prefix: &str,
+) -> Result<Option<Version>, Failure> {
+    if let Some(text) = given {
+        return match crate::release::version_of_tag(text.trim(), prefix) {
+            Some(version) => Ok(Some(version)),
+            None => crate::release::parse_version(text)
+                .map(Some)
+                .map_err(Failure::usage),
+        };
+    }
+    Ok(ci
+        .tag
+        .as_deref()
+        .and_then(|t| crate::release::version_of_tag(t, prefix)))
 }
 
 /// The project's name: the first non-empty of `configured`, else the repository's name (from
@@ -49,4 +81,34 @@ pub fn project_name(configured: &[&str], ci: &CiEnv, root: &Path) -> String {
         })
         .or_else(|| root.file_name().map(|n| n.to_string_lossy().into_owned()))
         .unwrap_or_else(|| "project".to_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ci(vars: &[(&str, &str)]) -> CiEnv {
+        CiEnv::from_vars(vars.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())))
+    }
+
+    #[test]
+    fn a_release_is_given_as_a_version_or_its_tag_else_read_from_the_pipeline() {
+        let none = ci(&[]);
+        let outside = tempfile::tempdir().unwrap();
+        let known = |given, ci: &CiEnv| known_version(given, ci, outside.path(), "release-").ok();
+        let v = |text| Some(Some(Version::parse(text).unwrap()));
+        assert_eq!(known(Some("release-1.5.0"), &none), v("1.5.0"));
+        assert_eq!(known(Some("v1.5.0"), &none), v("1.5.0"));
+        assert_eq!(known(Some(" 1.5.0 "), &none), v("1.5.0"));
+        assert!(known_version(Some("next"), &none, outside.path(), "").is_err());
+        let tagged = ci(&[
+            ("GITHUB_ACTIONS", "true"),
+            ("GITHUB_REF_TYPE", "tag"),
+            ("GITHUB_REF_NAME", "release-2.0.0"),
+        ]);
+        assert_eq!(known(None, &tagged), v("2.0.0"));
+        // Outside a repository and with no tag, nothing names a release.
+        assert_eq!(known(None, &none), Some(None));
+        assert!(resolve_version(None, "--release", &none, outside.path(), "").is_err());
+    }
 }

@@ -5,6 +5,7 @@
 //! again; environment rows and history are also kept in a hidden state block at the end, so
 //! that reading them never depends on the visible table. The forge's deployment records stay
 //! the source of truth for what is deployed: the state block only keeps the rendering stable.
+mod components;
 mod error;
 mod marker;
 mod merge;

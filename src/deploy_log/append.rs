@@ -2,27 +2,24 @@
 //! index are never touched. Each attempt starts from the remote's tip, fetched by the attempt
 //! itself; a push the remote refuses because another job pushed first is made again on the new
 //! tip after a growing, jittered wait, until a total time runs out.
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::time::{Duration, Instant};
 
 use git2::Oid;
 
 use super::error::LogError;
+use super::file::LogFile;
 use super::row::Row;
 use super::table::{Table, parse_csv, to_csv};
-use crate::contention::backoff;
+use crate::contention;
 use crate::git::{GitError, Identity, PushAuth, Repo};
 
 /// Where the log is and what to add.
 pub struct AppendRequest<'a> {
     /// A path inside the repository.
     pub repo: &'a Path,
-    /// The remote the branch lives on.
-    pub remote: String,
-    /// The log branch.
-    pub branch: String,
-    /// The CSV file on the branch.
-    pub path: PathBuf,
+    /// The log: remote, branch and file.
+    pub file: LogFile,
     /// The row to add.
     pub row: Row,
     /// Credentials for HTTPS remotes.
@@ -60,6 +57,9 @@ const RACE_MESSAGES: [&str; 6] = [
 
 /// Consecutive connection failures (not races) tolerated before giving up.
 const CONNECTION_FAILURES: u32 = 3;
+
+/// How long an append keeps trying, by default, while other jobs push to the branch first.
+pub const PATIENCE: Duration = Duration::from_secs(60);
 
 /// References private to one append, so concurrent jobs in one clone do not collide and
 /// nothing a failed run left behind is ever read.
@@ -149,15 +149,15 @@ impl Appender<'_> {
     fn attempt(&mut self, number: u32) -> Result<Attempt, LogError> {
         let request = self.request;
         let tip = match self.repo.fetch_branch_tip(
-            &request.remote,
-            &request.branch,
+            &request.file.remote,
+            &request.file.branch,
             &self.refs.fetched,
             &request.auth,
         ) {
             Ok(tip) => tip,
             Err(error) => return self.connection_failed(error),
         };
-        let existing = current(self.repo, tip, &request.path, &request.branch)?;
+        let existing = current(self.repo, tip, &request.file.path, &request.file.branch)?;
         if let Some(tip) = tip {
             if let Some(done) = self.landed(tip, number, &existing)? {
                 return Ok(Attempt::Done(done));
@@ -181,12 +181,12 @@ impl Appender<'_> {
         );
         let commit =
             self.repo
-                .commit_file(tip, &request.path, &bytes, &message, &request.identity)?;
+                .commit_file(tip, &request.file.path, &bytes, &message, &request.identity)?;
         self.repo.set_reference(&self.refs.outgoing, commit)?;
         self.ours.push(commit);
-        let remote_ref = format!("refs/heads/{}", request.branch);
+        let remote_ref = format!("refs/heads/{}", request.file.branch);
         match self.repo.push_ref(
-            &request.remote,
+            &request.file.remote,
             &self.refs.outgoing,
             &remote_ref,
             &request.auth,
@@ -234,10 +234,12 @@ impl Appender<'_> {
             return Ok(Attempt::Again(message));
         }
         let request = self.request;
-        let now = match self
-            .repo
-            .remote_state(&request.remote, &request.branch, "", &request.auth)
-        {
+        let now = match self.repo.remote_state(
+            &request.file.remote,
+            &request.file.branch,
+            "",
+            &request.auth,
+        ) {
             Ok(state) => state.branch,
             Err(error) => return self.connection_failed(error),
         };
@@ -245,7 +247,7 @@ impl Appender<'_> {
             return Ok(Attempt::Again(message));
         }
         Err(LogError::Git(GitError::PushRejected {
-            reference: format!("refs/heads/{}", request.branch),
+            reference: format!("refs/heads/{}", request.file.branch),
             message,
         }))
     }
@@ -259,16 +261,21 @@ impl Appender<'_> {
         }
         let request = self.request;
         let Ok(Some(tip)) = self.repo.fetch_branch_tip(
-            &request.remote,
-            &request.branch,
+            &request.file.remote,
+            &request.file.branch,
             &self.refs.fetched,
             &request.auth,
         ) else {
             return Err(error);
         };
-        let existing = current(self.repo, Some(tip), &request.path, &request.branch)
-            .ok()
-            .flatten();
+        let existing = current(
+            self.repo,
+            Some(tip),
+            &request.file.path,
+            &request.file.branch,
+        )
+        .ok()
+        .flatten();
         match self.landed(tip, self.ours.len() as u32, &existing) {
             Ok(Some(appended)) => Ok(appended),
             _ => Err(error),
@@ -306,17 +313,17 @@ pub fn append(request: &AppendRequest<'_>) -> Result<Appended, LogError> {
 
 fn keep_trying(appender: &mut Appender<'_>) -> Result<Appended, LogError> {
     let started = Instant::now();
-    let patience = appender.request.patience;
+    let policy = contention::policy(appender.request.patience);
     let mut number = 1;
     loop {
         let last = match appender.attempt(number)? {
             Attempt::Done(appended) => return Ok(appended),
             Attempt::Again(last) => last,
         };
-        let wait = backoff(number);
-        if started.elapsed() + wait > patience {
+        let wait = policy.delay(number - 1, None, crate::retry::random());
+        if number >= policy.attempts || started.elapsed() + wait > policy.total {
             return Err(LogError::Raced {
-                branch: appender.request.branch.clone(),
+                branch: appender.request.file.branch.clone(),
                 attempts: number,
                 seconds: started.elapsed().as_secs(),
                 last,
@@ -324,7 +331,7 @@ fn keep_trying(appender: &mut Appender<'_>) -> Result<Appended, LogError> {
         }
         tracing::info!(
             "branch {} moved or could not be reached (attempt {number}: {last}); trying again in {} ms",
-            appender.request.branch,
+            appender.request.file.branch,
             wait.as_millis()
         );
         std::thread::sleep(wait);
@@ -333,19 +340,13 @@ fn keep_trying(appender: &mut Appender<'_>) -> Result<Appended, LogError> {
 }
 
 /// The log as the remote branch has it (empty when there is no branch or file yet).
-pub fn read(
-    repo: &Path,
-    remote: &str,
-    branch: &str,
-    path: &Path,
-    auth: &PushAuth,
-) -> Result<Vec<Row>, LogError> {
+pub fn read(repo: &Path, file: &LogFile, auth: &PushAuth) -> Result<Vec<Row>, LogError> {
     let repo = Repo::discover(repo)?;
     let refs = PrivateRefs::new("read");
-    let tip = repo.fetch_branch_tip(remote, branch, &refs.fetched, auth);
+    let tip = repo.fetch_branch_tip(&file.remote, &file.branch, &refs.fetched, auth);
     let rows = tip
         .map_err(LogError::from)
-        .and_then(|tip| current(&repo, tip, path, branch));
+        .and_then(|tip| current(&repo, tip, &file.path, &file.branch));
     refs.delete(&repo);
     Ok(rows?.map(|(_, table)| table.rows).unwrap_or_default())
 }
@@ -354,15 +355,6 @@ pub fn read(
 mod tests {
     use super::*;
     use crate::deploy_log::row::sample;
-
-    #[test]
-    fn backoff_grows_to_a_second_with_jitter() {
-        for attempt in 1..20 {
-            let wait = backoff(attempt).as_millis();
-            let ceiling = (25u128 << (attempt - 1).min(6)).min(1000);
-            assert!(wait >= ceiling / 2 && wait <= ceiling, "{attempt}: {wait}");
-        }
-    }
 
     #[test]
     fn a_row_is_added_as_one_line_and_a_legacy_log_gets_the_run_column() {

@@ -33,6 +33,14 @@ pub enum LogError {
         /// The last rejection.
         last: String,
     },
+    /// `notify.ticket_pattern`, which finds the tickets of a row, is not a regular expression.
+    #[error("notify.ticket_pattern `{pattern}` is not a valid regular expression: {reason}")]
+    TicketPattern {
+        /// The pattern as configured.
+        pattern: String,
+        /// What the parser said.
+        reason: String,
+    },
     /// A git operation failed.
     #[error(transparent)]
     Git(#[from] GitError),
@@ -41,7 +49,7 @@ pub enum LogError {
 impl ExitClass for LogError {
     fn exit_class(&self) -> Exit {
         match self {
-            LogError::Malformed { .. } => Exit::Usage,
+            LogError::Malformed { .. } | LogError::TicketPattern { .. } => Exit::Usage,
             LogError::Raced { .. } => Exit::External,
             LogError::Git(e) => e.exit_class(),
         }

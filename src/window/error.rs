@@ -2,6 +2,9 @@
 use std::io;
 use std::path::PathBuf;
 
+use crate::exit::{Exit, ExitClass};
+use crate::forge::ForgeError;
+
 /// A problem with the `windows:` configuration, its holidays file or a GitLab freeze period.
 #[derive(Debug, thiserror::Error)]
 pub enum WindowError {
@@ -58,4 +61,18 @@ pub enum WindowError {
         /// The zone as GitLab returned it.
         zone: String,
     },
+    /// The project's deploy freeze periods could not be read from GitLab.
+    #[error("reading the GitLab deploy freeze periods")]
+    FreezePeriods(#[source] ForgeError),
+}
+
+impl ExitClass for WindowError {
+    /// The forge's failure keeps its class; the rest is the configuration's (or the GitLab
+    /// settings') to fix.
+    fn exit_class(&self) -> Exit {
+        match self {
+            WindowError::FreezePeriods(error) => error.exit_class(),
+            _ => Exit::Usage,
+        }
+    }
 }

@@ -1,7 +1,8 @@
 //! Deployment windows: may a release start deploying to an environment now, and if not, when?
 //!
 //! A [`Calendar`] is built once per run from `windows:` ([`Calendar::load`]), plus the
-//! project's GitLab deploy freeze periods ([`Calendar::with_freeze_periods`]). Its
+//! project's GitLab deploy freeze periods read through the forge
+//! ([`Calendar::with_forge_freeze_periods`]). Its
 //! [`check`](Calendar::check) applies, in the configured time zone:
 //!
 //! - freezes from the config (to every environment that is not `open`, or to the ones they
@@ -18,6 +19,7 @@ mod cron;
 mod days;
 mod error;
 mod evaluate;
+mod freeze;
 mod ical;
 mod next;
 pub mod report;
