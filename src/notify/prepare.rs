@@ -163,20 +163,13 @@ fn chosen_channels<'a>(
 
 /// `notify.components`, with each image given replacing the component of its name.
 fn components(notify: &NotifyConfig, images: &[Image]) -> Vec<Component> {
-    let mut components: Vec<Component> = (notify.components.iter())
-        .map(|(name, version)| Component {
-            name: name.clone(),
-            version: version.clone(),
+    Image::merged(&notify.components, images)
+        .into_iter()
+        .map(|image| Component {
+            name: image.name,
+            version: image.reference,
         })
-        .collect();
-    for image in images {
-        components.retain(|c| c.name != image.name);
-        components.push(Component {
-            name: image.name.clone(),
-            version: image.reference.clone(),
-        });
-    }
-    components
+        .collect()
 }
 
 #[cfg(test)]
