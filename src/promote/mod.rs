@@ -13,6 +13,7 @@ mod handle;
 mod job_check;
 mod ready;
 mod reply;
+mod rollback;
 mod status;
 mod trust;
 
@@ -25,3 +26,4 @@ pub use event::{CommentEvent, EventIssueFacts, read_event};
 pub use flows::{EventResult, on_event, poll};
 pub use handle::{Handled, Outcome};
 pub use job_check::{JobCheck, check_job};
+pub use rollback::{rollback_target, running_release};
