@@ -161,6 +161,16 @@ pub fn previous_passed(
     }
 }
 
+/// The failed checks, `gate: detail`, joined by `; ` (empty when every check passed).
+pub fn failed_reasons(checks: &[Check]) -> String {
+    checks
+        .iter()
+        .filter(|c| !c.passed)
+        .map(|c| format!("{}: {}", c.gate, c.detail))
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
 /// Whether `environment` already runs `tag` successfully (promoting again would redeploy it).
 pub fn not_deployed_yet(release: &[Deployment], environment: &str, tag: &str) -> Option<Check> {
     let newest = release

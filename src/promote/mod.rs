@@ -18,7 +18,7 @@ mod status;
 mod trust;
 
 pub use answer::{Answer, Verdict};
-pub use checks::{Check, Gate};
+pub use checks::{Check, Gate, failed_reasons};
 pub use command::{Command, Parsed, parse_command};
 pub use decide::{Decision, Policy, Target, required_permission};
 pub use error::PromoteError;
