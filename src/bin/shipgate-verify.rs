@@ -88,14 +88,7 @@ fn main() -> ExitCode {
 
 impl Binary for Cli {
     fn edge(&self) -> Edge<'_> {
-        Edge {
-            common: &self.common,
-            repo: &self.repo,
-            format: self.output.format,
-            dotenv: self.output.dotenv.as_deref(),
-            output: None,
-            forge: Some(&self.forge),
-        }
+        Edge::with_outputs(&self.common, &self.repo, &self.output, Some(&self.forge))
     }
 
     async fn run(self, cx: &Context) -> Result<Report, Failure> {
