@@ -1,18 +1,17 @@
 //! `shipgate-issue`: open, record in and close the deployment issue that tracks one release.
-#![allow(clippy::print_stdout)]
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use anyhow::Context as _;
 use clap::{Parser, Subcommand, ValueEnum};
-use shipgate::ci::{CiEnv, Outputs};
 use shipgate::cli::{
-    CommonArgs, Exit, Failure, ForgeArgs, OutputArgs, TokenNeeds, load_config, set_output,
+    Binary, CommonArgs, Context, Edge, Failure, ForgeArgs, OutputArgs, Report, TokenNeeds,
+    configured_environment, resolve_version,
 };
-use shipgate::config::Config;
 use shipgate::deploy_issue::{Image, Release, SchemaSummary};
-use shipgate::forge::{DeploymentState, Forge};
+use shipgate::forge::DeploymentState;
 use shipgate::issue::{self, CloseReason, CloseRequest, OpenRequest, RecordRequest};
+use shipgate::release::release_facts;
 
 /// Keep one deployment issue per release ("Deploy vX.Y.Z") up to date: what is deployed, the
 /// schema order, the runbook checklist, each environment's status, and who did what when.
@@ -112,218 +111,151 @@ enum ReasonArg {
 }
 
 fn main() -> ExitCode {
-    let parsed = Cli::parse();
-    let cli = &parsed;
-    shipgate::cli::run_main(&cli.common, |ci| async move {
-        run(cli, &ci).await.map(|()| Exit::Done)
-    })
+    shipgate::cli::main::<Cli>()
 }
 
-async fn run(cli: &Cli, ci: &CiEnv) -> Result<(), Failure> {
-    let config = load_config(&cli.repo, cli.common.config.as_deref())?;
-    let connected = cli.forge.connect(
-        ci,
-        &config,
-        &cli.repo,
-        TokenNeeds {
+impl Binary for Cli {
+    fn edge(&self) -> Edge<'_> {
+        Edge::with_outputs(&self.common, &self.repo, &self.output, Some(&self.forge))
+    }
+
+    async fn run(self, cx: &Context) -> Result<Report, Failure> {
+        let (config, prefix) = (&cx.config, &cx.config.version.tag_prefix);
+        let connected = cx.forge(TokenNeeds {
             github: "issues: write and deployments: write",
             gitlab: "Reporter to open issues, Developer to record deployments",
-        },
-    )?;
-    command(cli, ci, &config, &connected.forge, connected.tag_base).await
-}
-
-fn forge_failure(error: issue::IssueError) -> Failure {
-    Failure::from(error)
-}
-
-async fn command<F: Forge>(
-    cli: &Cli,
-    ci: &CiEnv,
-    config: &Config,
-    forge: &F,
-    tag_base: Option<String>,
-) -> Result<(), Failure> {
-    let prefix = &config.version.tag_prefix;
-    let actor = ci
-        .actor
-        .clone()
-        .or_else(|| std::env::var("USER").ok())
-        .unwrap_or_else(|| "shipgate".to_owned());
-    let now = jiff::Timestamp::now()
-        .strftime("%Y-%m-%dT%H:%M:%SZ")
-        .to_string();
-    let mut outputs = Outputs::new();
-    let text = match &cli.command {
-        Command::Open {
-            version,
-            tag,
-            image,
-            notes,
-            schema_report,
-            label,
-            assignee,
-        } => {
-            let version = shipgate::cli::resolve_version(
-                version.as_deref(),
-                "--version",
-                ci,
-                &cli.repo,
-                prefix,
-            )?;
-            let facts = shipgate::release::release_facts(&cli.repo, &version, prefix)
-                .map_err(Failure::usage)?;
-            let tag = tag.clone().unwrap_or(facts.tag);
-            let notes = match notes {
-                Some(path) => std::fs::read_to_string(path)
-                    .with_context(|| format!("{}: cannot read the release notes", path.display()))
-                    .map_err(Failure::usage)?,
-                None => facts.notes.unwrap_or_default(),
-            };
-            let schema = match schema_report {
-                Some(path) => {
-                    let json = std::fs::read_to_string(path)
-                        .with_context(|| {
-                            format!("{}: cannot read the schema report", path.display())
-                        })
-                        .map_err(Failure::usage)?;
-                    Some(
-                        SchemaSummary::from_report_json(&json)
+        })?;
+        let forge = &connected.forge;
+        let now = jiff::Timestamp::now().strftime("%Y-%m-%dT%H:%M:%SZ");
+        let version =
+            |given: Option<&str>| resolve_version(given, "--version", &cx.ci, &cx.repo, prefix);
+        let mut report = Report::default();
+        match self.command {
+            Command::Open {
+                version: given,
+                tag,
+                image,
+                notes,
+                schema_report,
+                label,
+                assignee,
+            } => {
+                let version = version(given.as_deref())?;
+                let facts = release_facts(&cx.repo, &version, prefix).map_err(Failure::usage)?;
+                let tag = tag.unwrap_or(facts.tag);
+                let notes = match notes {
+                    Some(path) => read(&path, "the release notes")?,
+                    None => facts.notes.unwrap_or_default(),
+                };
+                let schema = match schema_report {
+                    Some(path) => Some(
+                        SchemaSummary::from_report_json(&read(&path, "the schema report")?)
                             .with_context(|| path.display().to_string())
                             .map_err(Failure::usage)?,
-                    )
-                }
-                None => None,
-            };
-            let request = OpenRequest {
-                release: Release {
+                    ),
+                    None => None,
+                };
+                let request = OpenRequest {
+                    release: Release {
+                        version: version.clone(),
+                        previous: facts.previous,
+                        url: connected
+                            .tag_base
+                            .as_ref()
+                            .map(|base| format!("{base}{tag}")),
+                        tag,
+                        commit: facts.commit,
+                        images: image,
+                        notes,
+                    },
+                    schema,
+                    checklist: config.issue.checklist.clone(),
+                    environments: config.environments.clone(),
+                    labels: if label.is_empty() {
+                        config.issue.labels.clone()
+                    } else {
+                        label
+                    },
+                    assignees: assignee,
+                    close_superseded: config.issue.close_superseded,
+                    seal: cx.seal(),
+                };
+                let opened = issue::open(forge, &request).await?;
+                report.text = opened.text(&version);
+                report.output("issue-number", opened.number.to_string())?;
+                report.output("issue-url", opened.url)?;
+            }
+            Command::Record {
+                environment,
+                status,
+                version: given,
+                url,
+            } => {
+                configured_environment(config, &environment)?;
+                let version = version(given.as_deref())?;
+                let facts = release_facts(&cx.repo, &version, prefix).map_err(Failure::usage)?;
+                let request = RecordRequest {
                     version: version.clone(),
-                    previous: facts.previous,
-                    url: tag_base.map(|base| format!("{base}{tag}")),
-                    tag,
-                    commit: facts.commit,
-                    images: image.clone(),
-                    notes,
-                },
-                schema,
-                checklist: config.issue.checklist.clone(),
-                environments: config.environments.clone(),
-                labels: if label.is_empty() {
-                    config.issue.labels.clone()
-                } else {
-                    label.clone()
-                },
-                assignees: assignee.clone(),
-                close_superseded: config.issue.close_superseded,
-                seal: shipgate::cli::seal_from_env(),
-            };
-            let opened = issue::open(forge, &request).await.map_err(forge_failure)?;
-            set_output(&mut outputs, "issue-number", opened.number.to_string())?;
-            set_output(&mut outputs, "issue-url", opened.url.clone())?;
-            let what = match (opened.created, opened.updated) {
-                (true, _) => "created",
-                (false, true) => "updated",
-                (false, false) => "unchanged",
-            };
-            let mut text = format!(
-                "deployment issue #{} for v{version} {what}: {}\n",
-                opened.number, opened.url
-            );
-            if opened.claimed {
-                text.push_str(&format!(
-                    "sealed v{version} in a comment on #{}\n",
-                    opened.number
-                ));
+                    tag: facts.tag,
+                    sha: facts.commit,
+                    environment,
+                    state: match status {
+                        StatusArg::Queued => DeploymentState::Queued,
+                        StatusArg::InProgress => DeploymentState::InProgress,
+                        StatusArg::Success => DeploymentState::Success,
+                        StatusArg::Failure => DeploymentState::Failure,
+                    },
+                    url: url.or_else(|| cx.ci.run_url.clone()),
+                    ci_run: cx.ci.run_id.clone().unwrap_or_else(|| "local".to_owned()),
+                    ci_job: cx.ci.job_id.clone(),
+                    actor: cx.ci.who(),
+                    when: now.to_string(),
+                    environments: config.environments.clone(),
+                };
+                let recorded = issue::record(forge, &request).await?;
+                report.text = format!(
+                    "recorded {} on {} for v{version} in #{} (deployment {})\n",
+                    request.state, request.environment, recorded.number, recorded.deployment
+                );
+                report.output("issue-number", recorded.number.to_string())?;
+                report.output("issue-url", recorded.url)?;
+                report.output("deployment-id", recorded.deployment.to_string())?;
             }
-            for number in &opened.superseded {
-                text.push_str(&format!("closed #{number} as superseded\n"));
-            }
-            text
-        }
-        Command::Record {
-            environment,
-            status,
-            version,
-            url,
-        } => {
-            if !config.environments.contains(environment) {
-                return Err(Failure::usage(anyhow::anyhow!(
-                    "--env {environment} is not one of the configured environments ({}); check `environments` in shipgate.yml",
-                    config.environments.join(", ")
-                )));
-            }
-            let version = shipgate::cli::resolve_version(
-                version.as_deref(),
-                "--version",
-                ci,
-                &cli.repo,
-                prefix,
-            )?;
-            let facts = shipgate::release::release_facts(&cli.repo, &version, prefix)
-                .map_err(Failure::usage)?;
-            let request = RecordRequest {
-                version: version.clone(),
-                tag: facts.tag,
-                sha: facts.commit,
-                environment: environment.clone(),
-                state: match status {
-                    StatusArg::Queued => DeploymentState::Queued,
-                    StatusArg::InProgress => DeploymentState::InProgress,
-                    StatusArg::Success => DeploymentState::Success,
-                    StatusArg::Failure => DeploymentState::Failure,
-                },
-                url: url.clone().or_else(|| ci.run_url.clone()),
-                ci_run: ci.run_id.clone().unwrap_or_else(|| "local".to_owned()),
-                ci_job: ci.job_id.clone(),
-                actor,
-                when: now,
-                environments: config.environments.clone(),
-            };
-            let recorded = issue::record(forge, &request)
-                .await
-                .map_err(forge_failure)?;
-            set_output(&mut outputs, "issue-number", recorded.number.to_string())?;
-            set_output(&mut outputs, "issue-url", recorded.url.clone())?;
-            set_output(
-                &mut outputs,
-                "deployment-id",
-                recorded.deployment.to_string(),
-            )?;
-            format!(
-                "recorded {} on {environment} for v{version} in #{} (deployment {})\n",
-                request.state, recorded.number, recorded.deployment
-            )
-        }
-        Command::Close { version, reason } => {
-            let version = shipgate::cli::resolve_version(
-                version.as_deref(),
-                "--version",
-                ci,
-                &cli.repo,
-                prefix,
-            )?;
-            let request = CloseRequest {
-                version: version.clone(),
-                reason: match reason {
-                    ReasonArg::Completed => CloseReason::Completed,
-                    ReasonArg::RolledBack => CloseReason::RolledBack,
-                    ReasonArg::Abandoned => CloseReason::Abandoned,
-                },
-                actor,
-                when: now,
-                environments: config.environments.clone(),
-            };
-            match issue::close(forge, &request).await.map_err(forge_failure)? {
-                Some(number) => {
-                    set_output(&mut outputs, "issue-number", number.to_string())?;
-                    format!(
-                        "closed deployment issue #{number} for v{version} ({})\n",
-                        request.reason
-                    )
-                }
-                None => format!("no open deployment issue for v{version}: nothing to close\n"),
+            Command::Close {
+                version: given,
+                reason,
+            } => {
+                let version = version(given.as_deref())?;
+                let request = CloseRequest {
+                    version: version.clone(),
+                    reason: match reason {
+                        ReasonArg::Completed => CloseReason::Completed,
+                        ReasonArg::RolledBack => CloseReason::RolledBack,
+                        ReasonArg::Abandoned => CloseReason::Abandoned,
+                    },
+                    actor: cx.ci.who(),
+                    when: now.to_string(),
+                    environments: config.environments.clone(),
+                };
+                report.text = match issue::close(forge, &request).await? {
+                    Some(number) => {
+                        report.output("issue-number", number.to_string())?;
+                        format!(
+                            "closed deployment issue #{number} for v{version} ({})\n",
+                            request.reason
+                        )
+                    }
+                    None => format!("no open deployment issue for v{version}: nothing to close\n"),
+                };
             }
         }
-    };
-    shipgate::cli::publish(ci, &cli.output, &outputs, &text).map_err(Failure::external)
+        Ok(report)
+    }
+}
+
+/// A file the flags name, whole; one that cannot be read is a usage error naming it.
+fn read(path: &Path, what: &str) -> Result<String, Failure> {
+    std::fs::read_to_string(path)
+        .with_context(|| format!("{}: cannot read {what}", path.display()))
+        .map_err(Failure::usage)
 }

@@ -1,21 +1,16 @@
 //! `shipgate-promote`: act on commands commented on the deployment issue — carefully.
-#![allow(clippy::print_stdout)]
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
 use jiff::Timestamp;
-use shipgate::ci::{CiEnv, Outputs};
 use shipgate::cli::{
-    CommonArgs, Exit, Failure, ForgeArgs, OutputArgs, TokenNeeds, load_config, release_risk,
-    set_output,
+    Binary, CommonArgs, Context, Edge, Failure, ForgeArgs, OutputArgs, Report, TokenNeeds,
+    configured_environment, release_risk,
 };
-use shipgate::config::Config;
-use shipgate::deploy_issue::parse_version;
 use shipgate::forge::{AnyForge, CiJob};
-use shipgate::promote::{
-    self, Check, EventResult, Handled, JobCheck, Outcome, Policy, PromoteError, Verdict,
-};
+use shipgate::promote::{self, EventResult, Handled, JobCheck, Outcome, Policy, Verdict};
+use shipgate::release::{parse_version, version_of_tag};
 use shipgate::window::{Calendar, Risk};
 
 /// Act on commands commented on a release's deployment issue: `/promote production`,
@@ -98,138 +93,165 @@ const AFTER_HELP: &str = concat!(
 );
 
 fn main() -> ExitCode {
-    let parsed = Cli::parse();
-    let cli = &parsed;
-    shipgate::cli::run_main(&cli.common, |ci| async move { run(cli, &ci).await })
+    shipgate::cli::main::<Cli>()
 }
 
-async fn run(cli: &Cli, ci: &CiEnv) -> Result<Exit, Failure> {
-    let config = load_config(&cli.repo, cli.common.config.as_deref())?;
-    let root = shipgate::git::Repo::discover(&cli.repo)
-        .map(|r| r.root().to_path_buf())
-        .unwrap_or_else(|_| cli.repo.clone());
-    let connected = cli.forge.connect(
-        ci,
-        &config,
-        &cli.repo,
-        TokenNeeds {
-            github: "issues: write, deployments: read, contents: read and actions: write",
-            gitlab: "Developer to create pipelines",
-        },
-    )?;
-    let forge = &connected.forge;
-    let calendar = calendar(&config, &root, forge).await?;
-    let seal = shipgate::cli::seal_from_env();
-    let policy = Policy {
-        promote: &config.promote,
-        environments: &config.environments,
-        tag_prefix: &config.version.tag_prefix,
-        calendar: &calendar,
-        now: cli.at.unwrap_or_else(Timestamp::now),
-        seal: &seal,
-    };
-    let mut outputs = Outputs::new();
-    let (exit, text) = match &cli.command {
-        None => on_event(cli, ci, forge, policy, &mut outputs).await?,
-        Some(Command::Poll) => poll(forge, policy, &mut outputs).await?,
-        Some(Command::Check {
-            environment,
-            tag,
-            risk,
-            schema_report,
-            commit,
-            expect_commit,
-        }) => {
-            let job = CheckArgs {
+impl Binary for Cli {
+    fn edge(&self) -> Edge<'_> {
+        Edge::with_outputs(&self.common, &self.repo, &self.output, Some(&self.forge))
+    }
+
+    async fn run(self, cx: &Context) -> Result<Report, Failure> {
+        let config = &cx.config;
+        let forge = &cx
+            .forge(TokenNeeds {
+                github: "issues: write, deployments: read, contents: read and actions: write",
+                gitlab: "Developer to create pipelines",
+            })?
+            .forge;
+        let calendar = calendar(cx, forge).await?;
+        let seal = cx.seal();
+        let policy = Policy {
+            promote: &config.promote,
+            environments: &config.environments,
+            tag_prefix: &config.version.tag_prefix,
+            calendar: &calendar,
+            now: self.at.unwrap_or_else(Timestamp::now),
+            seal: &seal,
+        };
+        match self.command {
+            None => on_event(self.event, cx, forge, policy).await,
+            Some(Command::Poll) => poll(forge, policy).await,
+            Some(Command::Check {
                 environment,
-                tag: tag.as_deref(),
-                risk: *risk,
-                schema_report: schema_report.as_deref(),
-                commit: commit.clone(),
-                expect_commit: expect_commit.clone().filter(|c| !c.is_empty()),
-            };
-            check(cli, ci, &config, forge, policy, job, &mut outputs).await?
-        }
-    };
-    shipgate::cli::publish(ci, &cli.output, &outputs, &text).map_err(Failure::external)?;
-    Ok(exit)
-}
-
-/// The windows, with GitLab's deploy freeze periods when on GitLab.
-async fn calendar(
-    config: &Config,
-    root: &std::path::Path,
-    forge: &AnyForge,
-) -> Result<Calendar, Failure> {
-    let calendar = Calendar::load(&config.windows, root)?;
-    Ok(calendar.with_forge_freeze_periods(forge).await?)
-}
-
-fn promote_failure(error: PromoteError) -> Failure {
-    Failure::from(error)
-}
-
-async fn on_event(
-    cli: &Cli,
-    ci: &CiEnv,
-    forge: &AnyForge,
-    policy: Policy<'_>,
-    outputs: &mut Outputs,
-) -> Result<(Exit, String), Failure> {
-    let path = cli
-        .event
-        .clone()
-        .or_else(|| ci.github_event_path.clone())
-        .ok_or_else(|| {
-            Failure::usage(anyhow::anyhow!(
-                "no event: run in a workflow triggered `on: issue_comment` (GITHUB_EVENT_PATH), \
-                 pass --event FILE, or use `shipgate-promote poll` on GitLab"
-            ))
-        })?;
-    let event = promote::read_event(&path).map_err(promote_failure)?;
-    set_output(outputs, "approved", "false")?;
-    set_output(outputs, "issue", event.issue_number.to_string())?;
-    match promote::on_event(forge, policy, &event)
-        .await
-        .map_err(promote_failure)?
-    {
-        EventResult::Ignored(why) => {
-            tracing::info!("comment {} ignored: {why}", event.comment.id);
-            Ok((Exit::Done, format!("ignored: {why}\n")))
-        }
-        EventResult::Handled(handled) => {
-            if let Some(command) = &handled.command {
-                set_output(outputs, "command", command.word())?;
+                tag,
+                risk,
+                schema_report,
+                commit,
+                expect_commit,
+            }) => {
+                configured_environment(config, &environment)?;
+                let prefix = &config.version.tag_prefix;
+                let tag = tag.or_else(|| cx.ci.tag.clone()).ok_or_else(|| {
+                    Failure::usage(anyhow::anyhow!(
+                        "no --tag given and the pipeline is not a tag pipeline; pass --tag {prefix}X.Y.Z"
+                    ))
+                })?;
+                let version = match version_of_tag(&tag, prefix) {
+                    Some(version) => version,
+                    None => parse_version(&tag).map_err(Failure::usage)?,
+                };
+                let risk = match risk {
+                    Some(RiskArg::Low) => Risk::Low,
+                    Some(RiskArg::High) => Risk::High,
+                    None => {
+                        let choice = release_risk(
+                            &cx.repo,
+                            prefix,
+                            Some(&version),
+                            schema_report.as_deref(),
+                        )?;
+                        tracing::info!("risk {} ({})", choice.risk, choice.why);
+                        choice.risk
+                    }
+                };
+                let head = || {
+                    shipgate::git::Repo::discover(&cx.repo)
+                        .and_then(|r| r.head())
+                        .ok()
+                };
+                let job = JobCheck {
+                    environment,
+                    version,
+                    risk,
+                    job: CiJob {
+                        run: cx.ci.run_id.clone(),
+                        job: cx.ci.job_id.clone(),
+                    },
+                    commit: commit
+                        .or_else(|| cx.ci.commit.clone())
+                        .or_else(|| head().map(|oid| oid.to_string())),
+                    expected_commit: expect_commit.filter(|c| !c.is_empty()),
+                };
+                let checks = promote::check_job(forge, policy, &job).await?;
+                let allowed = checks.iter().all(|c| c.passed);
+                let reason = promote::failed_reasons(&checks);
+                let environment = &job.environment;
+                let mut report = Report::text(if allowed {
+                    format!("allowed: {tag} to {environment} (risk {risk})\n")
+                } else {
+                    format!("denied: {tag} to {environment}: {reason}\n")
+                });
+                report.output("allowed", allowed.to_string())?;
+                report.output("reason", reason.clone())?;
+                report.summary = (!allowed).then(|| {
+                    format!("### Deployment of `{tag}` to {environment} stopped\n\n{reason}\n")
+                });
+                Ok(report.denied_if(!allowed))
             }
-            if let Outcome::Answered {
-                target: Some(target),
-                started,
-                ..
-            } = &handled.outcome
-            {
-                // With a dispatched workflow, no following job may deploy as well.
-                set_output(outputs, "approved", (!started).to_string())?;
-                set_output(outputs, "environment", target.environment.clone())?;
-                set_output(outputs, "tag", target.tag.clone())?;
-                set_output(outputs, "version", target.version.to_string())?;
-            }
-            let exit = match &handled.outcome {
-                Outcome::Answered {
-                    verdict: Verdict::Refused | Verdict::Failed,
-                    ..
-                } => Exit::Denied,
-                _ => Exit::Done,
-            };
-            Ok((exit, describe(&handled, event.issue_number)))
         }
     }
 }
 
-async fn poll(
+/// The windows, with GitLab's deploy freeze periods when on GitLab.
+async fn calendar(cx: &Context, forge: &AnyForge) -> Result<Calendar, Failure> {
+    let calendar = Calendar::load(&cx.config.windows, &cx.root())?;
+    Ok(calendar.with_forge_freeze_periods(forge).await?)
+}
+
+async fn on_event(
+    event: Option<PathBuf>,
+    cx: &Context,
     forge: &AnyForge,
     policy: Policy<'_>,
-    outputs: &mut Outputs,
-) -> Result<(Exit, String), Failure> {
+) -> Result<Report, Failure> {
+    let path = event
+        .or_else(|| cx.ci.github_event_path.clone())
+        .ok_or_else(|| {
+            Failure::usage(anyhow::anyhow!(
+                "no event: run in a workflow triggered `on: issue_comment` (GITHUB_EVENT_PATH), \
+             pass --event FILE, or use `shipgate-promote poll` on GitLab"
+            ))
+        })?;
+    let event = promote::read_event(Path::new(&path))?;
+    let mut report = Report::default();
+    report.output("approved", "false")?;
+    report.output("issue", event.issue_number.to_string())?;
+    let handled = match promote::on_event(forge, policy, &event).await? {
+        EventResult::Ignored(why) => {
+            tracing::info!("comment {} ignored: {why}", event.comment.id);
+            report.text = format!("ignored: {why}\n");
+            return Ok(report);
+        }
+        EventResult::Handled(handled) => handled,
+    };
+    if let Some(command) = &handled.command {
+        report.output("command", command.word())?;
+    }
+    if let Outcome::Answered {
+        target: Some(target),
+        started,
+        ..
+    } = &handled.outcome
+    {
+        // With a dispatched workflow, no following job may deploy as well.
+        report.output("approved", (!started).to_string())?;
+        report.output("environment", target.environment.clone())?;
+        report.output("tag", target.tag.clone())?;
+        report.output("version", target.version.to_string())?;
+    }
+    let refused = matches!(
+        handled.outcome,
+        Outcome::Answered {
+            verdict: Verdict::Refused | Verdict::Failed,
+            ..
+        }
+    );
+    report.text = handled.describe(event.issue_number);
+    Ok(report.denied_if(refused))
+}
+
+async fn poll(forge: &AnyForge, policy: Policy<'_>) -> Result<Report, Failure> {
     let (handled, error) = match promote::poll(forge, policy).await {
         Ok(handled) => (handled, None),
         Err((handled, error)) => (handled, Some(error)),
@@ -238,153 +260,20 @@ async fn poll(
         .iter()
         .filter(|h| matches!(h.outcome, Outcome::Answered { .. }))
         .collect();
-    let accepted = answered.iter().filter(|h| h.accepted()).count();
-    set_output(outputs, "processed", answered.len().to_string())?;
-    set_output(outputs, "accepted", accepted.to_string())?;
-    let mut text: String = answered.iter().map(|h| describe(h, 0)).collect();
+    let mut text: String = answered.iter().map(|h| h.describe(0)).collect();
+    if let Some(error) = error {
+        // The commands answered before the failure are told, though no report is published.
+        for line in text.lines() {
+            tracing::warn!("{line}");
+        }
+        return Err(error.into());
+    }
     if answered.is_empty() {
         text.push_str("no unanswered commands\n");
     }
-    match error {
-        Some(error) => {
-            print!("{text}");
-            Err(promote_failure(error))
-        }
-        None => Ok((Exit::Done, text)),
-    }
-}
-
-/// What `check` was asked.
-struct CheckArgs<'a> {
-    environment: &'a str,
-    tag: Option<&'a str>,
-    risk: Option<RiskArg>,
-    schema_report: Option<&'a std::path::Path>,
-    commit: Option<String>,
-    expect_commit: Option<String>,
-}
-
-async fn check(
-    cli: &Cli,
-    ci: &CiEnv,
-    config: &Config,
-    forge: &AnyForge,
-    policy: Policy<'_>,
-    args: CheckArgs<'_>,
-    outputs: &mut Outputs,
-) -> Result<(Exit, String), Failure> {
-    let environment = args.environment;
-    if !config.environments.iter().any(|e| e == environment) {
-        return Err(Failure::usage(anyhow::anyhow!(
-            "--env {environment} is not one of the configured environments ({}); check `environments` in shipgate.yml",
-            config.environments.join(", ")
-        )));
-    }
-    let prefix = &config.version.tag_prefix;
-    let tag = args
-        .tag
-        .map(str::to_owned)
-        .or_else(|| ci.tag.clone())
-        .ok_or_else(|| {
-            Failure::usage(anyhow::anyhow!(
-                "no --tag given and the pipeline is not a tag pipeline; pass --tag {prefix}X.Y.Z"
-            ))
-        })?;
-    let version =
-        parse_version(tag.strip_prefix(prefix.as_str()).unwrap_or(&tag)).map_err(Failure::usage)?;
-    let risk = match args.risk {
-        Some(RiskArg::Low) => Risk::Low,
-        Some(RiskArg::High) => Risk::High,
-        None => {
-            let choice = release_risk(&cli.repo, prefix, Some(&version), args.schema_report)?;
-            tracing::info!("risk {} ({})", choice.risk, choice.why);
-            choice.risk
-        }
-    };
-    let job = JobCheck {
-        environment: environment.to_owned(),
-        version,
-        risk,
-        job: CiJob {
-            run: ci.run_id.clone(),
-            job: ci.job_id.clone(),
-        },
-        commit: args.commit.or_else(|| ci.commit.clone()).or_else(|| {
-            shipgate::git::Repo::discover(&cli.repo)
-                .and_then(|repo| repo.head())
-                .map(|oid| oid.to_string())
-                .ok()
-        }),
-        expected_commit: args.expect_commit,
-    };
-    let checks = promote::check_job(forge, policy, &job)
-        .await
-        .map_err(promote_failure)?;
-    let allowed = checks.iter().all(|c| c.passed);
-    let reason = failed_reasons(&checks);
-    set_output(outputs, "allowed", allowed.to_string())?;
-    set_output(outputs, "reason", reason.clone())?;
-    if allowed {
-        Ok((
-            Exit::Done,
-            format!("allowed: {tag} to {environment} (risk {risk})\n"),
-        ))
-    } else {
-        if let Some(path) = &ci.github_step_summary {
-            let markdown =
-                format!("### Deployment of `{tag}` to {environment} stopped\n\n{reason}\n");
-            shipgate::ci::append_step_summary(path, &markdown).map_err(Failure::external)?;
-        }
-        Ok((
-            Exit::Denied,
-            format!("denied: {tag} to {environment}: {reason}\n"),
-        ))
-    }
-}
-
-fn failed_reasons(checks: &[Check]) -> String {
-    checks
-        .iter()
-        .filter(|c| !c.passed)
-        .map(|c| format!("{}: {}", c.gate, c.detail))
-        .collect::<Vec<_>>()
-        .join("; ")
-}
-
-fn describe(handled: &Handled, issue: u64) -> String {
-    let command = handled
-        .command
-        .as_ref()
-        .map_or_else(|| "an invalid command".to_owned(), |c| format!("`{c}`"));
-    let on = if issue == 0 {
-        String::new()
-    } else {
-        format!(" on #{issue}")
-    };
-    match &handled.outcome {
-        Outcome::NotACommand => format!("comment {}{on}: not a command\n", handled.comment_id),
-        Outcome::InHand => format!(
-            "comment {}{on}: another run is answering it\n",
-            handled.comment_id
-        ),
-        Outcome::AlreadyAnswered(verdict) => format!(
-            "comment {}{on}: {command} was already answered ({verdict})\n",
-            handled.comment_id
-        ),
-        Outcome::Answered {
-            verdict,
-            target,
-            started,
-        } => {
-            let mut line = format!("comment {}{on}: {command} {verdict}", handled.comment_id);
-            if let Some(target) = target {
-                line.push_str(&format!(": {} to {}", target.tag, target.environment));
-                if *started {
-                    line.push_str(" (pipeline started)");
-                }
-            }
-            line.push('\n');
-            line
-        }
-    }
+    let mut report = Report::text(text);
+    report.output("processed", answered.len().to_string())?;
+    let accepted = answered.iter().filter(|h| h.accepted()).count();
+    report.output("accepted", accepted.to_string())?;
+    Ok(report)
 }

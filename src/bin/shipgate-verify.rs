@@ -1,15 +1,13 @@
 //! `shipgate-verify`: evaluate the gates that must be green before the pipeline goes on.
-use std::io::Write as _;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::Parser;
-use shipgate::ci::{CiEnv, Outputs};
 use shipgate::cli::{
-    CommonArgs, Exit, Failure, ForgeArgs, Format, OutputArgs, TokenNeeds, load_config,
+    Binary, CommonArgs, Context, Edge, Failure, ForgeArgs, OutputArgs, Report, TokenNeeds,
+    configured_environment, resolve_version,
 };
-use shipgate::forge::Forge;
-use shipgate::verify::{self, IssueRequest, Report, RunOptions, Selection, VerifyError};
+use shipgate::verify::{self, IssueRequest, RunOptions, Selection};
 
 /// Evaluate the gates under `gates:` in shipgate.yml for one environment and step — HTTP smoke
 /// tests, commands, backup files, Prometheus queries watched for a while, soak periods — and
@@ -85,136 +83,93 @@ const AFTER_HELP: &str = concat!(
 );
 
 fn main() -> ExitCode {
-    let parsed = Cli::parse();
-    let cli = &parsed;
-    shipgate::cli::run_main(&cli.common, |ci| async move { run(cli, &ci).await })
+    shipgate::cli::main::<Cli>()
 }
 
-async fn run(cli: &Cli, ci: &CiEnv) -> Result<Exit, Failure> {
-    let config = load_config(&cli.repo, cli.common.config.as_deref())?;
-    if let Some(env) = &cli.environment {
-        if !config.environments.contains(env) {
-            return Err(Failure::usage(anyhow::anyhow!(
-                "--env {env}: not one of the environments ({}); check `environments`",
-                config.environments.join(", ")
-            )));
+impl Binary for Cli {
+    fn edge(&self) -> Edge<'_> {
+        Edge::with_outputs(&self.common, &self.repo, &self.output, Some(&self.forge))
+    }
+
+    async fn run(self, cx: &Context) -> Result<Report, Failure> {
+        let config = &cx.config;
+        if let Some(env) = &self.environment {
+            configured_environment(config, env)?;
         }
-    }
-    if let Some(step) = &cli.step {
-        if !config.gates.iter().any(|g| g.step.as_ref() == Some(step)) {
-            tracing::warn!(
-                "no gate names the step `{step}`; only gates without `step` run (check the spelling)"
-            );
+        if let Some(step) = &self.step {
+            if !config.gates.iter().any(|g| g.step.as_ref() == Some(step)) {
+                tracing::warn!(
+                    "no gate names the step `{step}`; only gates without `step` run (check the spelling)"
+                );
+            }
         }
-    }
-    let root = shipgate::git::Repo::discover(&cli.repo)
-        .map(|r| r.root().to_path_buf())
-        .unwrap_or_else(|_| cli.repo.clone());
-    let selection = Selection {
-        names: &cli.gates,
-        environment: cli.environment.as_deref(),
-        step: cli.step.as_deref(),
-    };
-    let secret = |name: &str| std::env::var(name).ok().filter(|v| !v.is_empty());
-    let gates = verify::select(&config, &selection, &root, &secret).map_err(Failure::usage)?;
-    let options = RunOptions {
-        strict: cli.strict,
-        keep_going: cli.keep_going,
-        environment: cli.environment.clone(),
-        step: cli.step.clone(),
-    };
-    let mut report = verify::run(&gates, &options)
-        .await
-        .map_err(Failure::external)?;
-    let forge_used = cli.issue || (cli.on_fail_rollback && !report.passed);
-    if forge_used {
-        let prefix = &config.version.tag_prefix;
-        let version = shipgate::cli::resolve_version(
-            cli.release.as_deref(),
-            "--release",
-            ci,
-            &cli.repo,
-            prefix,
-        )?;
-        let connected = cli.forge.connect(
-            ci,
-            &config,
-            &cli.repo,
-            TokenNeeds {
-                github: "issues: write and deployments: read",
-                gitlab: "Reporter",
-            },
-        )?;
-        let forge = &connected.forge;
-        if cli.on_fail_rollback && !report.passed {
-            let current = format!("{}{version}", config.version.tag_prefix);
-            report.rollback_to = Some(rollback(cli, forge, &current).await?);
+        let selection = Selection {
+            names: &self.gates,
+            environment: self.environment.as_deref(),
+            step: self.step.as_deref(),
+        };
+        let secret = |name: &str| std::env::var(name).ok().filter(|v| !v.is_empty());
+        let gates =
+            verify::select(config, &selection, &cx.root(), &secret).map_err(Failure::usage)?;
+        let options = RunOptions {
+            strict: self.strict,
+            keep_going: self.keep_going,
+            environment: self.environment.clone(),
+            step: self.step.clone(),
+        };
+        let mut gates = verify::run(&gates, &options)
+            .await
+            .map_err(Failure::external)?;
+        let rollback = self.on_fail_rollback && !gates.passed;
+        if self.issue || rollback {
+            let prefix = &config.version.tag_prefix;
+            let version = resolve_version(
+                self.release.as_deref(),
+                "--release",
+                &cx.ci,
+                &cx.repo,
+                prefix,
+            )?;
+            let forge = &cx
+                .forge(TokenNeeds {
+                    github: "issues: write and deployments: read",
+                    gitlab: "Reporter",
+                })?
+                .forge;
+            if rollback {
+                let environment = self.environment.as_deref().unwrap_or_default();
+                let target = verify::rollback_to(forge, environment, &version, prefix).await?;
+                gates.rollback_to = Some(target);
+            }
+            if self.issue {
+                let request = IssueRequest {
+                    version,
+                    ci_run: cx.ci.run_id.clone().unwrap_or_else(|| "local".to_owned()),
+                    run_url: cx.ci.run_url.clone(),
+                };
+                gates.issue = Some(verify::report_on_issue(forge, &gates, &request).await?);
+            }
         }
-        if cli.issue {
-            let request = IssueRequest {
-                version,
-                ci_run: ci.run_id.clone().unwrap_or_else(|| "local".to_owned()),
-                run_url: ci.run_url.clone(),
-            };
-            let update = verify::report_on_issue(forge, &report, &request)
-                .await
-                .map_err(verify_failure)?;
-            report.issue = Some(update);
-        }
+        report(&gates)
     }
-    publish(cli, ci, &report).map_err(Failure::external)?;
-    Ok(if report.passed {
-        Exit::Done
-    } else {
-        Exit::Denied
-    })
 }
 
-fn outputs(report: &Report) -> anyhow::Result<Outputs> {
-    let mut outputs = Outputs::new();
-    outputs.set("passed", report.passed.to_string())?;
-    outputs.set("failed-gates", report.failed_gates.join(","))?;
-    outputs.set("inconclusive-gates", report.inconclusive_gates.join(","))?;
-    if let Some(tag) = &report.rollback_to {
-        outputs.set("rollback-to", tag.as_str())?;
+/// The edge's report of the gates: outputs, text, the whole report as JSON, and the summary.
+fn report(gates: &verify::Report) -> Result<Report, Failure> {
+    let mut report = Report::text(verify::text_report(gates)).denied_if(!gates.passed);
+    report.output("passed", gates.passed.to_string())?;
+    report.output("failed-gates", gates.failed_gates.join(","))?;
+    report.output("inconclusive-gates", gates.inconclusive_gates.join(","))?;
+    if let Some(tag) = &gates.rollback_to {
+        report.output("rollback-to", tag.as_str())?;
     }
-    if let Some(issue) = &report.issue {
-        outputs.set("issue", issue.number.to_string())?;
+    if let Some(issue) = &gates.issue {
+        report.output("issue", issue.number.to_string())?;
     }
-    Ok(outputs)
-}
-
-/// The previous successful release of `--env` other than `current` (`""` when none).
-async fn rollback<F: Forge>(cli: &Cli, forge: &F, current: &str) -> Result<String, Failure> {
-    let environment = cli.environment.as_deref().unwrap_or_default();
-    let deployments = forge
-        .deployments(environment)
-        .await
-        .map_err(|e| verify_failure(e.into()))?;
-    Ok(verify::rollback_target(&deployments, current).unwrap_or_default())
-}
-
-fn verify_failure(error: VerifyError) -> Failure {
-    Failure::from(error)
-}
-
-fn publish(cli: &Cli, ci: &CiEnv, report: &Report) -> anyhow::Result<()> {
-    let outputs = &outputs(report)?;
-    if let Some(path) = &ci.github_output {
-        shipgate::ci::write_github_output(path, outputs)?;
-    }
-    if let Some(path) = &cli.output.dotenv {
-        shipgate::ci::write_dotenv(path, outputs)?;
-    }
-    if let Some(path) = &ci.github_step_summary {
-        shipgate::ci::append_step_summary(path, &verify::markdown_summary(report))?;
-    }
-    let text = match cli.output.format {
-        Format::Text => verify::text_report(report),
-        Format::Json => format!("{}\n", serde_json::to_string_pretty(report)?),
-    };
-    let mut stdout = std::io::stdout().lock();
-    stdout.write_all(text.as_bytes())?;
-    stdout.flush()?;
-    Ok(())
+    report.summary = Some(verify::markdown_summary(gates));
+    report.json = Some(format!(
+        "{}\n",
+        serde_json::to_string_pretty(gates).map_err(Failure::external)?
+    ));
+    Ok(report)
 }

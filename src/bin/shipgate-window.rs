@@ -2,12 +2,12 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use anyhow::{Context as _, anyhow};
+use anyhow::Context as _;
 use clap::builder::{PossibleValue, PossibleValuesParser, TypedValueParser as _};
 use clap::{Parser, ValueEnum};
 use shipgate::cli::{
     Binary, CommonArgs, Context, Edge, Failure, ForgeArg, ForgeArgs, Format, Report, TokenNeeds,
-    known_version, release_risk,
+    configured_environment, known_version, release_risk,
 };
 use shipgate::window::report::WindowReport;
 use shipgate::window::{Calendar, Risk, choose_risk};
@@ -109,13 +109,8 @@ impl Binary for Cli {
 
     async fn run(self, cx: &Context) -> Result<Report, Failure> {
         let environments = &cx.config.environments;
-        let environment = match self.environment {
-            Some(name) if environments.contains(&name) => name,
-            Some(name) => Err(Failure::usage(anyhow!(
-                "--env {name} is not one of the configured environments ({}); check \
-                 `environments` in shipgate.yml",
-                environments.join(", ")
-            )))?,
+        let environment = match &self.environment {
+            Some(name) => configured_environment(&cx.config, name)?.to_owned(),
             None => environments.last().cloned().unwrap_or_default(),
         };
         let at = match &self.at {

@@ -94,6 +94,26 @@ pub struct Edge<'a> {
     pub forge: Option<&'a ForgeArgs>,
 }
 
+impl<'a> Edge<'a> {
+    /// The edge of a binary with the shared output flags (`--format`, `--dotenv`), its report
+    /// on stdout, and the forge flags when it has them.
+    pub fn with_outputs(
+        common: &'a CommonArgs,
+        repo: &'a Path,
+        outputs: &'a super::OutputArgs,
+        forge: Option<&'a ForgeArgs>,
+    ) -> Self {
+        Self {
+            common,
+            repo,
+            format: outputs.format,
+            dotenv: outputs.dotenv.as_deref(),
+            output: None,
+            forge,
+        }
+    }
+}
+
 /// What a run may use: the CI variables, the repository, the configuration, and the forge,
 /// connected on first use.
 pub struct Context {

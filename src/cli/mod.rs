@@ -1,5 +1,6 @@
 //! What every binary shares at its edge: common flags, logging, exit codes, the forge.
 mod edge;
+mod environment;
 mod forge;
 mod push;
 mod release;
@@ -16,6 +17,7 @@ use crate::config::Config;
 
 pub use crate::exit::{Exit, ExitClass};
 pub use edge::{Binary, Context, Edge, FailureContext, Report, main};
+pub use environment::configured_environment;
 pub use forge::{Connected, ForgeArg, ForgeArgs, TokenNeeds};
 pub use push::push_auth;
 pub use release::{known_version, project_name, resolve_version};

@@ -48,6 +48,31 @@ pub struct Opened {
     pub claimed: bool,
 }
 
+impl Opened {
+    /// What was done, for people: one line a thing, each ending in a newline.
+    pub fn text(&self, version: &semver::Version) -> String {
+        let what = match (self.created, self.updated) {
+            (true, _) => "created",
+            (false, true) => "updated",
+            (false, false) => "unchanged",
+        };
+        let mut text = format!(
+            "deployment issue #{} for v{version} {what}: {}\n",
+            self.number, self.url
+        );
+        if self.claimed {
+            text.push_str(&format!(
+                "sealed v{version} in a comment on #{}\n",
+                self.number
+            ));
+        }
+        for number in &self.superseded {
+            text.push_str(&format!("closed #{number} as superseded\n"));
+        }
+        text
+    }
+}
+
 /// Find our open issue for the release (by marker and author) or create it; keep what people
 /// did on it; close older ones as superseded.
 pub async fn open<F: Forge>(forge: &F, request: &OpenRequest) -> Result<Opened, IssueError> {

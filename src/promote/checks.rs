@@ -161,6 +161,16 @@ pub fn previous_passed(
     }
 }
 
+/// The failed checks, `gate: detail`, joined by `; ` (empty when every check passed).
+pub fn failed_reasons(checks: &[Check]) -> String {
+    checks
+        .iter()
+        .filter(|c| !c.passed)
+        .map(|c| format!("{}: {}", c.gate, c.detail))
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
 /// Whether `environment` already runs `tag` successfully (promoting again would redeploy it).
 pub fn not_deployed_yet(release: &[Deployment], environment: &str, tag: &str) -> Option<Check> {
     let newest = release
@@ -178,34 +188,28 @@ pub fn not_deployed_yet(release: &[Deployment], environment: &str, tag: &str) ->
     })
 }
 
-/// The version to roll `environment` back to: `wanted`, else the newest successful deployment
-/// of another release tag (`is_release`) than the current one. Deployments are newest first.
-pub fn rollback_target(
+/// The deployment to roll `environment` back to, by the one rule of
+/// [`rollback_target`](super::rollback::rollback_target): `wanted`, else the newest successful
+/// deployment of another release tag than the one it runs. Deployments are newest first.
+pub fn rollback_check(
     deployments: &[Deployment],
     environment: &str,
     wanted: Option<&str>,
-    is_release: impl Fn(&str) -> bool,
+    tag_prefix: &str,
 ) -> Result<Deployment, Check> {
-    let mut successes = deployments
-        .iter()
-        .filter(|d| d.state == Some(DeploymentState::Success) && is_release(&d.git_ref));
-    let Some(current) = successes.next() else {
+    let Some(current) = super::rollback::running_release(deployments, tag_prefix) else {
         return Err(Check::fail(
             Gate::What,
             format!("{environment} has no successful deployment to roll back from"),
         ));
     };
-    let mut older = successes.filter(|d| d.git_ref != current.git_ref);
-    let found = match wanted {
-        Some(tag) if tag == current.git_ref => {
-            return Err(Check::fail(
-                Gate::What,
-                format!("{environment} already runs {tag}"),
-            ));
-        }
-        Some(tag) => older.find(|d| d.git_ref == tag),
-        None => older.next(),
-    };
+    if wanted == Some(current.git_ref.as_str()) {
+        return Err(Check::fail(
+            Gate::What,
+            format!("{environment} already runs {}", current.git_ref),
+        ));
+    }
+    let found = super::rollback::rollback_target(deployments, &current.git_ref, wanted, tag_prefix);
     found.cloned().ok_or_else(|| {
         Check::fail(
             Gate::What,
@@ -442,7 +446,7 @@ mod tests {
             deployment(2, "production", "v1.2.0", Success, "2026-11-21T10:00:00Z"),
             deployment(1, "production", "v1.1.0", Success, "2026-11-20T10:00:00Z"),
         ];
-        let target = |w| rollback_target(&history, "production", w, |_| true);
+        let target = |w| rollback_check(&history, "production", w, "v");
         assert_eq!(target(None).unwrap().git_ref, "v1.2.0");
         assert_eq!(target(Some("v1.1.0")).unwrap().git_ref, "v1.1.0");
         assert!(
@@ -458,13 +462,13 @@ mod tests {
                 .contains("already runs")
         );
         assert!(
-            rollback_target(&history[..1], "production", None, |_| true)
+            rollback_check(&history[..1], "production", None, "v")
                 .unwrap_err()
                 .detail
                 .contains("no earlier")
         );
         assert!(
-            rollback_target(&[], "production", None, |_| true)
+            rollback_check(&[], "production", None, "v")
                 .unwrap_err()
                 .detail
                 .contains("no successful")

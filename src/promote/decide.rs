@@ -15,7 +15,7 @@ use crate::window::{Calendar, Risk};
 use super::answer::Answer;
 use super::checks::{
     self, Check, Gate, alone, freshness, hold_check, not_deployed_yet, permission_check,
-    previous_passed, rollback_target, untampered, window_check,
+    previous_passed, rollback_check, untampered, window_check,
 };
 use super::command::Command;
 use super::error::PromoteError;
@@ -170,11 +170,10 @@ pub async fn decide<F: Forge>(
         decision.checks.push(check);
         return Ok(decision);
     }
-    let is_release = |tag: &str| crate::release::version_of_tag(tag, policy.tag_prefix).is_some();
     let wanted = match &command {
         Command::Rollback { version, .. } => version
             .as_ref()
-            .map(|v| format!("{}{v}", policy.tag_prefix)),
+            .map(|v| crate::release::tag_name(policy.tag_prefix, v)),
         _ => None,
     };
     let rollback = matches!(command, Command::Rollback { .. });
@@ -186,7 +185,7 @@ pub async fn decide<F: Forge>(
             let past_window = read.last().is_some_and(|d| created_before(d, window_start));
             past_window
                 && if rollback {
-                    rollback_target(read, environment, wanted.as_deref(), is_release).is_ok()
+                    rollback_check(read, environment, wanted.as_deref(), policy.tag_prefix).is_ok()
                 } else {
                     read.iter()
                         .any(|d| d.state == Some(DeploymentState::Success))
@@ -215,7 +214,12 @@ pub async fn decide<F: Forge>(
             target
         }
         Command::Rollback { .. } => {
-            match rollback_target(&deployments, environment, wanted.as_deref(), is_release) {
+            match rollback_check(
+                &deployments,
+                environment,
+                wanted.as_deref(),
+                policy.tag_prefix,
+            ) {
                 Ok(d) => {
                     let now_at = forge.tag_commit(&d.git_ref).await?;
                     decision

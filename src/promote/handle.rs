@@ -68,6 +68,42 @@ impl Handled {
             }
         )
     }
+
+    /// One line for people: the comment, on issue `#issue` unless 0, and what became of it.
+    pub fn describe(&self, issue: u64) -> String {
+        let id = self.comment_id;
+        let command = self
+            .command
+            .as_ref()
+            .map_or_else(|| "an invalid command".to_owned(), |c| format!("`{c}`"));
+        let on = if issue == 0 {
+            String::new()
+        } else {
+            format!(" on #{issue}")
+        };
+        match &self.outcome {
+            Outcome::NotACommand => format!("comment {id}{on}: not a command\n"),
+            Outcome::InHand => format!("comment {id}{on}: another run is answering it\n"),
+            Outcome::AlreadyAnswered(verdict) => {
+                format!("comment {id}{on}: {command} was already answered ({verdict})\n")
+            }
+            Outcome::Answered {
+                verdict,
+                target,
+                started,
+            } => {
+                let mut line = format!("comment {id}{on}: {command} {verdict}");
+                if let Some(target) = target {
+                    line.push_str(&format!(": {} to {}", target.tag, target.environment));
+                    if *started {
+                        line.push_str(" (pipeline started)");
+                    }
+                }
+                line.push('\n');
+                line
+            }
+        }
+    }
 }
 
 /// Where a comment was made.

@@ -13,11 +13,12 @@ mod handle;
 mod job_check;
 mod ready;
 mod reply;
+mod rollback;
 mod status;
 mod trust;
 
 pub use answer::{Answer, Verdict};
-pub use checks::{Check, Gate};
+pub use checks::{Check, Gate, failed_reasons};
 pub use command::{Command, Parsed, parse_command};
 pub use decide::{Decision, Policy, Target, required_permission};
 pub use error::PromoteError;
@@ -25,3 +26,4 @@ pub use event::{CommentEvent, EventIssueFacts, read_event};
 pub use flows::{EventResult, on_event, poll};
 pub use handle::{Handled, Outcome};
 pub use job_check::{JobCheck, check_job};
+pub use rollback::{rollback_target, running_release};

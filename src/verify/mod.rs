@@ -26,7 +26,7 @@ pub use model::{
     Check, CommandCheck, FileCheck, Gate, GateResult, HttpCheck, Measured, PromCheck, Verdict,
 };
 pub use report::{Report, markdown_summary, text_report};
-pub use rollback::rollback_target;
+pub use rollback::rollback_to;
 pub use runner::{RunOptions, run};
 pub use scrub::{PLACEHOLDER, Scrubber};
 pub use select::{Selection, select};

@@ -477,7 +477,9 @@ gates:
         .args(["--env", "prod"])
         .assert()
         .code(2)
-        .stderr(contains("--env prod: not one of the environments"));
+        .stderr(contains(
+            "--env prod is not one of the configured environments",
+        ));
 }
 
 #[test]
