@@ -2,7 +2,7 @@
 use super::read_sql;
 use super::test_support::{items, neutral, pg, s};
 use crate::config::schema::Dialect;
-use crate::schema::model::{Change, ColumnType, Located, ObjectKind, Position};
+use crate::schema::model::{Change, ColumnType, Located, ObjectKind, Position, TableShape, Unique};
 
 #[test]
 fn positions_are_in_the_host_file() {
@@ -73,20 +73,37 @@ fn sqlite_trigger_bodies_and_table_rebuilds() {
                DROP TABLE t;\n\
                ALTER TABLE new_t RENAME TO t;";
     let changes = items(sql, Dialect::Sqlite);
-    assert_eq!(changes.len(), 5, "{changes:?}");
+    assert_eq!(changes.len(), 6, "{changes:?}");
     assert_eq!(
-        changes[4],
-        Change::RenameTable {
-            from: s("new_t"),
-            to: s("t")
+        changes[1],
+        neutral("CREATE TABLE new_t, the new definition of a rebuilt table")
+    );
+    let shape = TableShape {
+        uniques: vec![Unique {
+            name: Some(s("new_t_pkey")),
+            columns: vec![s("id")],
+        }],
+        ..TableShape::default()
+    };
+    assert_eq!(
+        changes[2],
+        Change::TableShape {
+            table: s("new_t"),
+            shape: shape.clone()
         }
     );
     assert_eq!(
-        changes[3],
-        Change::Neutral {
-            what: s("DROP TABLE of a table rebuilt under its own name")
+        changes[4],
+        Change::RebuildTable {
+            table: s("t"),
+            shape
         },
-        "a rebuild, not a drop old code can notice"
+        "a rebuild with the new definition, not a drop old code can notice"
+    );
+    assert_eq!(
+        changes[5],
+        neutral("RENAME of the rebuilt t to its own name"),
+        "the table keeps its name"
     );
 }
 

@@ -5,7 +5,7 @@ use super::python::{self, PyCall, PyString};
 use super::source::{Source, children, in_file_order};
 use super::types;
 use crate::config::schema::Dialect;
-use crate::schema::model::{Change, ColumnType, ConstraintKind, Located};
+use crate::schema::model::{Change, ColumnType, ConstraintDetail, ConstraintKind, Located};
 use crate::schema::sql::read_sql;
 
 /// Read an Alembic migration: the `op.*` calls of `def upgrade()` (never `downgrade`), with
@@ -250,7 +250,13 @@ impl<'s> Alembic<'s, '_> {
             },
             "drop_index" => {
                 let concurrently = call.kw_true("postgresql_concurrently");
-                self.push(n, Change::DropIndex { concurrently });
+                self.push(
+                    n,
+                    Change::DropIndex {
+                        concurrently,
+                        unique: None,
+                    },
+                );
             }
             "create_unique_constraint" | "create_check_constraint" | "create_primary_key" => {
                 let kind = match call.name.as_str() {
@@ -258,12 +264,17 @@ impl<'s> Alembic<'s, '_> {
                     "create_check_constraint" => ConstraintKind::Check,
                     _ => ConstraintKind::PrimaryKey,
                 };
-                let columns = if kind == ConstraintKind::Check {
-                    name(pos(2, 1), "condition")
-                        .map(|c| crate::schema::sql::expression_names(&c))
-                        .unwrap_or_default()
-                } else {
-                    names_at(pos(2, 1), "columns")
+                let condition = (kind == ConstraintKind::Check)
+                    .then(|| name(pos(2, 1), "condition"))
+                    .flatten();
+                let columns = match &condition {
+                    Some(c) => crate::schema::sql::expression_names(c),
+                    None if kind == ConstraintKind::Check => Vec::new(),
+                    None => names_at(pos(2, 1), "columns"),
+                };
+                let detail = ConstraintDetail {
+                    name: name(pos(0, 0), "constraint_name"),
+                    check: condition,
                 };
                 match table_at(1, "table_name") {
                     Some(table) => self.push(
@@ -275,6 +286,7 @@ impl<'s> Alembic<'s, '_> {
                             using_index: false,
                             columns,
                             cascades: false,
+                            detail,
                         },
                     ),
                     None => return false,
@@ -295,6 +307,10 @@ impl<'s> Alembic<'s, '_> {
                                 "CASCADE" | "SET NULL" | "SET DEFAULT"
                             )
                         }),
+                        detail: ConstraintDetail {
+                            name: name(pos(0, 0), "constraint_name"),
+                            check: None,
+                        },
                     },
                 ),
                 None => return false,
@@ -308,7 +324,19 @@ impl<'s> Alembic<'s, '_> {
                         Some("primary") => Some(ConstraintKind::PrimaryKey),
                         _ => None,
                     };
-                    self.push(n, Change::DropConstraint { table, kind });
+                    let detail = ConstraintDetail {
+                        name: name(pos(0, 0), "constraint_name"),
+                        check: None,
+                    };
+                    self.push(
+                        n,
+                        Change::DropConstraint {
+                            table,
+                            kind,
+                            columns: Vec::new(),
+                            detail,
+                        },
+                    );
                 }
                 None => return false,
             },
@@ -368,6 +396,7 @@ impl<'s> Alembic<'s, '_> {
                     using_index: false,
                     columns: Vec::new(),
                     cascades: false,
+                    detail: Default::default(),
                 },
             );
         }

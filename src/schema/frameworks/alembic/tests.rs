@@ -62,7 +62,7 @@ fn ty(name: &str, args: Vec<u64>) -> ColumnType {
 fn reads_every_operation_of_upgrade_and_ignores_downgrade() {
     let u = || "users".to_owned();
     let c = |s: &str| s.to_owned();
-    let constraint = |line, table: &str, kind, column: &str| {
+    let constraint = |line, table: &str, kind, column: &str, name: &str, check: Option<&str>| {
         at(
             line,
             5,
@@ -73,6 +73,10 @@ fn reads_every_operation_of_upgrade_and_ignores_downgrade() {
                 using_index: false,
                 columns: vec![column.into()],
                 cascades: false,
+                detail: ConstraintDetail {
+                    name: Some(name.into()),
+                    check: check.map(Into::into),
+                },
             },
         )
     };
@@ -189,17 +193,44 @@ fn reads_every_operation_of_upgrade_and_ignores_downgrade() {
             5,
             Change::DropIndex {
                 concurrently: false,
+                unique: None,
             },
         ),
-        constraint(22, "users", ConstraintKind::Unique, "email"),
-        constraint(23, "accounts", ConstraintKind::ForeignKey, "owner_id"),
-        constraint(24, "users", ConstraintKind::Check, "age"),
+        constraint(
+            22,
+            "users",
+            ConstraintKind::Unique,
+            "email",
+            "uq_email",
+            None,
+        ),
+        constraint(
+            23,
+            "accounts",
+            ConstraintKind::ForeignKey,
+            "owner_id",
+            "fk_owner",
+            None,
+        ),
+        constraint(
+            24,
+            "users",
+            ConstraintKind::Check,
+            "age",
+            "ck_age",
+            Some("age > 0"),
+        ),
         at(
             25,
             5,
             Change::DropConstraint {
                 table: c("posts"),
                 kind: Some(ConstraintKind::ForeignKey),
+                columns: Vec::new(),
+                detail: ConstraintDetail {
+                    name: Some(c("fk_x")),
+                    check: None,
+                },
             },
         ),
         at(

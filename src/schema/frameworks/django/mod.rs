@@ -5,7 +5,7 @@ use super::python::{self, PyCall, PyString};
 use super::source::{Source, children, in_file_order};
 use super::types;
 use crate::config::schema::Dialect;
-use crate::schema::model::{Change, ConstraintKind, Located};
+use crate::schema::model::{Change, ConstraintDetail, ConstraintKind, Located};
 use crate::schema::sql::read_sql;
 
 mod state;
@@ -219,7 +219,13 @@ impl<'s> Django<'s, '_> {
             }
             ("RemoveIndex" | "RemoveIndexConcurrently", Some(_)) => {
                 let concurrently = call.name == "RemoveIndexConcurrently";
-                self.push(n, Change::DropIndex { concurrently });
+                self.push(
+                    n,
+                    Change::DropIndex {
+                        concurrently,
+                        unique: None,
+                    },
+                );
             }
             ("AddConstraint" | "AddConstraintNotValid", Some(table)) => {
                 let constraint = call.arg(1, "constraint").and_then(|c| PyCall::of(src, c));
@@ -234,6 +240,9 @@ impl<'s> Django<'s, '_> {
                     .as_ref()
                     .map(|c| self.constraint_columns(call, c))
                     .unwrap_or_default();
+                let name = constraint
+                    .as_ref()
+                    .and_then(|c| python::name(src, c.kw("name")));
                 self.push(
                     n,
                     Change::AddConstraint {
@@ -243,11 +252,21 @@ impl<'s> Django<'s, '_> {
                         using_index: false,
                         columns,
                         cascades: false,
+                        detail: ConstraintDetail { name, check: None },
                     },
                 );
             }
             ("RemoveConstraint", Some(table)) => {
-                self.push(n, Change::DropConstraint { table, kind: None });
+                let name = call.arg(1, "name").and_then(|a| python::name(src, Some(a)));
+                self.push(
+                    n,
+                    Change::DropConstraint {
+                        table,
+                        kind: None,
+                        columns: Vec::new(),
+                        detail: ConstraintDetail { name, check: None },
+                    },
+                );
             }
             ("ValidateConstraint", Some(table)) => {
                 self.push(n, Change::ValidateConstraint { table })
@@ -365,6 +384,19 @@ impl<'s> Django<'s, '_> {
             .map(|node| state::together(self.src, node))
             .unwrap_or_default();
         let old = self.state.unique_together(model);
+        // Removed sets first: a set moved to other columns is then judged as moved.
+        for set in old.difference(&new) {
+            let columns = set.iter().map(|f| self.state.column(model, f)).collect();
+            self.push(
+                n,
+                Change::DropConstraint {
+                    table: table.clone(),
+                    kind: Some(ConstraintKind::Unique),
+                    columns,
+                    detail: ConstraintDetail::default(),
+                },
+            );
+        }
         for set in new.difference(&old) {
             let columns = set.iter().map(|f| self.state.column(model, f)).collect();
             self.push(
@@ -376,15 +408,7 @@ impl<'s> Django<'s, '_> {
                     using_index: false,
                     columns,
                     cascades: false,
-                },
-            );
-        }
-        for _ in old.difference(&new) {
-            self.push(
-                n,
-                Change::DropConstraint {
-                    table: table.clone(),
-                    kind: Some(ConstraintKind::Unique),
+                    detail: Default::default(),
                 },
             );
         }
@@ -486,6 +510,7 @@ impl<'s> Django<'s, '_> {
                         using_index: false,
                         columns: vec![column.clone()],
                         cascades: false,
+                        detail: Default::default(),
                     },
                 );
                 changed = true;
@@ -496,6 +521,8 @@ impl<'s> Django<'s, '_> {
                     Change::DropConstraint {
                         table: t(),
                         kind: Some(ConstraintKind::Unique),
+                        columns: vec![column.clone()],
+                        detail: ConstraintDetail::default(),
                     },
                 );
                 changed = true;
@@ -518,6 +545,7 @@ impl<'s> Django<'s, '_> {
                     n,
                     Change::DropIndex {
                         concurrently: false,
+                        unique: None,
                     },
                 );
             }
@@ -551,6 +579,8 @@ impl<'s> Django<'s, '_> {
                 Change::DropConstraint {
                     table: t(),
                     kind: Some(ConstraintKind::ForeignKey),
+                    columns: vec![column.clone()],
+                    detail: ConstraintDetail::default(),
                 },
             );
             changed = true;
@@ -565,6 +595,7 @@ impl<'s> Django<'s, '_> {
                     using_index: false,
                     columns: vec![column.clone()],
                     cascades: false,
+                    detail: Default::default(),
                 },
             );
             changed = true;
@@ -680,6 +711,7 @@ impl<'s> Django<'s, '_> {
                         using_index: false,
                         columns: Vec::new(),
                         cascades: false,
+                        detail: Default::default(),
                     },
                 );
             }

@@ -138,6 +138,7 @@ fn reads_every_operation() {
             9,
             Change::DropIndex {
                 concurrently: false,
+                unique: None,
             },
         ),
         at(
@@ -150,6 +151,10 @@ fn reads_every_operation() {
                 using_index: false,
                 columns: vec!["code".into()],
                 cascades: false,
+                detail: ConstraintDetail {
+                    name: Some("uq".into()),
+                    check: None,
+                },
             },
         ),
         at(
@@ -162,6 +167,10 @@ fn reads_every_operation() {
                 using_index: false,
                 columns: vec!["amount".into()],
                 cascades: false,
+                detail: ConstraintDetail {
+                    name: Some("ck".into()),
+                    check: None,
+                },
             },
         ),
         at(
@@ -170,6 +179,11 @@ fn reads_every_operation() {
             Change::DropConstraint {
                 table: t(),
                 kind: None,
+                columns: Vec::new(),
+                detail: ConstraintDetail {
+                    name: Some("uq".into()),
+                    check: None,
+                },
             },
         ),
         at(
