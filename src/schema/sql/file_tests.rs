@@ -194,3 +194,68 @@ fn dialects_differ() {
     // `#` starts a comment in MySQL only.
     assert_eq!(items("# comment\nDROP TABLE a", Dialect::Mysql).len(), 1);
 }
+
+#[test]
+fn mysql_prepared_statements_are_read_from_their_string_literals() {
+    let my = |sql: &str| read_sql(sql, Dialect::Mysql, Position::new(1, 1));
+    // Mattermost's shape: the DDL runs only when information_schema says it is needed.
+    let sql = "SET @s = (SELECT IF(\n    NOT EXISTS(SELECT 1 FROM INFORMATION_SCHEMA.COLUMNS\n        WHERE table_name = 'Teams' AND column_name = 'Archived'),\n    'ALTER TABLE Teams ADD COLUMN Archived BOOLEAN NOT NULL DEFAULT FALSE;',\n    'SELECT 1'\n));\nPREPARE addIfMissing FROM @s;\nEXECUTE addIfMissing;\nDEALLOCATE PREPARE addIfMissing;\n";
+    let changes = my(sql);
+    let items: Vec<&Change> = changes.iter().map(|c| &c.item).collect();
+    assert_eq!(
+        items,
+        vec![
+            &neutral("SET"),
+            &neutral("PREPARE"),
+            &Change::AddColumn {
+                table: s("teams"),
+                column: s("archived"),
+                not_null: true,
+                has_default: true,
+                volatile_default: false,
+                default_dropped: false,
+            },
+            &neutral("SELECT"),
+            &neutral("DEALLOCATE PREPARE"),
+        ]
+    );
+    assert_eq!(
+        changes[2].at,
+        Position::new(4, 35),
+        "located in the string literal: the column `Archived` on line 4"
+    );
+    let direct =
+        my("SET @d = 'ALTER TABLE Posts DROP COLUMN Legacy';\nPREPARE p FROM @d;\nEXECUTE p;");
+    assert_eq!(
+        direct[2].item,
+        Change::DropColumn {
+            table: s("posts"),
+            column: s("legacy")
+        }
+    );
+    let built = my(
+        "SET @b = CONCAT('ALTER TABLE ', @t, ' DROP COLUMN x');\nPREPARE p FROM @b;\nEXECUTE p;",
+    );
+    assert!(
+        matches!(&built[2].item, Change::Unparsed { reason } if reason.contains("built at run time")),
+        "{built:?}"
+    );
+    let unknown = my("EXECUTE nothing_prepared;");
+    assert!(matches!(&unknown[0].item, Change::Unparsed { .. }));
+}
+
+#[test]
+fn mysql_multi_table_updates_are_data_changes() {
+    let changes = items(
+        "UPDATE Threads, Posts SET Threads.ThreadDeleteAt = Posts.DeleteAt WHERE Posts.Id = Threads.PostId",
+        Dialect::Mysql,
+    );
+    assert_eq!(
+        changes,
+        vec![Change::DataChange {
+            table: s("threads"),
+            whole_table: false,
+            columns: vec![s("threaddeleteat")],
+        }]
+    );
+}

@@ -9,6 +9,7 @@ mod columns;
 mod map;
 mod names;
 mod position;
+mod prepared;
 mod shape;
 mod split;
 mod types;
@@ -45,9 +46,18 @@ pub fn read_sql(text: &str, dialect: Dialect, origin: Position) -> Vec<Located<C
         Dialect::Sqlite => &SQLiteDialect {},
     };
     let mut out = Vec::new();
+    let mut prepared = prepared::Prepared::default();
     for piece in split::split(text, dialect) {
         match piece {
-            Piece::Statement(tokens) => statement(tokens, dialect, mysql, origin, &mut out),
+            Piece::Statement(tokens) => {
+                match mysql
+                    .then(|| prepared.step(&tokens, dialect, origin))
+                    .flatten()
+                {
+                    Some(changes) => out.extend(changes),
+                    None => statement(tokens, dialect, mysql, origin, &mut out),
+                }
+            }
             Piece::LexError { at, message } => out.push(Located {
                 at: position::in_host(at, origin),
                 item: Change::Unparsed { reason: message },
@@ -154,6 +164,9 @@ fn statement(
         return;
     }
     let drop_index_concurrently = take_drop_index_concurrently(&mut tokens);
+    if mysql && lead.starts_with("UPDATE") {
+        join_update_tables(&mut tokens);
+    }
     let hints = map::Hints {
         drop_index_concurrently,
         lead: &lead,
@@ -209,6 +222,34 @@ fn lead(tokens: &[TokenWithSpan]) -> String {
         (Some(first), Some(second)) if first != "DO" => format!("{first} {second}"),
         (Some(first), _) => first,
         (None, _) => "this statement".to_owned(),
+    }
+}
+
+/// MySQL's multi-table `UPDATE a, b SET a.x = b.y WHERE …`, which sqlparser does not read, as
+/// the equivalent `UPDATE a CROSS JOIN b SET …`.
+fn join_update_tables(tokens: &mut Vec<TokenWithSpan>) {
+    let mut depth = 0usize;
+    let mut at = 0;
+    while at < tokens.len() {
+        match &tokens[at].token {
+            Token::LParen => depth += 1,
+            Token::RParen => depth = depth.saturating_sub(1),
+            Token::Word(word) if depth == 0 && word.keyword == Keyword::SET => return,
+            Token::Comma if depth == 0 => {
+                let span = tokens[at].span;
+                let with = |token| TokenWithSpan { token, span };
+                let join = [
+                    with(Token::Whitespace(sqlparser::tokenizer::Whitespace::Space)),
+                    with(Token::make_keyword("CROSS")),
+                    with(Token::Whitespace(sqlparser::tokenizer::Whitespace::Space)),
+                    with(Token::make_keyword("JOIN")),
+                ];
+                tokens.splice(at..=at, join);
+                at += 3;
+            }
+            _ => {}
+        }
+        at += 1;
     }
 }
 
