@@ -110,7 +110,7 @@ impl<'s> Django<'s, '_> {
     }
 
     fn operations(&mut self, list: Node<'s>, update_state: bool) {
-        if !matches!(list.kind(), "list" | "tuple") {
+        let Some(items) = python::list_items(self.src, list) else {
             self.push(
                 list,
                 Change::Code {
@@ -118,8 +118,8 @@ impl<'s> Django<'s, '_> {
                 },
             );
             return;
-        }
-        for op in children(list) {
+        };
+        for op in items {
             match PyCall::of(self.src, op) {
                 Some(call) => {
                     self.operation(&call);

@@ -264,7 +264,7 @@ impl AppState {
 
     /// Apply every operation of a list node.
     pub(crate) fn apply_all(&mut self, src: &Source<'_>, list: Node<'_>) {
-        for op in children(list) {
+        for op in python::list_items(src, list).unwrap_or_default() {
             if let Some(call) = PyCall::of(src, op) {
                 self.apply(src, &call);
             }

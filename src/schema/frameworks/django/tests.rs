@@ -262,3 +262,52 @@ fn syntax_errors_and_empty_files() {
             .all(|c| matches!(c.item, Change::Unparsed { .. }))
     );
 }
+
+#[test]
+fn operations_bound_to_names_and_returned_by_helpers_are_read() {
+    // The shape of Sentry's foreign-key breaking migrations: lists bound to names in the class,
+    // and module-level helpers returning `database_operations + [SeparateDatabaseAndState(...)]`.
+    let text = r#"from django.db import migrations, models
+
+
+def breaking_fk():
+    database_operations = [
+        migrations.AlterField(model_name="order", name="user", field=models.ForeignKey(to="auth.User", db_constraint=False, null=True, on_delete=models.SET_NULL)),
+    ]
+    state_operations = [migrations.RemoveField(model_name="order", name="legacy")]
+    return database_operations + [
+        migrations.SeparateDatabaseAndState(state_operations=state_operations)
+    ]
+
+
+class Migration(migrations.Migration):
+    database_operations = [migrations.RemoveField(model_name="cart", name="note")]
+    state_operations = []
+
+    operations = (
+        breaking_fk()
+        + [migrations.SeparateDatabaseAndState(database_operations=database_operations, state_operations=state_operations)]
+    )
+"#;
+    let changes: Vec<Change> = read_django(text, Dialect::Postgres, Some("shop"))
+        .into_iter()
+        .map(|c| c.item)
+        .collect();
+    assert!(
+        !changes.iter().any(|c| matches!(c, Change::Code { .. })),
+        "{changes:?}"
+    );
+    assert!(
+        changes.contains(&Change::DropColumn {
+            table: "shop_cart".into(),
+            column: "note".into()
+        }),
+        "{changes:?}"
+    );
+    let computed = "from django.db import migrations\n\nclass Migration(migrations.Migration):\n    operations = [migrations.RemoveField(model_name=m, name=\"f\") for m in MODELS]\n";
+    let changes = read_django(computed, Dialect::Postgres, Some("shop"));
+    assert!(
+        matches!(&changes[0].item, Change::Code { what } if what == "computed operations"),
+        "a comprehension stays computed: {changes:?}"
+    );
+}
