@@ -248,8 +248,7 @@ fn list_items_within<'t>(src: &Source<'_>, node: Node<'t>, depth: usize) -> Opti
             let body = function.child_by_field_name("body")?;
             let returned = children(body)
                 .into_iter()
-                .filter(|s| s.kind() == "return_statement")
-                .last()?;
+                .rfind(|s| s.kind() == "return_statement")?;
             list_items_within(src, children(returned).into_iter().next()?, depth + 1)
         }
         _ => None,
@@ -270,6 +269,7 @@ fn bound_value<'t>(src: &Source<'_>, identifier: Node<'t>) -> Option<Node<'t>> {
         if let Some(body) = body {
             let value = children(body)
                 .into_iter()
+                .rev()
                 .filter(|s| s.start_byte() < identifier.start_byte())
                 .filter_map(|s| {
                     let assignment = if s.kind() == "assignment" {
@@ -280,7 +280,7 @@ fn bound_value<'t>(src: &Source<'_>, identifier: Node<'t>) -> Option<Node<'t>> {
                     let left = assignment.child_by_field_name("left")?;
                     (src.text_of(left) == name).then(|| assignment.child_by_field_name("right"))?
                 })
-                .last();
+                .next();
             if value.is_some() {
                 return value;
             }

@@ -259,3 +259,17 @@ fn mysql_multi_table_updates_are_data_changes() {
         }]
     );
 }
+
+#[test]
+fn sequences_restarted_are_neutral_and_renamed_are_not() {
+    assert_eq!(
+        pg(
+            "ALTER SEQUENCE sentry_stringindexer_id_seq START WITH 65536;\nALTER SEQUENCE sentry_stringindexer_id_seq RESTART;"
+        ),
+        vec![neutral("ALTER SEQUENCE"), neutral("ALTER SEQUENCE")]
+    );
+    assert!(matches!(
+        &pg("ALTER SEQUENCE s RENAME TO t")[0],
+        Change::Unparsed { .. }
+    ));
+}

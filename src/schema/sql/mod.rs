@@ -163,6 +163,17 @@ fn statement(
         });
         return;
     }
+    if lead == "ALTER SEQUENCE" && !renames(&tokens) {
+        // A new start, increment, cache or owner changes the numbers new rows get, nothing old
+        // code reads or writes.
+        out.push(Located {
+            at,
+            item: Change::Neutral {
+                what: "ALTER SEQUENCE".to_owned(),
+            },
+        });
+        return;
+    }
     let drop_index_concurrently = take_drop_index_concurrently(&mut tokens);
     if mysql && lead.starts_with("UPDATE") {
         join_update_tables(&mut tokens);
@@ -223,6 +234,18 @@ fn lead(tokens: &[TokenWithSpan]) -> String {
         (Some(first), _) => first,
         (None, _) => "this statement".to_owned(),
     }
+}
+
+/// Whether the statement renames something or moves it to another schema.
+fn renames(tokens: &[TokenWithSpan]) -> bool {
+    tokens.windows(3).any(|w| {
+        let keyword = |t: &TokenWithSpan| match &t.token {
+            Token::Word(word) => word.keyword,
+            _ => Keyword::NoKeyword,
+        };
+        keyword(&w[0]) == Keyword::RENAME
+            || (keyword(&w[0]) == Keyword::SET && keyword(&w[2]) == Keyword::SCHEMA)
+    })
 }
 
 /// MySQL's multi-table `UPDATE a, b SET a.x = b.y WHERE …`, which sqlparser does not read, as

@@ -323,13 +323,16 @@ impl<'s> Django<'s, '_> {
     }
 
     /// A `DROP` of a table or column whose model or field an earlier migration already removed
-    /// from the state (Django's two-step removal): no deployed code reads it.
+    /// from the state (Django's two-step removal), or of a column no field of the replayed model
+    /// maps to any more (its field moved to another `db_column`): no deployed code reads it.
     fn after_state_removal(&self, change: Located<Change>) -> Located<Change> {
         let removed = match &change.item {
             Change::DropTable { table } => self.state.removed_earlier(table, None),
             Change::DropColumn { table, column } => {
                 self.state.removed_earlier(table, Some(column))
                     || self.state.removed_earlier(table, None)
+                    || (self.state.replayed()
+                        && self.state.maps_column(table, column) == Some(false))
             }
             _ => false,
         };
@@ -474,7 +477,26 @@ impl<'s> Django<'s, '_> {
             );
             changed = true;
         }
+        // Django's ORM writes every field of the model on insert: a field whose old declaration
+        // has a Python-side default (or auto_now) never gets NULL from old code.
+        let always_written = |f: &FieldState| {
+            f.arg("default").is_some_and(|d| d != "None")
+                || f.flag("auto_now")
+                || f.flag("auto_now_add")
+        };
         match (old.flag("null"), new.flag("null")) {
+            (true, false) if always_written(old) => {
+                self.push(
+                    n,
+                    Change::Neutral {
+                        what: format!(
+                            "SET NOT NULL on {}.{column}, which old code always writes (its field has a default)",
+                            t()
+                        ),
+                    },
+                );
+                changed = true;
+            }
             (true, false) => {
                 self.push(
                     n,

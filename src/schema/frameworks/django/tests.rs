@@ -311,3 +311,74 @@ class Migration(migrations.Migration):
         "a comprehension stays computed: {changes:?}"
     );
 }
+
+/// The changes of `text` read against the state `earlier` (migrations, in order) leave.
+fn after(earlier: &[&str], text: &str) -> Vec<Change> {
+    let mut state = AppState::new(Some("shop"));
+    state.mark_replayed();
+    for migration in earlier {
+        replay_django(migration, &mut state);
+    }
+    read_django_with(text, Dialect::Postgres, Some("shop"), &mut state)
+        .into_iter()
+        .map(|c| c.item)
+        .collect()
+}
+
+fn migration(operations: &str) -> String {
+    format!(
+        "from django.db import migrations, models\n\nclass Migration(migrations.Migration):\n    operations = [\n        {operations}\n    ]\n"
+    )
+}
+
+#[test]
+fn not_null_on_a_field_old_code_always_writes_is_neutral() {
+    let created = migration(
+        r#"migrations.CreateModel(name="Rule", fields=[("id", models.AutoField(primary_key=True)), ("kind", models.IntegerField(null=True, default=0)), ("label", models.TextField(null=True))]),"#,
+    );
+    let tightened = migration(
+        r#"migrations.AlterField(model_name="rule", name="kind", field=models.IntegerField(default=0)),
+        migrations.AlterField(model_name="rule", name="label", field=models.TextField()),"#,
+    );
+    let changes = after(&[&created], &tightened);
+    assert!(
+        matches!(&changes[0], Change::Neutral { what } if what.contains("shop_rule.kind")),
+        "the ORM writes the default: {changes:?}"
+    );
+    assert_eq!(
+        changes[1],
+        Change::SetNotNull {
+            table: "shop_rule".into(),
+            column: "label".into()
+        },
+        "no default: old code may insert NULL"
+    );
+}
+
+#[test]
+fn a_column_no_field_maps_to_any_more_is_dropped_unnoticed() {
+    // Sentry's shape: the field moves to another column (db_column), then the old column goes.
+    let created = migration(
+        r#"migrations.CreateModel(name="Build", fields=[("id", models.AutoField(primary_key=True)), ("app_id", models.IntegerField(null=True))]),"#,
+    );
+    let redirected = migration(
+        r#"migrations.SeparateDatabaseAndState(state_operations=[migrations.AlterField(model_name="build", name="app_id", field=models.CharField(db_column="app_id_str", max_length=256, default="0"))], database_operations=[]),"#,
+    );
+    let dropped = migration(
+        r#"migrations.RunSQL('ALTER TABLE "shop_build" DROP COLUMN "app_id";', reverse_sql=""),"#,
+    );
+    let changes = after(&[&created, &redirected], &dropped);
+    assert!(
+        matches!(&changes[0], Change::NoDatabaseChange { .. }),
+        "{changes:?}"
+    );
+    let changes = after(&[&created], &dropped);
+    assert_eq!(
+        changes[0],
+        Change::DropColumn {
+            table: "shop_build".into(),
+            column: "app_id".into()
+        },
+        "still mapped: old code reads it"
+    );
+}
