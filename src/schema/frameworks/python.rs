@@ -137,6 +137,27 @@ pub(crate) fn string(src: &Source<'_>, node: Node<'_>) -> PyString {
     }
 }
 
+/// An f-string's text with each `{...}` field read as the SQL value `NULL`, and the byte offset
+/// of its content's first character. A field that stands for a name rather than a value leaves
+/// SQL that does not parse (`UPDATE NULL SET …`), which the caller then treats as code.
+pub(crate) fn string_with_values(src: &Source<'_>, node: Node<'_>) -> Option<(String, usize)> {
+    if node.kind() != "string" {
+        return None;
+    }
+    let mut text = String::new();
+    let mut start = None;
+    let mut cursor = node.walk();
+    for part in node.children(&mut cursor) {
+        match part.kind() {
+            "string_start" => start = Some(part.end_byte()),
+            "interpolation" => text.push_str("NULL"),
+            "string_content" => text.push_str(&unescape(src.text_of(part))),
+            _ => {}
+        }
+    }
+    Some((text, start?))
+}
+
 /// Decode Python escape sequences (the common ones; others are kept as written).
 fn unescape(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
@@ -187,9 +208,18 @@ pub(crate) fn top_level<'t>(
         .collect()
 }
 
+/// A plain string argument's value; a name bound to one in an enclosing function, class or
+/// module (`TABLE_NAME = "dag"`) is resolved.
 pub(crate) fn name(src: &Source<'_>, node: Option<Node<'_>>) -> Option<String> {
-    match string(src, node?) {
+    let node = node?;
+    match string(src, node) {
         PyString::Plain { text, .. } => Some(text),
+        PyString::NotString if node.kind() == "identifier" => {
+            match string(src, bound_value(src, node)?) {
+                PyString::Plain { text, .. } => Some(text),
+                _ => None,
+            }
+        }
         _ => None,
     }
 }

@@ -480,7 +480,22 @@ impl<'s> Alembic<'s, '_> {
                 let origin = self.src.position_of_byte(start);
                 self.out.extend(read_sql(&text, self.dialect, origin));
             }
-            PyString::Interpolated => self.code(sql, "interpolated SQL"),
+            PyString::Interpolated => {
+                // Fields read as values: when that is SQL shipgate reads, it is what runs.
+                let read = python::string_with_values(self.src, sql).map(|(text, start)| {
+                    read_sql(&text, self.dialect, self.src.position_of_byte(start))
+                });
+                match read {
+                    Some(changes)
+                        if !changes
+                            .iter()
+                            .any(|c| matches!(c.item, Change::Unparsed { .. })) =>
+                    {
+                        self.out.extend(changes)
+                    }
+                    _ => self.code(sql, "interpolated SQL"),
+                }
+            }
             PyString::NotString => self.code(call.node, "op.execute with computed SQL"),
         }
     }

@@ -350,3 +350,32 @@ fn both_branches_of_a_dialect_test_are_read() {
         "{items:?}"
     );
 }
+
+#[test]
+fn interpolated_values_and_names_bound_to_constants_are_read() {
+    // Airflow's shapes: a literal compiled per database interpolated as a value, and the table
+    // named by a module constant.
+    let text = "TABLE_NAME = \"task_instance\"\n\ndef upgrade():\n    with op.batch_alter_table(TABLE_NAME) as batch_op:\n        batch_op.add_column(sa.Column(\"note\", sa.String(100)))\n    op.execute(sa.text(f\"UPDATE slot_pool SET include_deferred = {sa.false().compile(op.get_bind())}\"))\n";
+    let items: Vec<Change> = read_alembic(text, Dialect::Postgres)
+        .into_iter()
+        .map(|c| c.item)
+        .collect();
+    assert_eq!(
+        items,
+        vec![
+            Change::AddColumn {
+                table: "task_instance".into(),
+                column: "note".into(),
+                not_null: false,
+                has_default: false,
+                volatile_default: false,
+                default_dropped: false,
+            },
+            Change::DataChange {
+                table: "slot_pool".into(),
+                whole_table: true,
+                columns: vec!["include_deferred".into()],
+            },
+        ]
+    );
+}
