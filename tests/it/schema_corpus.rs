@@ -16,7 +16,7 @@ use shipgate::schema::model::FileClass;
 
 /// (project, format) → lowest accepted agreement, in per cent (one decimal).
 const FLOORS: &[(&str, &str, f64)] = &[
-    ("airflow", "alembic", 95.2),
+    ("airflow", "alembic", 100.0),
     ("atuin", "sql (sqlite)", 100.0),
     ("mattermost", "sql (mysql)", 100.0),
     ("mattermost", "sql (postgres)", 100.0),
