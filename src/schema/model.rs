@@ -128,6 +128,108 @@ pub struct ColumnType {
     pub args: Vec<u64>,
 }
 
+/// A foreign key's `ON DELETE` / `ON UPDATE` action.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ReferentialAction {
+    /// `NO ACTION` (the default): the delete or update fails while rows refer to the row.
+    #[default]
+    NoAction,
+    /// `RESTRICT`: as `NO ACTION`, checked at once.
+    Restrict,
+    /// `CASCADE`: referring rows are deleted or updated too.
+    Cascade,
+    /// `SET NULL`.
+    SetNull,
+    /// `SET DEFAULT`.
+    SetDefault,
+}
+
+impl ReferentialAction {
+    /// Whether a delete or update of a referenced row fails while rows refer to it.
+    pub fn restricts(self) -> bool {
+        matches!(self, Self::NoAction | Self::Restrict)
+    }
+}
+
+impl fmt::Display for ReferentialAction {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Self::NoAction => "NO ACTION",
+            Self::Restrict => "RESTRICT",
+            Self::Cascade => "CASCADE",
+            Self::SetNull => "SET NULL",
+            Self::SetDefault => "SET DEFAULT",
+        })
+    }
+}
+
+/// A constraint's name and, for a CHECK, its expression (SQL), when the reader knows them.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Default, Serialize)]
+pub struct ConstraintDetail {
+    /// Its name (as given, or as PostgreSQL names an unnamed CHECK: `<table>_<column>_check`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// A CHECK's expression, as SQL.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub check: Option<String>,
+}
+
+/// A unique index dropped, with what it covered.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
+pub struct UniqueIndex {
+    /// The table.
+    pub table: String,
+    /// The columns (empty: unknown).
+    pub columns: Vec<String>,
+}
+
+/// A foreign key as a table declares it.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
+pub struct ForeignKey {
+    /// Its name, when given or derived as PostgreSQL names it.
+    pub name: Option<String>,
+    /// The referring columns.
+    pub columns: Vec<String>,
+    /// The referenced table.
+    pub references: String,
+    /// `ON DELETE`.
+    pub on_delete: ReferentialAction,
+    /// `ON UPDATE`.
+    pub on_update: ReferentialAction,
+}
+
+/// A CHECK constraint as a table declares it.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
+pub struct Check {
+    /// Its name, when given or derived as PostgreSQL names it.
+    pub name: Option<String>,
+    /// The expression, as SQL.
+    pub expr: String,
+    /// The columns it reads.
+    pub columns: Vec<String>,
+}
+
+/// The constraints of a table's definition that old code's writes and deletes meet.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+pub struct TableShape {
+    /// Foreign keys.
+    pub foreign_keys: Vec<ForeignKey>,
+    /// CHECK constraints.
+    pub checks: Vec<Check>,
+    /// UNIQUE constraints (and the primary key).
+    pub uniques: Vec<Unique>,
+}
+
+/// A UNIQUE constraint (or primary key) as a table declares it.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
+pub struct Unique {
+    /// Its name, when given or derived as PostgreSQL names it.
+    pub name: Option<String>,
+    /// The columns.
+    pub columns: Vec<String>,
+}
+
 /// One schema change, whatever it was written in. Names are as written, unquoted, lower-cased
 /// when unquoted in SQL; `table` may be schema-qualified (`public.users`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -238,6 +340,9 @@ pub enum Change {
         /// referenced row never fails (with `RESTRICT` / `NO ACTION`, the default, it does).
         #[serde(skip_serializing_if = "std::ops::Not::not")]
         cascades: bool,
+        /// Its name and a CHECK's expression, when known.
+        #[serde(flatten)]
+        detail: ConstraintDetail,
     },
     /// `VALIDATE CONSTRAINT`.
     ValidateConstraint {
@@ -250,6 +355,12 @@ pub enum Change {
         table: String,
         /// What kind, when known.
         kind: Option<ConstraintKind>,
+        /// The columns it covered, when known (empty: unknown).
+        #[serde(skip_serializing_if = "Vec::is_empty")]
+        columns: Vec<String>,
+        /// Its name and a CHECK's expression, when known.
+        #[serde(flatten)]
+        detail: ConstraintDetail,
     },
     /// `CREATE INDEX`.
     CreateIndex {
@@ -267,6 +378,25 @@ pub enum Change {
     DropIndex {
         /// `CONCURRENTLY`.
         concurrently: bool,
+        /// A unique index whose table and columns the reader knows (Rails `remove_index` with
+        /// `unique: true`): its uniqueness goes with it.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        unique: Option<UniqueIndex>,
+    },
+    /// The constraints a `CREATE TABLE` declares (following its [`Change::CreateTable`]).
+    TableShape {
+        /// The table.
+        table: String,
+        /// Its foreign keys, checks and unique column sets.
+        shape: TableShape,
+    },
+    /// SQLite's rebuild of `table` (`CREATE TABLE new_t …`, copy, `DROP TABLE t`, rename
+    /// `new_t` to `t`) with the constraints of the new definition.
+    RebuildTable {
+        /// The table rebuilt under its own name.
+        table: String,
+        /// The new definition's constraints.
+        shape: TableShape,
     },
     /// `CREATE` of another object kind.
     CreateObject {

@@ -1,4 +1,5 @@
 //! The `shipgate-schema` flow: find the release's migrations, read them, judge them, decide.
+use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 
 use git2::Oid;
@@ -81,17 +82,24 @@ enum Origin {
 }
 
 impl Origin {
-    /// The Django migrations in `dir`, with their text.
-    fn django_migrations(&self, dir: &Path) -> Vec<(PathBuf, String)> {
-        let is_django = |p: &Path| {
-            p.parent() == Some(dir) && framework_of(p, false, None) == Some(Framework::Django)
+    /// The migrations of `framework` in `dir` that `keep` accepts, with their text.
+    fn migrations(
+        &self,
+        dir: &Path,
+        framework: Framework,
+        keep: impl Fn(&Path) -> bool,
+    ) -> Vec<(PathBuf, String)> {
+        let wanted = |p: &Path| {
+            p.parent() == Some(dir)
+                && framework_of(p, framework == Framework::Sql, None) == Some(framework)
+                && keep(p)
         };
         match self {
             Origin::Git(repo, head) => repo
                 .files_at(*head)
                 .unwrap_or_default()
                 .into_iter()
-                .filter(|p| is_django(p))
+                .filter(|p| wanted(p))
                 .filter_map(|p| {
                     let text = String::from_utf8(repo.read_at(*head, &p).ok()?).ok()?;
                     Some((p, text))
@@ -101,7 +109,7 @@ impl Origin {
                 .map(|entries| {
                     entries
                         .filter_map(|e| e.ok().map(|e| e.path()))
-                        .filter(|p| is_django(p))
+                        .filter(|p| wanted(p))
                         .filter_map(|p| Some((p.clone(), std::fs::read_to_string(&p).ok()?)))
                         .collect()
                 })
@@ -165,9 +173,16 @@ pub fn run(request: &SchemaRequest) -> Result<Report, SchemaError> {
         history: DjangoHistory::default(),
     };
     let mut context = ReleaseContext::default();
+    let release: HashSet<PathBuf> = fresh.iter().map(|m| m.path.clone()).collect();
+    let mut replayed = HashSet::new();
     let judged = fresh
         .into_iter()
-        .map(|m| rules::assess(reader.read(m, &origin), &mut context))
+        .map(|m| {
+            if m.framework == Framework::Sql {
+                reader.replay_sql(&m.path, &origin, &release, &mut replayed, &mut context);
+            }
+            rules::assess(reader.read(m, &origin), &mut context)
+        })
         .collect();
     let mut report = rules::decide(judged, first_release);
     let mut context = ReleaseContext::default();
@@ -206,8 +221,19 @@ impl Assessor {
             text: Ok(text.to_owned()),
             edited: false,
         };
+        let mut context = ReleaseContext::default();
+        if framework == Framework::Sql {
+            let alone = HashSet::from([path.to_path_buf()]);
+            self.reader.replay_sql(
+                path,
+                &Origin::Disk,
+                &alone,
+                &mut HashSet::new(),
+                &mut context,
+            );
+        }
         let migration = self.reader.read(pending, &Origin::Disk);
-        Some(rules::assess(migration, &mut ReleaseContext::default()))
+        Some(rules::assess(migration, &mut context))
     }
 }
 
@@ -328,6 +354,32 @@ fn decode(bytes: &[u8]) -> Result<String, String> {
 }
 
 impl Reader {
+    /// On the first SQL migration of a directory in the run, replay the directory's migrations
+    /// that run before it and are not in the release (`release`): the tables' constraints they
+    /// declare are the old definitions the release's changes are compared with.
+    fn replay_sql(
+        &self,
+        path: &Path,
+        origin: &Origin,
+        release: &HashSet<PathBuf>,
+        replayed: &mut HashSet<PathBuf>,
+        context: &mut ReleaseContext,
+    ) {
+        let dir = path.parent().unwrap_or(Path::new("")).to_path_buf();
+        if !replayed.insert(dir.clone()) {
+            return;
+        }
+        let mut earlier = origin.migrations(&dir, Framework::Sql, |p| {
+            run_order(p, path).is_lt() && !release.contains(p)
+        });
+        earlier.sort_by(|a, b| run_order(&a.0, &b.0));
+        for (_, text) in earlier {
+            for change in read_sql(&text, self.dialect, Position::new(1, 1)) {
+                context.learn(&change.item);
+            }
+        }
+    }
+
     fn read(&mut self, pending: Pending, origin: &Origin) -> ReadMigration {
         let Pending {
             path,
@@ -365,9 +417,9 @@ impl Reader {
                     Framework::Rails => read_rails(&text, dialect),
                     Framework::Django => {
                         let app = django_app(&path);
-                        let state = self
-                            .history
-                            .state_before(&path, |dir| origin.django_migrations(dir));
+                        let state = self.history.state_before(&path, |dir| {
+                            origin.migrations(dir, Framework::Django, |_| true)
+                        });
                         read_django_with(&text, dialect, app.as_deref(), state)
                     }
                     Framework::Alembic => read_alembic(&text, dialect),

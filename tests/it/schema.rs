@@ -307,3 +307,73 @@ fn adding_an_enum_value_goes_schema_first_and_renaming_one_code_first() {
     );
     assert_eq!(json["migrations"][0]["findings"][0]["rule"], "SG113");
 }
+
+/// A released SQLite project whose first migration cascades deletes of a user to their history.
+fn released_sqlite() -> TestRepo {
+    let repo = TestRepo::new();
+    repo.write(
+        "shipgate.yml",
+        "schema:\n  dialect: sqlite\n  paths: [migrations]\n",
+    );
+    repo.write(
+        "migrations/20250101000000_history.sql",
+        "CREATE TABLE users (id integer PRIMARY KEY);\nCREATE TABLE history (id integer PRIMARY KEY, user_id integer REFERENCES users (id) ON DELETE CASCADE, kind text CHECK (kind IN ('human', 'agent')));\n",
+    );
+    repo.commit("feat: history");
+    repo.git(&["tag", "v1.0.0"]);
+    repo
+}
+
+#[test]
+fn a_sqlite_rebuild_is_compared_with_the_released_definition() {
+    let repo = released_sqlite();
+    repo.write(
+        "migrations/20260101000000_history_restrict.sql",
+        "CREATE TABLE new_history (id integer PRIMARY KEY, user_id integer REFERENCES users (id) ON DELETE RESTRICT, kind text CHECK (kind IN ('human', 'agent', 'bot')));\nINSERT INTO new_history SELECT id, user_id, kind FROM history;\nDROP TABLE history;\nALTER TABLE new_history RENAME TO history;\n",
+    );
+    repo.commit("feat!: history outlives no user");
+    let (code, json) = report(&repo, &[]);
+    assert_eq!(code, 0, "{json}");
+    assert_eq!(json["order"], "code-first", "{json}");
+    let rules: Vec<&str> = json["migrations"][0]["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["rule"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        rules,
+        ["SG115", "SG124"],
+        "the released migration's CASCADE and CHECK, replayed"
+    );
+}
+
+#[test]
+fn a_check_swap_against_the_released_definition_is_decided_and_said_when_not() {
+    let repo = released_sqlite();
+    // SQLite cannot drop a constraint; the same release judged as PostgreSQL can.
+    repo.write(
+        "shipgate.yml",
+        "schema:\n  dialect: postgres\n  paths: [migrations]\n",
+    );
+    repo.write(
+        "migrations/20260101000000_kinds.sql",
+        "ALTER TABLE history DROP CONSTRAINT history_kind_check;\nALTER TABLE history ADD CONSTRAINT history_kind_check CHECK (kind IN ('human')) NOT VALID;\nALTER TABLE users DROP CONSTRAINT users_name_check;\nALTER TABLE users ADD CONSTRAINT users_name_check CHECK (length(name) < 100) NOT VALID;\n",
+    );
+    repo.commit("feat!: only humans");
+    let (_, json) = report(&repo, &[]);
+    let findings = json["migrations"][0]["findings"].as_array().unwrap();
+    let rules: Vec<&str> = findings
+        .iter()
+        .map(|f| f["rule"].as_str().unwrap())
+        .collect();
+    assert_eq!(rules, ["SG125", "SG126"], "{json}");
+    assert!(
+        findings[1]["message"]
+            .as_str()
+            .unwrap()
+            .contains("users_name_check on users"),
+        "the undecided finding names the constraint: {json}"
+    );
+    assert_eq!(json["migrations"][0]["class"], "destructive");
+}

@@ -137,6 +137,27 @@ pub(crate) fn string(src: &Source<'_>, node: Node<'_>) -> PyString {
     }
 }
 
+/// An f-string's text with each `{...}` field read as the SQL value `NULL`, and the byte offset
+/// of its content's first character. A field that stands for a name rather than a value leaves
+/// SQL that does not parse (`UPDATE NULL SET …`), which the caller then treats as code.
+pub(crate) fn string_with_values(src: &Source<'_>, node: Node<'_>) -> Option<(String, usize)> {
+    if node.kind() != "string" {
+        return None;
+    }
+    let mut text = String::new();
+    let mut start = None;
+    let mut cursor = node.walk();
+    for part in node.children(&mut cursor) {
+        match part.kind() {
+            "string_start" => start = Some(part.end_byte()),
+            "interpolation" => text.push_str("NULL"),
+            "string_content" => text.push_str(&unescape(src.text_of(part))),
+            _ => {}
+        }
+    }
+    Some((text, start?))
+}
+
 /// Decode Python escape sequences (the common ones; others are kept as written).
 fn unescape(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
@@ -187,9 +208,18 @@ pub(crate) fn top_level<'t>(
         .collect()
 }
 
+/// A plain string argument's value; a name bound to one in an enclosing function, class or
+/// module (`TABLE_NAME = "dag"`) is resolved.
 pub(crate) fn name(src: &Source<'_>, node: Option<Node<'_>>) -> Option<String> {
-    match string(src, node?) {
+    let node = node?;
+    match string(src, node) {
         PyString::Plain { text, .. } => Some(text),
+        PyString::NotString if node.kind() == "identifier" => {
+            match string(src, bound_value(src, node)?) {
+                PyString::Plain { text, .. } => Some(text),
+                _ => None,
+            }
+        }
         _ => None,
     }
 }
@@ -198,4 +228,94 @@ pub(crate) fn name(src: &Source<'_>, node: Option<Node<'_>>) -> Option<String> {
 pub(crate) fn int(src: &Source<'_>, node: Option<Node<'_>>) -> Option<u64> {
     node.filter(|n| n.kind() == "integer")
         .and_then(|n| src.text_of(n).replace('_', "").parse().ok())
+}
+
+/// The operations a list expression holds: a list or tuple's items; a name bound in the
+/// enclosing function, class or module (`database_operations = [...]` beside `operations`)
+/// resolved to its value; a module-level function called without arguments, by what it returns;
+/// lists joined with `+` concatenated. None when any part is computed otherwise.
+pub(crate) fn list_items<'t>(src: &Source<'_>, node: Node<'t>) -> Option<Vec<Node<'t>>> {
+    list_items_within(src, node, 0)
+}
+
+fn list_items_within<'t>(src: &Source<'_>, node: Node<'t>, depth: usize) -> Option<Vec<Node<'t>>> {
+    if depth > 64 {
+        return None;
+    }
+    match node.kind() {
+        "list" | "tuple" => Some(children(node)),
+        "parenthesized_expression" => {
+            list_items_within(src, children(node).into_iter().next()?, depth + 1)
+        }
+        "binary_operator" => {
+            let operator = node.child_by_field_name("operator")?;
+            if src.text_of(operator) != "+" {
+                return None;
+            }
+            let mut items = list_items_within(src, node.child_by_field_name("left")?, depth + 1)?;
+            items.extend(list_items_within(
+                src,
+                node.child_by_field_name("right")?,
+                depth + 1,
+            )?);
+            Some(items)
+        }
+        "identifier" => list_items_within(src, bound_value(src, node)?, depth + 1),
+        // `helper()`: a module-level function without arguments whose `return` gives the list.
+        "call" => {
+            let arguments = node.child_by_field_name("arguments")?;
+            if !children(arguments).is_empty() {
+                return None;
+            }
+            let name = src.text_of(node.child_by_field_name("function")?);
+            let mut module = node;
+            while let Some(parent) = module.parent() {
+                module = parent;
+            }
+            let function = top_level(src, module, "function_definition", name)
+                .into_iter()
+                .next()?;
+            let body = function.child_by_field_name("body")?;
+            let returned = children(body)
+                .into_iter()
+                .rfind(|s| s.kind() == "return_statement")?;
+            list_items_within(src, children(returned).into_iter().next()?, depth + 1)
+        }
+        _ => None,
+    }
+}
+
+/// The value last assigned to the name `identifier` in the enclosing function, class body or
+/// module, before the identifier is used.
+fn bound_value<'t>(src: &Source<'_>, identifier: Node<'t>) -> Option<Node<'t>> {
+    let name = src.text_of(identifier);
+    let mut scope = identifier.parent();
+    while let Some(node) = scope {
+        let body = match node.kind() {
+            "class_definition" | "function_definition" => node.child_by_field_name("body"),
+            "module" => Some(node),
+            _ => None,
+        };
+        if let Some(body) = body {
+            let value = children(body)
+                .into_iter()
+                .rev()
+                .filter(|s| s.start_byte() < identifier.start_byte())
+                .filter_map(|s| {
+                    let assignment = if s.kind() == "assignment" {
+                        s
+                    } else {
+                        children(s).into_iter().find(|n| n.kind() == "assignment")?
+                    };
+                    let left = assignment.child_by_field_name("left")?;
+                    (src.text_of(left) == name).then(|| assignment.child_by_field_name("right"))?
+                })
+                .next();
+            if value.is_some() {
+                return value;
+            }
+        }
+        scope = node.parent();
+    }
+    None
 }

@@ -76,6 +76,14 @@ rules! {
         "only Python-side attributes changed (choices, help_text, validators, default, verbose names, ordering): Django emits no SQL for it";
     REFERENTIAL_ACTION_RELAXED = "SG123", "referential-action-relaxed", Additive, Info,
         "the foreign key is re-created with ON DELETE CASCADE / SET NULL / SET DEFAULT: deletes that failed now succeed, nothing old code does breaks";
+    CHECK_RELAXED = "SG124", "check-relaxed", Additive, Info,
+        "the CHECK constraint is replaced by one that admits every value the old one did (a value list that gained values, a looser bound or length limit): nothing old code writes is rejected";
+    CHECK_NARROWED = "SG125", "check-narrowed", Destructive, Warning,
+        "the CHECK constraint is replaced by one that rejects values the old one admitted: old code may still write them; deploy code that writes only the values it admits first, then replace the constraint (post-deploy)";
+    CHECK_REPLACED = "SG126", "check-replaced", Destructive, Warning,
+        "a CHECK constraint is replaced and shipgate cannot tell whether the new one admits every value the old one did (its old definition is not known, or the expressions are not comparable): compare them by hand; if the new one only relaxes, suppress with a reason";
+    UNIQUE_MOVED = "SG127", "unique-moved", Destructive, Warning,
+        "a UNIQUE constraint or index is dropped on some columns and added on others: old code writes the new columns without keeping them unique, and those writes now fail; deploy code that keeps them unique first, then add it (post-deploy)";
     INDEX_NOT_CONCURRENT = "SG201", "create-index-locks", Neutral, Warning,
         "building an index without CONCURRENTLY blocks writes to the table: CREATE INDEX CONCURRENTLY (Rails algorithm: :concurrently, Django AddIndexConcurrently, Alembic postgresql_concurrently=True) outside a transaction";
     DROP_INDEX_NOT_CONCURRENT = "SG202", "drop-index-locks", Neutral, Warning,

@@ -2,8 +2,12 @@
 use std::collections::HashSet;
 
 use super::catalog::{self, Rule};
+use super::shapes::{Dropped, Shapes, same};
 use super::types::{TypeChange, compare};
-use crate::schema::model::{Change, Class, ConstraintKind, Finding, Located, ObjectKind};
+use crate::schema::model::{
+    Change, Class, ConstraintDetail, ConstraintKind, Finding, Located, ObjectKind, TableShape,
+};
+use crate::schema::sql::{CheckRelation, compare_checks};
 
 /// What earlier migrations of the same release created: changes to these break no old code.
 #[derive(Debug, Default, Clone)]
@@ -13,9 +17,58 @@ pub struct ReleaseContext {
     objects: HashSet<String>,
     /// Tables that lost a foreign key (or a constraint of unknown kind) earlier in the release.
     dropped_constraints: HashSet<String>,
+    /// Constraints and unique indexes dropped earlier in the release, not yet replaced.
+    dropped: Vec<Dropped>,
+    /// Tables' constraints as far as the migrations read so far declare them.
+    shapes: Shapes,
+    /// How many changes were judged: each change's sequence number.
+    seq: usize,
 }
 
 impl ReleaseContext {
+    /// Take in a change of an earlier migration (one before the release, replayed): the
+    /// constraints it declares become the old definition the release's changes are compared with.
+    pub fn learn(&mut self, change: &Change) {
+        self.shapes.learn(change);
+    }
+
+    /// The constraint dropped earlier in the release that one of `kind` added to `table` (on
+    /// `columns`, named as `detail` says) replaces: a CHECK of the same name or columns, any
+    /// unique, a foreign key (or a constraint of unknown kind).
+    fn replaced(
+        &mut self,
+        table: &str,
+        kind: ConstraintKind,
+        columns: &[String],
+        detail: &ConstraintDetail,
+    ) -> Option<Dropped> {
+        let pairs = |d: &Dropped| {
+            let named = d.name.is_some() && d.name == detail.name;
+            d.table == table
+                && match kind {
+                    ConstraintKind::Check => match d.kind {
+                        Some(ConstraintKind::Check) => {
+                            named
+                                || (!d.columns.is_empty() && same(&d.columns, columns))
+                                || (d.name.is_none() && d.columns.is_empty())
+                        }
+                        None => named,
+                        _ => false,
+                    },
+                    ConstraintKind::Unique | ConstraintKind::PrimaryKey => matches!(
+                        d.kind,
+                        Some(ConstraintKind::Unique | ConstraintKind::PrimaryKey)
+                    ),
+                    ConstraintKind::ForeignKey => {
+                        matches!(d.kind, None | Some(ConstraintKind::ForeignKey))
+                    }
+                    ConstraintKind::Exclusion => false,
+                }
+        };
+        let at = self.dropped.iter().rposition(pairs)?;
+        Some(self.dropped.remove(at))
+    }
+
     fn new_table(&self, table: &str) -> bool {
         self.tables.contains(table)
     }
@@ -35,6 +88,11 @@ pub struct Judgement {
     pub base: Class,
     /// What the rules found.
     pub findings: Vec<Finding>,
+    /// This change's sequence number in the release.
+    pub seq: usize,
+    /// The sequence number of the earlier drop this change replaces: the pair is judged here,
+    /// the drop alone no longer counts.
+    pub replaces: Option<usize>,
 }
 
 fn finding(rule: &Rule, change: &Located<Change>, message: String) -> Finding {
@@ -51,6 +109,9 @@ fn finding(rule: &Rule, change: &Located<Change>, message: String) -> Finding {
 
 /// Judge `change`, then record what it creates in `context`.
 pub fn judge(change: &Located<Change>, context: &mut ReleaseContext) -> Judgement {
+    context.seq += 1;
+    let seq = context.seq;
+    let mut replaces = None;
     let mut findings = Vec::new();
     let mut found = |rule: &Rule, message: String| findings.push(finding(rule, change, message));
     let base = match &change.item {
@@ -144,6 +205,8 @@ pub fn judge(change: &Located<Change>, context: &mut ReleaseContext) -> Judgemen
                 return Judgement {
                     base: Class::Neutral,
                     findings,
+                    seq,
+                    replaces,
                 };
             }
             let verdict = from.as_ref().map(|from| compare(from, to));
@@ -203,12 +266,27 @@ pub fn judge(change: &Located<Change>, context: &mut ReleaseContext) -> Judgemen
             using_index,
             columns,
             cascades,
+            detail,
         } => {
             let on_new_columns =
                 !columns.is_empty() && columns.iter().all(|c| context.new_column(table, c));
             let recreated = *kind == ConstraintKind::ForeignKey
                 && context.dropped_constraints.contains(table.as_str());
-            if recreated && !context.new_table(table) && !on_new_columns {
+            let replaced = (!context.new_table(table) && !on_new_columns)
+                .then(|| context.replaced(table, *kind, columns, detail))
+                .flatten();
+            replaces = replaced.as_ref().map(|d| d.seq);
+            let unique = matches!(kind, ConstraintKind::Unique | ConstraintKind::PrimaryKey);
+            if let Some(old) = replaced.as_ref().filter(|_| *kind == ConstraintKind::Check) {
+                let name = detail.name.as_ref().or(old.name.as_ref());
+                let (rule, message) =
+                    check_replaced(table, name, old.check.as_deref(), detail.check.as_deref());
+                found(rule, message);
+            } else if let Some(old) = replaced.as_ref().filter(|_| unique) {
+                if let Some(message) = unique_replaced(table, &old.columns, columns) {
+                    found(&catalog::UNIQUE_MOVED, message);
+                }
+            } else if recreated && !context.new_table(table) && !on_new_columns {
                 if *cascades {
                     found(
                         &catalog::REFERENTIAL_ACTION_RELAXED,
@@ -270,10 +348,24 @@ pub fn judge(change: &Located<Change>, context: &mut ReleaseContext) -> Judgemen
             Class::Additive
         }
         Change::ValidateConstraint { .. } => Class::Neutral,
-        Change::DropConstraint { table, kind } => {
+        Change::DropConstraint {
+            table,
+            kind,
+            columns,
+            detail,
+        } => {
+            let (kind, columns, check) = context.shapes.take(table, *kind, columns, detail);
             if matches!(kind, None | Some(ConstraintKind::ForeignKey)) {
                 context.dropped_constraints.insert(table.clone());
             }
+            context.dropped.push(Dropped {
+                seq,
+                table: table.clone(),
+                kind,
+                name: detail.name.clone(),
+                columns,
+                check,
+            });
             Class::Additive
         }
         Change::CreateIndex {
@@ -291,7 +383,18 @@ pub fn judge(change: &Located<Change>, context: &mut ReleaseContext) -> Judgemen
             }
             let on_new_columns =
                 !columns.is_empty() && columns.iter().all(|c| context.new_column(table, c));
-            if *unique && old_table && on_new_columns {
+            let replaced = (*unique && old_table && !on_new_columns)
+                .then(|| {
+                    let any = ConstraintDetail::default();
+                    context.replaced(table, ConstraintKind::Unique, columns, &any)
+                })
+                .flatten();
+            replaces = replaced.as_ref().map(|d| d.seq);
+            if let Some(old) = &replaced {
+                if let Some(message) = unique_replaced(table, &old.columns, columns) {
+                    found(&catalog::UNIQUE_MOVED, message);
+                }
+            } else if *unique && old_table && on_new_columns {
                 found(
                     &catalog::CONSTRAINT_ON_NEW_COLUMN,
                     format!(
@@ -312,7 +415,20 @@ pub fn judge(change: &Located<Change>, context: &mut ReleaseContext) -> Judgemen
                 Class::Neutral
             }
         }
-        Change::DropIndex { concurrently } => {
+        Change::DropIndex {
+            concurrently,
+            unique,
+        } => {
+            if let Some(index) = unique {
+                context.dropped.push(Dropped {
+                    seq,
+                    table: index.table.clone(),
+                    kind: Some(ConstraintKind::Unique),
+                    name: None,
+                    columns: index.columns.clone(),
+                    check: None,
+                });
+            }
             if !concurrently {
                 found(
                     &catalog::DROP_INDEX_NOT_CONCURRENT,
@@ -320,6 +436,20 @@ pub fn judge(change: &Located<Change>, context: &mut ReleaseContext) -> Judgemen
                 );
             }
             Class::Neutral
+        }
+        Change::TableShape { .. } => Class::Neutral,
+        Change::RebuildTable { table, shape } => {
+            if let Some(old) = context
+                .shapes
+                .get(table)
+                .filter(|_| !context.new_table(table))
+            {
+                for (rule, message) in rebuilt(table, old, shape) {
+                    found(rule, message);
+                }
+            }
+            // A new definition of a table old code uses: an expansion unless a finding says otherwise.
+            Class::Additive
         }
         Change::CreateObject { name, .. } => {
             context.objects.insert(name.clone());
@@ -431,7 +561,163 @@ pub fn judge(change: &Located<Change>, context: &mut ReleaseContext) -> Judgemen
             Class::Neutral
         }
     };
-    Judgement { base, findings }
+    if !matches!(change.item, Change::DropConstraint { .. }) {
+        context.shapes.learn(&change.item);
+    }
+    Judgement {
+        base,
+        findings,
+        seq,
+        replaces,
+    }
+}
+
+/// A CHECK replaced by another: does the new one admit every value the old one did?
+fn check_replaced(
+    table: &str,
+    name: Option<&String>,
+    old: Option<&str>,
+    new: Option<&str>,
+) -> (&'static Rule, String) {
+    let name = name.map_or_else(|| format!("on {table}"), |n| format!("{n} on {table}"));
+    match (old, new) {
+        (Some(old), Some(new)) => match compare_checks(old, new) {
+            CheckRelation::AdmitsAll => (
+                &catalog::CHECK_RELAXED,
+                format!(
+                    "the CHECK {name} is replaced by one that admits every value it did: ({old}) → ({new})"
+                ),
+            ),
+            CheckRelation::AdmitsFewer => (
+                &catalog::CHECK_NARROWED,
+                format!(
+                    "the CHECK {name} is replaced by one that rejects values it admitted: ({old}) → ({new}); old code may still write them"
+                ),
+            ),
+            CheckRelation::Unknown => (
+                &catalog::CHECK_REPLACED,
+                format!(
+                    "the CHECK {name} is replaced: shipgate cannot tell whether ({new}) admits every value ({old}) did"
+                ),
+            ),
+        },
+        (None, _) => (
+            &catalog::CHECK_REPLACED,
+            format!(
+                "the CHECK {name} is replaced: its old definition is not known here, so whether the new one admits every value it did cannot be told"
+            ),
+        ),
+        (Some(old), None) => (
+            &catalog::CHECK_REPLACED,
+            format!(
+                "the CHECK {name} ({old}) is replaced by one whose definition is not known here"
+            ),
+        ),
+    }
+}
+
+/// A unique constraint or index added where one was dropped: on the same columns it is
+/// re-created (nothing changes for old code); on others it moved.
+fn unique_replaced(table: &str, old: &[String], new: &[String]) -> Option<String> {
+    if !old.is_empty() && same(old, new) {
+        return None;
+    }
+    let old = if old.is_empty() {
+        "columns not known here".to_owned()
+    } else {
+        format!("({})", old.join(", "))
+    };
+    let new = if new.is_empty() {
+        "columns not known here".to_owned()
+    } else {
+        format!("({})", new.join(", "))
+    };
+    Some(format!(
+        "the UNIQUE on {table} moves from {old} to {new}: old code writes {new} without keeping it unique"
+    ))
+}
+
+/// What a rebuilt table's new definition changes for old code, against the old one.
+fn rebuilt(table: &str, old: &TableShape, new: &TableShape) -> Vec<(&'static Rule, String)> {
+    let mut out = Vec::new();
+    for fk in &new.foreign_keys {
+        let columns = fk.columns.join(", ");
+        let Some(before) = old
+            .foreign_keys
+            .iter()
+            .find(|o| same(&o.columns, &fk.columns))
+        else {
+            out.push((
+                &catalog::NEW_CONSTRAINT,
+                format!("the rebuilt {table} gains a FOREIGN KEY on ({columns}) that rejects writes old code may make"),
+            ));
+            continue;
+        };
+        for (clause, was, now) in [
+            ("ON DELETE", before.on_delete, fk.on_delete),
+            ("ON UPDATE", before.on_update, fk.on_update),
+        ] {
+            if !was.restricts() && now.restricts() {
+                out.push((
+                    &catalog::REFERENTIAL_ACTION_RESTRICTS,
+                    format!("the rebuilt {table}'s foreign key on ({columns}) goes from {clause} {was} to {clause} {now}: what old code relied on it for now fails"),
+                ));
+            } else if was.restricts() && !now.restricts() {
+                out.push((
+                    &catalog::REFERENTIAL_ACTION_RELAXED,
+                    format!("the rebuilt {table}'s foreign key on ({columns}) goes from {clause} {was} to {clause} {now}"),
+                ));
+            }
+        }
+    }
+    for check in &new.checks {
+        let before = old.checks.iter().find(|o| {
+            (o.name.is_some() && o.name == check.name) || same(&o.columns, &check.columns)
+        });
+        match before {
+            Some(before) if before.expr == check.expr => {}
+            Some(before) => out.push(check_replaced(
+                table,
+                check.name.as_ref(),
+                Some(&before.expr),
+                Some(&check.expr),
+            )),
+            None => out.push((
+                &catalog::NEW_CONSTRAINT,
+                format!(
+                    "the rebuilt {table} gains CHECK ({}) that rejects writes old code may make",
+                    check.expr
+                ),
+            )),
+        }
+    }
+    for unique in &new.uniques {
+        if old
+            .uniques
+            .iter()
+            .any(|o| same(&o.columns, &unique.columns))
+        {
+            continue;
+        }
+        let gone = old
+            .uniques
+            .iter()
+            .find(|o| !new.uniques.iter().any(|n| same(&n.columns, &o.columns)));
+        match gone {
+            Some(gone) => out.extend(
+                unique_replaced(table, &gone.columns, &unique.columns)
+                    .map(|m| (&catalog::UNIQUE_MOVED, m)),
+            ),
+            None => out.push((
+                &catalog::NEW_CONSTRAINT,
+                format!(
+                    "the rebuilt {table} gains UNIQUE ({}) that rejects writes old code may make",
+                    unique.columns.join(", ")
+                ),
+            )),
+        }
+    }
+    out
 }
 
 fn object_name(kind: ObjectKind) -> &'static str {
@@ -629,6 +915,7 @@ mod tests {
             using_index,
             columns: Vec::new(),
             cascades: false,
+            detail: Default::default(),
         };
         let v = codes(vec![
             add(ConstraintKind::ForeignKey, false, false),
@@ -638,6 +925,8 @@ mod tests {
             Change::DropConstraint {
                 table: t("a"),
                 kind: Some(ConstraintKind::Check),
+                columns: Vec::new(),
+                detail: Default::default(),
             },
             Change::DropNotNull {
                 table: t("a"),
@@ -657,6 +946,7 @@ mod tests {
             },
             Change::DropIndex {
                 concurrently: false,
+                unique: None,
             },
         ]);
         assert_eq!(v[0], (Class::Destructive, vec!["SG108", "SG203"]));
@@ -698,6 +988,7 @@ mod tests {
             using_index: false,
             columns: columns.iter().map(|c| t(c)).collect(),
             cascades: false,
+            detail: Default::default(),
         };
         let unique_index = |columns: &[&str]| Change::CreateIndex {
             table: t("orders"),
@@ -735,10 +1026,13 @@ mod tests {
             using_index: false,
             columns: vec![t("user_id")],
             cascades,
+            detail: ConstraintDetail::default(),
         };
         let drop = || Change::DropConstraint {
             table: t("posts"),
             kind: None,
+            columns: Vec::new(),
+            detail: Default::default(),
         };
         let v = codes(vec![drop(), fk(false)]);
         assert_eq!(v[1].0, Class::Destructive);

@@ -3,6 +3,9 @@
 pub mod catalog;
 mod classify;
 mod order;
+#[cfg(test)]
+mod replacement_tests;
+mod shapes;
 mod suppress;
 mod types;
 
@@ -37,6 +40,8 @@ pub fn assess(migration: ReadMigration, context: &mut ReleaseContext) -> Migrati
     let mut ignores = Ignores::scan(&migration.text);
     let mut findings = ignores.filter(migration.file_findings);
     let mut classes = Vec::new();
+    // Each change's sequence number → its place in `classes`, for a replaced drop.
+    let mut places = std::collections::HashMap::new();
     for change in &migration.changes {
         let judgement = judge(change, context);
         let kept = ignores.filter(judgement.findings);
@@ -44,6 +49,11 @@ pub fn assess(migration: ReadMigration, context: &mut ReleaseContext) -> Migrati
             .iter()
             .map(|f| f.class)
             .fold(judgement.base, Class::max);
+        // A constraint dropped and replaced in this file is judged as the pair, at the replacement.
+        if let Some(place) = judgement.replaces.and_then(|seq| places.get(&seq)) {
+            classes[*place] = Class::Neutral;
+        }
+        places.insert(judgement.seq, classes.len());
         classes.push(class);
         findings.extend(kept);
     }

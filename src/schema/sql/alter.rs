@@ -5,8 +5,8 @@ use sqlparser::ast::{
 };
 use sqlparser::tokenizer::Location;
 
-use super::{columns, names, not_understood, types};
-use crate::schema::model::{Change, ConstraintKind};
+use super::{columns, names, not_understood, shape, types};
+use crate::schema::model::{Change, ConstraintDetail, ConstraintKind, TableShape};
 
 /// The changes of `alter`, each with its operation's location when sqlparser knows it.
 pub(super) fn alter_table(alter: &AlterTable, mysql: bool) -> Vec<(Option<Location>, Change)> {
@@ -49,21 +49,34 @@ fn operation(table: &str, op: &AlterTableOperation, online: bool, mysql: bool) -
         AlterTableOperation::AddConstraint {
             constraint,
             not_valid,
-        } => vec![add_constraint(table, constraint, *not_valid, online)],
-        AlterTableOperation::DropConstraint { .. } => vec![Change::DropConstraint {
+        } => vec![add_constraint(table, constraint, *not_valid, online, mysql)],
+        AlterTableOperation::DropConstraint { name, .. } => vec![Change::DropConstraint {
             table: table_owned(),
             kind: None,
+            columns: Vec::new(),
+            detail: ConstraintDetail {
+                name: Some(names::ident(name)),
+                check: None,
+            },
         }],
         AlterTableOperation::DropPrimaryKey { .. } => vec![Change::DropConstraint {
             table: table_owned(),
             kind: Some(ConstraintKind::PrimaryKey),
+            columns: Vec::new(),
+            detail: ConstraintDetail::default(),
         }],
-        AlterTableOperation::DropForeignKey { .. } => vec![Change::DropConstraint {
+        AlterTableOperation::DropForeignKey { name, .. } => vec![Change::DropConstraint {
             table: table_owned(),
             kind: Some(ConstraintKind::ForeignKey),
+            columns: Vec::new(),
+            detail: ConstraintDetail {
+                name: Some(names::ident(name)),
+                check: None,
+            },
         }],
         AlterTableOperation::DropIndex { .. } => vec![Change::DropIndex {
             concurrently: online,
+            unique: None,
         }],
         AlterTableOperation::DropColumn { column_names, .. } => column_names
             .iter()
@@ -172,6 +185,7 @@ fn add_constraint(
     constraint: &TableConstraint,
     not_valid: bool,
     online: bool,
+    mysql: bool,
 ) -> Change {
     let (kind, using_index) = match constraint {
         TableConstraint::Unique(_) => (ConstraintKind::Unique, false),
@@ -213,6 +227,28 @@ fn add_constraint(
             TableConstraint::ForeignKey(foreign) => cascades(foreign.on_delete),
             _ => false,
         },
+        detail: detail(table, constraint, mysql),
+    }
+}
+
+/// The name of an added constraint (as given, or as PostgreSQL names it) and a CHECK's expression.
+fn detail(table: &str, constraint: &TableConstraint, mysql: bool) -> ConstraintDetail {
+    let mut shape = TableShape::default();
+    shape::add(&mut shape, table, constraint, mysql);
+    let name = match constraint {
+        TableConstraint::UniqueUsingIndex(c) | TableConstraint::PrimaryKeyUsingIndex(c) => {
+            Some(names::ident(c.name.as_ref().unwrap_or(&c.index_name)))
+        }
+        _ => shape
+            .checks
+            .first()
+            .and_then(|c| c.name.clone())
+            .or_else(|| shape.foreign_keys.first().and_then(|f| f.name.clone()))
+            .or_else(|| shape.uniques.first().and_then(|u| u.name.clone())),
+    };
+    ConstraintDetail {
+        name,
+        check: shape.checks.into_iter().next().map(|c| c.expr),
     }
 }
 

@@ -4,7 +4,7 @@ use sqlparser::keywords::Keyword;
 use sqlparser::tokenizer::Token;
 
 use super::names;
-use crate::schema::model::{Change, ConstraintKind};
+use crate::schema::model::{Change, ConstraintDetail, ConstraintKind};
 
 /// Functions whose default differs per row, so adding the column rewrites the table.
 /// `now()` / `CURRENT_TIMESTAMP` are stable within a statement: no rewrite.
@@ -60,12 +60,18 @@ pub(super) fn add_column(table: &str, column: &ColumnDef, mysql: bool) -> Vec<Ch
             }
             ColumnOption::PrimaryKey(_) => {
                 not_null = true;
-                constraints.push(ConstraintKind::PrimaryKey);
+                constraints.push((ConstraintKind::PrimaryKey, false, None));
             }
-            ColumnOption::Unique(_) => constraints.push(ConstraintKind::Unique),
+            ColumnOption::Unique(_) => constraints.push((ConstraintKind::Unique, false, None)),
             ColumnOption::ForeignKey(_) if mysql => ignored_references = true,
-            ColumnOption::ForeignKey(_) => constraints.push(ConstraintKind::ForeignKey),
-            ColumnOption::Check(_) => constraints.push(ConstraintKind::Check),
+            ColumnOption::ForeignKey(fk) => constraints.push((
+                ConstraintKind::ForeignKey,
+                super::alter::cascades(fk.on_delete),
+                None,
+            )),
+            ColumnOption::Check(check) => {
+                constraints.push((ConstraintKind::Check, false, Some(check.expr.to_string())));
+            }
             _ => {}
         }
     }
@@ -78,14 +84,24 @@ pub(super) fn add_column(table: &str, column: &ColumnDef, mysql: bool) -> Vec<Ch
         volatile_default,
         default_dropped: false,
     }];
-    changes.extend(constraints.into_iter().map(|kind| Change::AddConstraint {
-        table: table.to_owned(),
-        kind,
-        not_valid: false,
-        using_index: false,
-        columns: vec![name.clone()],
-        cascades: false,
-    }));
+    let bare_table = table.rsplit('.').next().unwrap_or(table);
+    changes.extend(
+        constraints
+            .into_iter()
+            .map(|(kind, cascades, check)| Change::AddConstraint {
+                table: table.to_owned(),
+                kind,
+                not_valid: false,
+                using_index: false,
+                columns: vec![name.clone()],
+                cascades,
+                detail: ConstraintDetail {
+                    // PostgreSQL names a column's CHECK `<table>_<column>_check`.
+                    name: (check.is_some() && !mysql).then(|| format!("{bare_table}_{name}_check")),
+                    check,
+                },
+            }),
+    );
     if ignored_references {
         changes.push(Change::IgnoredReferences {
             table: table.to_owned(),

@@ -2,7 +2,7 @@
 use super::read_sql;
 use super::test_support::{items, neutral, pg, s};
 use crate::config::schema::Dialect;
-use crate::schema::model::{Change, ColumnType, Located, ObjectKind, Position};
+use crate::schema::model::{Change, ColumnType, Located, ObjectKind, Position, TableShape, Unique};
 
 #[test]
 fn positions_are_in_the_host_file() {
@@ -73,20 +73,37 @@ fn sqlite_trigger_bodies_and_table_rebuilds() {
                DROP TABLE t;\n\
                ALTER TABLE new_t RENAME TO t;";
     let changes = items(sql, Dialect::Sqlite);
-    assert_eq!(changes.len(), 5, "{changes:?}");
+    assert_eq!(changes.len(), 6, "{changes:?}");
     assert_eq!(
-        changes[4],
-        Change::RenameTable {
-            from: s("new_t"),
-            to: s("t")
+        changes[1],
+        neutral("CREATE TABLE new_t, the new definition of a rebuilt table")
+    );
+    let shape = TableShape {
+        uniques: vec![Unique {
+            name: Some(s("new_t_pkey")),
+            columns: vec![s("id")],
+        }],
+        ..TableShape::default()
+    };
+    assert_eq!(
+        changes[2],
+        Change::TableShape {
+            table: s("new_t"),
+            shape: shape.clone()
         }
     );
     assert_eq!(
-        changes[3],
-        Change::Neutral {
-            what: s("DROP TABLE of a table rebuilt under its own name")
+        changes[4],
+        Change::RebuildTable {
+            table: s("t"),
+            shape
         },
-        "a rebuild, not a drop old code can notice"
+        "a rebuild with the new definition, not a drop old code can notice"
+    );
+    assert_eq!(
+        changes[5],
+        neutral("RENAME of the rebuilt t to its own name"),
+        "the table keeps its name"
     );
 }
 
@@ -176,4 +193,83 @@ fn dialects_differ() {
     assert_eq!(pg("SELECT $$a;b$$").len(), 1);
     // `#` starts a comment in MySQL only.
     assert_eq!(items("# comment\nDROP TABLE a", Dialect::Mysql).len(), 1);
+}
+
+#[test]
+fn mysql_prepared_statements_are_read_from_their_string_literals() {
+    let my = |sql: &str| read_sql(sql, Dialect::Mysql, Position::new(1, 1));
+    // Mattermost's shape: the DDL runs only when information_schema says it is needed.
+    let sql = "SET @s = (SELECT IF(\n    NOT EXISTS(SELECT 1 FROM INFORMATION_SCHEMA.COLUMNS\n        WHERE table_name = 'Teams' AND column_name = 'Archived'),\n    'ALTER TABLE Teams ADD COLUMN Archived BOOLEAN NOT NULL DEFAULT FALSE;',\n    'SELECT 1'\n));\nPREPARE addIfMissing FROM @s;\nEXECUTE addIfMissing;\nDEALLOCATE PREPARE addIfMissing;\n";
+    let changes = my(sql);
+    let items: Vec<&Change> = changes.iter().map(|c| &c.item).collect();
+    assert_eq!(
+        items,
+        vec![
+            &neutral("SET"),
+            &neutral("PREPARE"),
+            &Change::AddColumn {
+                table: s("teams"),
+                column: s("archived"),
+                not_null: true,
+                has_default: true,
+                volatile_default: false,
+                default_dropped: false,
+            },
+            &neutral("SELECT"),
+            &neutral("DEALLOCATE PREPARE"),
+        ]
+    );
+    assert_eq!(
+        changes[2].at,
+        Position::new(4, 35),
+        "located in the string literal: the column `Archived` on line 4"
+    );
+    let direct =
+        my("SET @d = 'ALTER TABLE Posts DROP COLUMN Legacy';\nPREPARE p FROM @d;\nEXECUTE p;");
+    assert_eq!(
+        direct[2].item,
+        Change::DropColumn {
+            table: s("posts"),
+            column: s("legacy")
+        }
+    );
+    let built = my(
+        "SET @b = CONCAT('ALTER TABLE ', @t, ' DROP COLUMN x');\nPREPARE p FROM @b;\nEXECUTE p;",
+    );
+    assert!(
+        matches!(&built[2].item, Change::Unparsed { reason } if reason.contains("built at run time")),
+        "{built:?}"
+    );
+    let unknown = my("EXECUTE nothing_prepared;");
+    assert!(matches!(&unknown[0].item, Change::Unparsed { .. }));
+}
+
+#[test]
+fn mysql_multi_table_updates_are_data_changes() {
+    let changes = items(
+        "UPDATE Threads, Posts SET Threads.ThreadDeleteAt = Posts.DeleteAt WHERE Posts.Id = Threads.PostId",
+        Dialect::Mysql,
+    );
+    assert_eq!(
+        changes,
+        vec![Change::DataChange {
+            table: s("threads"),
+            whole_table: false,
+            columns: vec![s("threaddeleteat")],
+        }]
+    );
+}
+
+#[test]
+fn sequences_restarted_are_neutral_and_renamed_are_not() {
+    assert_eq!(
+        pg(
+            "ALTER SEQUENCE sentry_stringindexer_id_seq START WITH 65536;\nALTER SEQUENCE sentry_stringindexer_id_seq RESTART;"
+        ),
+        vec![neutral("ALTER SEQUENCE"), neutral("ALTER SEQUENCE")]
+    );
+    assert!(matches!(
+        &pg("ALTER SEQUENCE s RENAME TO t")[0],
+        Change::Unparsed { .. }
+    ));
 }

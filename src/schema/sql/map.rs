@@ -4,8 +4,8 @@ use sqlparser::ast::{
 };
 use sqlparser::tokenizer::Location;
 
-use super::{alter, names, not_understood};
-use crate::schema::model::{Change, ObjectKind};
+use super::{alter, names, not_understood, shape};
+use crate::schema::model::{Change, ObjectKind, TableShape};
 
 /// What the token-level prelude found that sqlparser does not keep.
 #[derive(Debug, Clone, Copy, Default)]
@@ -33,9 +33,17 @@ pub(super) fn changes(statement: &Statement, hints: Hints<'_>) -> Vec<(Option<Lo
 
 fn plain(statement: &Statement, hints: Hints<'_>) -> Vec<Change> {
     match statement {
-        Statement::CreateTable(create) => vec![Change::CreateTable {
-            table: names::object(&create.name),
-        }],
+        Statement::CreateTable(create) => {
+            let table = names::object(&create.name);
+            let shape = shape::of_create(create, hints.mysql);
+            let mut changes = vec![Change::CreateTable {
+                table: table.clone(),
+            }];
+            if shape != TableShape::default() {
+                changes.push(Change::TableShape { table, shape });
+            }
+            changes
+        }
         Statement::CreateVirtualTable { name, .. } => vec![Change::CreateTable {
             table: names::object(name),
         }],
@@ -132,6 +140,7 @@ fn drop(object_type: ObjectType, name: &ObjectName, hints: Hints<'_>) -> Change 
         ObjectType::Index => {
             return Change::DropIndex {
                 concurrently: hints.drop_index_concurrently,
+                unique: None,
             };
         }
         ObjectType::View | ObjectType::MaterializedView => ObjectKind::View,

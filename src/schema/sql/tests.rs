@@ -1,7 +1,10 @@
 //! What each statement becomes, and where.
 use super::test_support::{neutral, pg, s};
 use crate::config::schema::Dialect;
-use crate::schema::model::{Change, ColumnType, ConstraintKind, ObjectKind, Position};
+use crate::schema::model::{
+    Change, Check, ColumnType, ConstraintDetail, ConstraintKind, ObjectKind, Position, TableShape,
+    Unique,
+};
 
 fn one(sql: &str) -> Change {
     let mut changes = pg(sql);
@@ -23,8 +26,31 @@ fn empty_text_and_comments_only_yield_nothing() {
 #[test]
 fn tables() {
     assert_eq!(
-        one("CREATE TABLE Users (id bigint PRIMARY KEY, email text UNIQUE, CHECK (id > 0))"),
-        Change::CreateTable { table: s("users") }
+        pg("CREATE TABLE Users (id bigint PRIMARY KEY, email text UNIQUE, CHECK (id > 0))"),
+        vec![
+            Change::CreateTable { table: s("users") },
+            Change::TableShape {
+                table: s("users"),
+                shape: TableShape {
+                    foreign_keys: Vec::new(),
+                    checks: vec![Check {
+                        name: Some(s("users_id_check")),
+                        expr: s("id > 0"),
+                        columns: vec![s("id")],
+                    }],
+                    uniques: vec![
+                        Unique {
+                            name: Some(s("users_pkey")),
+                            columns: vec![s("id")],
+                        },
+                        Unique {
+                            name: Some(s("users_email_key")),
+                            columns: vec![s("email")],
+                        },
+                    ],
+                },
+            },
+        ]
     );
     assert_eq!(
         pg("DROP TABLE IF EXISTS a, public.\"B\" CASCADE"),
@@ -120,6 +146,7 @@ fn add_column_with_inline_constraints_adds_them() {
                 using_index: false,
                 columns: vec![s("user_id")],
                 cascades: false,
+                detail: Default::default(),
             },
             Change::AddConstraint {
                 table: s("orders"),
@@ -128,6 +155,7 @@ fn add_column_with_inline_constraints_adds_them() {
                 using_index: false,
                 columns: vec![s("user_id")],
                 cascades: false,
+                detail: Default::default(),
             },
         ]
     );
@@ -247,7 +275,12 @@ fn constraints() {
         one("ALTER TABLE t DROP CONSTRAINT IF EXISTS fk"),
         Change::DropConstraint {
             table: s("t"),
-            kind: None
+            kind: None,
+            columns: Vec::new(),
+            detail: ConstraintDetail {
+                name: Some(s("fk")),
+                check: None,
+            },
         }
     );
 }
@@ -274,13 +307,17 @@ fn indexes() {
     );
     assert_eq!(
         one("DROP INDEX CONCURRENTLY IF EXISTS i"),
-        Change::DropIndex { concurrently: true }
+        Change::DropIndex {
+            concurrently: true,
+            unique: None,
+        }
     );
     assert_eq!(
         pg("DROP INDEX i, j"),
         vec![
             Change::DropIndex {
-                concurrently: false
+                concurrently: false,
+                unique: None,
             };
             2
         ]

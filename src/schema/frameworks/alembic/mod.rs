@@ -5,7 +5,7 @@ use super::python::{self, PyCall, PyString};
 use super::source::{Source, children, in_file_order};
 use super::types;
 use crate::config::schema::Dialect;
-use crate::schema::model::{Change, ColumnType, ConstraintKind, Located};
+use crate::schema::model::{Change, ColumnType, ConstraintDetail, ConstraintKind, Located};
 use crate::schema::sql::read_sql;
 
 /// Read an Alembic migration: the `op.*` calls of `def upgrade()` (never `downgrade`), with
@@ -20,6 +20,7 @@ pub fn read_alembic(text: &str, dialect: Dialect) -> Vec<Located<Change>> {
             src: &src,
             dialect,
             out: Vec::new(),
+            connections: Vec::new(),
         };
         for upgrade in python::top_level(&src, tree.root_node(), "function_definition", "upgrade") {
             if let Some(body) = upgrade.child_by_field_name("body") {
@@ -46,6 +47,8 @@ struct Alembic<'s, 'a> {
     src: &'s Source<'a>,
     dialect: Dialect,
     out: Vec<Located<Change>>,
+    /// Names bound to the migration's connection (`conn = op.get_bind()`).
+    connections: Vec<String>,
 }
 
 /// The batch context: the `as` name and the table.
@@ -72,13 +75,21 @@ impl<'s> Alembic<'s, '_> {
                 }
                 "with_statement" => self.with(statement, batch),
                 // `if dialect == "mysql": … else: …`: the condition only inspects the
-                // connection; what either branch does is what the migration may do.
+                // connection; what either branch does is what the migration may do — except a
+                // branch only another database runs.
                 "if_statement" => {
-                    if let Some(body) = statement.child_by_field_name("consequence") {
+                    let (src, dialect) = (self.src, self.dialect);
+                    let runs = |node: Node<'_>| {
+                        node.child_by_field_name("condition")
+                            .is_none_or(|c| runs_on(src, dialect, c))
+                    };
+                    if let Some(body) = statement.child_by_field_name("consequence")
+                        && runs(statement)
+                    {
                         self.block(body, batch);
                     }
                     for branch in children(statement) {
-                        if matches!(branch.kind(), "elif_clause" | "else_clause") {
+                        if matches!(branch.kind(), "elif_clause" | "else_clause") && runs(branch) {
                             let body = branch
                                 .child_by_field_name("consequence")
                                 .or_else(|| branch.child_by_field_name("body"));
@@ -100,6 +111,11 @@ impl<'s> Alembic<'s, '_> {
                 .child_by_field_name("right")
                 .and_then(|r| PyCall::of(self.src, r))
             {
+                Some(call) if call.callee == "op.get_bind" => {
+                    if let Some(left) = expr.child_by_field_name("left") {
+                        self.connections.push(self.src.text_of(left).to_owned());
+                    }
+                }
                 Some(call)
                     if call.receiver == "op" || batch.is_some_and(|b| b.0 == call.receiver) =>
                 {
@@ -155,6 +171,11 @@ impl<'s> Alembic<'s, '_> {
 
     fn call(&mut self, call: &PyCall<'s>, batch: Batch<'_>) {
         let in_batch = batch.filter(|b| b.0 == call.receiver).map(|b| b.1);
+        if call.name == "execute" && self.connections.contains(&call.receiver) {
+            // `conn.execute(...)` on `conn = op.get_bind()`: SQL run as op.execute runs it.
+            self.execute(call);
+            return;
+        }
         if call.receiver != "op" && in_batch.is_none() {
             self.code(call.node, call.callee.clone());
             return;
@@ -250,7 +271,13 @@ impl<'s> Alembic<'s, '_> {
             },
             "drop_index" => {
                 let concurrently = call.kw_true("postgresql_concurrently");
-                self.push(n, Change::DropIndex { concurrently });
+                self.push(
+                    n,
+                    Change::DropIndex {
+                        concurrently,
+                        unique: None,
+                    },
+                );
             }
             "create_unique_constraint" | "create_check_constraint" | "create_primary_key" => {
                 let kind = match call.name.as_str() {
@@ -258,12 +285,17 @@ impl<'s> Alembic<'s, '_> {
                     "create_check_constraint" => ConstraintKind::Check,
                     _ => ConstraintKind::PrimaryKey,
                 };
-                let columns = if kind == ConstraintKind::Check {
-                    name(pos(2, 1), "condition")
-                        .map(|c| crate::schema::sql::expression_names(&c))
-                        .unwrap_or_default()
-                } else {
-                    names_at(pos(2, 1), "columns")
+                let condition = (kind == ConstraintKind::Check)
+                    .then(|| name(pos(2, 1), "condition"))
+                    .flatten();
+                let columns = match &condition {
+                    Some(c) => crate::schema::sql::expression_names(c),
+                    None if kind == ConstraintKind::Check => Vec::new(),
+                    None => names_at(pos(2, 1), "columns"),
+                };
+                let detail = ConstraintDetail {
+                    name: name(pos(0, 0), "constraint_name"),
+                    check: condition,
                 };
                 match table_at(1, "table_name") {
                     Some(table) => self.push(
@@ -275,6 +307,7 @@ impl<'s> Alembic<'s, '_> {
                             using_index: false,
                             columns,
                             cascades: false,
+                            detail,
                         },
                     ),
                     None => return false,
@@ -295,6 +328,10 @@ impl<'s> Alembic<'s, '_> {
                                 "CASCADE" | "SET NULL" | "SET DEFAULT"
                             )
                         }),
+                        detail: ConstraintDetail {
+                            name: name(pos(0, 0), "constraint_name"),
+                            check: None,
+                        },
                     },
                 ),
                 None => return false,
@@ -308,7 +345,19 @@ impl<'s> Alembic<'s, '_> {
                         Some("primary") => Some(ConstraintKind::PrimaryKey),
                         _ => None,
                     };
-                    self.push(n, Change::DropConstraint { table, kind });
+                    let detail = ConstraintDetail {
+                        name: name(pos(0, 0), "constraint_name"),
+                        check: None,
+                    };
+                    self.push(
+                        n,
+                        Change::DropConstraint {
+                            table,
+                            kind,
+                            columns: Vec::new(),
+                            detail,
+                        },
+                    );
                 }
                 None => return false,
             },
@@ -368,6 +417,7 @@ impl<'s> Alembic<'s, '_> {
                     using_index: false,
                     columns: Vec::new(),
                     cascades: false,
+                    detail: Default::default(),
                 },
             );
         }
@@ -451,10 +501,53 @@ impl<'s> Alembic<'s, '_> {
                 let origin = self.src.position_of_byte(start);
                 self.out.extend(read_sql(&text, self.dialect, origin));
             }
-            PyString::Interpolated => self.code(sql, "interpolated SQL"),
+            PyString::Interpolated => {
+                // Fields read as values: when that is SQL shipgate reads, it is what runs.
+                let read = python::string_with_values(self.src, sql).map(|(text, start)| {
+                    read_sql(&text, self.dialect, self.src.position_of_byte(start))
+                });
+                match read {
+                    Some(changes)
+                        if !changes
+                            .iter()
+                            .any(|c| matches!(c.item, Change::Unparsed { .. })) =>
+                    {
+                        self.out.extend(changes)
+                    }
+                    _ => self.code(sql, "interpolated SQL"),
+                }
+            }
             PyString::NotString => self.code(call.node, "op.execute with computed SQL"),
         }
     }
+}
+
+/// False for a condition that names another database than `dialect`
+/// (`dialect_name == "sqlite"` when reading PostgreSQL); true otherwise.
+fn runs_on(src: &Source<'_>, dialect: Dialect, condition: Node<'_>) -> bool {
+    if condition.kind() != "comparison_operator" {
+        return true;
+    }
+    let text = src.text_of(condition).replace(' ', "");
+    let Some((_, named)) = text.split_once("==") else {
+        return true;
+    };
+    let named = named.trim_matches(['"', '\'']);
+    let this: &[&str] = match dialect {
+        Dialect::Postgres => &["postgresql", "postgres"],
+        Dialect::Mysql => &["mysql", "mariadb"],
+        Dialect::Sqlite => &["sqlite"],
+    };
+    let known = [
+        "postgresql",
+        "postgres",
+        "mysql",
+        "mariadb",
+        "sqlite",
+        "mssql",
+        "oracle",
+    ];
+    !known.contains(&named) || this.contains(&named)
 }
 
 #[cfg(test)]

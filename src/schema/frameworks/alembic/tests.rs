@@ -62,7 +62,7 @@ fn ty(name: &str, args: Vec<u64>) -> ColumnType {
 fn reads_every_operation_of_upgrade_and_ignores_downgrade() {
     let u = || "users".to_owned();
     let c = |s: &str| s.to_owned();
-    let constraint = |line, table: &str, kind, column: &str| {
+    let constraint = |line, table: &str, kind, column: &str, name: &str, check: Option<&str>| {
         at(
             line,
             5,
@@ -73,6 +73,10 @@ fn reads_every_operation_of_upgrade_and_ignores_downgrade() {
                 using_index: false,
                 columns: vec![column.into()],
                 cascades: false,
+                detail: ConstraintDetail {
+                    name: Some(name.into()),
+                    check: check.map(Into::into),
+                },
             },
         )
     };
@@ -189,17 +193,44 @@ fn reads_every_operation_of_upgrade_and_ignores_downgrade() {
             5,
             Change::DropIndex {
                 concurrently: false,
+                unique: None,
             },
         ),
-        constraint(22, "users", ConstraintKind::Unique, "email"),
-        constraint(23, "accounts", ConstraintKind::ForeignKey, "owner_id"),
-        constraint(24, "users", ConstraintKind::Check, "age"),
+        constraint(
+            22,
+            "users",
+            ConstraintKind::Unique,
+            "email",
+            "uq_email",
+            None,
+        ),
+        constraint(
+            23,
+            "accounts",
+            ConstraintKind::ForeignKey,
+            "owner_id",
+            "fk_owner",
+            None,
+        ),
+        constraint(
+            24,
+            "users",
+            ConstraintKind::Check,
+            "age",
+            "ck_age",
+            Some("age > 0"),
+        ),
         at(
             25,
             5,
             Change::DropConstraint {
                 table: c("posts"),
                 kind: Some(ConstraintKind::ForeignKey),
+                columns: Vec::new(),
+                detail: ConstraintDetail {
+                    name: Some(c("fk_x")),
+                    check: None,
+                },
             },
         ),
         at(
@@ -251,13 +282,8 @@ fn reads_every_operation_of_upgrade_and_ignores_downgrade() {
             },
         ), // embedded SQL, read at its place
         at(34, 5, Change::Neutral { what: c("INSERT") }),
-        at(
-            36,
-            5,
-            Change::Code {
-                what: c("conn.execute"),
-            },
-        ),
+        // `conn = op.get_bind()`: its `execute` runs SQL as `op.execute` does.
+        at(36, 27, Change::Neutral { what: c("SELECT") }),
     ];
     assert_eq!(read_alembic(MIGRATION, Dialect::Postgres), expected);
 }
@@ -306,16 +332,53 @@ fn syntax_errors_and_empty_files() {
 
 #[test]
 fn both_branches_of_a_dialect_test_are_read() {
-    let text = "def upgrade():\n    conn = op.get_bind()\n    if conn.dialect.name == \"mysql\":\n        op.add_column(\"t\", sa.Column(\"a\", sa.Text(), nullable=True))\n    else:\n        op.drop_column(\"t\", \"b\")\n";
+    let text = "def upgrade():\n    conn = op.get_bind()\n    if conn.dialect.name == \"mysql\":\n        op.add_column(\"t\", sa.Column(\"a\", sa.Text(), nullable=True))\n    else:\n        op.drop_column(\"t\", \"b\")\n    if conn.dialect.name == \"sqlite\":\n        op.execute(\"INSERT OR IGNORE INTO t (a) VALUES (1)\")\n";
+    let items = |dialect| -> Vec<Change> {
+        read_alembic(text, dialect)
+            .into_iter()
+            .map(|c| c.item)
+            .collect()
+    };
+    let mysql = items(Dialect::Mysql);
+    assert!(
+        matches!(
+            mysql.as_slice(),
+            [Change::AddColumn { .. }, Change::DropColumn { .. }]
+        ),
+        "both branches may run on MySQL: {mysql:?}"
+    );
+    let postgres = items(Dialect::Postgres);
+    assert!(
+        matches!(postgres.as_slice(), [Change::DropColumn { .. }]),
+        "the MySQL and SQLite branches never run on PostgreSQL: {postgres:?}"
+    );
+}
+
+#[test]
+fn interpolated_values_and_names_bound_to_constants_are_read() {
+    // Airflow's shapes: a literal compiled per database interpolated as a value, and the table
+    // named by a module constant.
+    let text = "TABLE_NAME = \"task_instance\"\n\ndef upgrade():\n    with op.batch_alter_table(TABLE_NAME) as batch_op:\n        batch_op.add_column(sa.Column(\"note\", sa.String(100)))\n    op.execute(sa.text(f\"UPDATE slot_pool SET include_deferred = {sa.false().compile(op.get_bind())}\"))\n";
     let items: Vec<Change> = read_alembic(text, Dialect::Postgres)
         .into_iter()
         .map(|c| c.item)
         .collect();
-    assert!(
-        matches!(
-            items.as_slice(),
-            [Change::AddColumn { .. }, Change::DropColumn { .. }]
-        ),
-        "{items:?}"
+    assert_eq!(
+        items,
+        vec![
+            Change::AddColumn {
+                table: "task_instance".into(),
+                column: "note".into(),
+                not_null: false,
+                has_default: false,
+                volatile_default: false,
+                default_dropped: false,
+            },
+            Change::DataChange {
+                table: "slot_pool".into(),
+                whole_table: true,
+                columns: vec!["include_deferred".into()],
+            },
+        ]
     );
 }

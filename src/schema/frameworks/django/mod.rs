@@ -5,7 +5,7 @@ use super::python::{self, PyCall, PyString};
 use super::source::{Source, children, in_file_order};
 use super::types;
 use crate::config::schema::Dialect;
-use crate::schema::model::{Change, ConstraintKind, Located};
+use crate::schema::model::{Change, ConstraintDetail, ConstraintKind, Located};
 use crate::schema::sql::read_sql;
 
 mod state;
@@ -110,7 +110,7 @@ impl<'s> Django<'s, '_> {
     }
 
     fn operations(&mut self, list: Node<'s>, update_state: bool) {
-        if !matches!(list.kind(), "list" | "tuple") {
+        let Some(items) = python::list_items(self.src, list) else {
             self.push(
                 list,
                 Change::Code {
@@ -118,8 +118,8 @@ impl<'s> Django<'s, '_> {
                 },
             );
             return;
-        }
-        for op in children(list) {
+        };
+        for op in items {
             match PyCall::of(self.src, op) {
                 Some(call) => {
                     self.operation(&call);
@@ -219,7 +219,13 @@ impl<'s> Django<'s, '_> {
             }
             ("RemoveIndex" | "RemoveIndexConcurrently", Some(_)) => {
                 let concurrently = call.name == "RemoveIndexConcurrently";
-                self.push(n, Change::DropIndex { concurrently });
+                self.push(
+                    n,
+                    Change::DropIndex {
+                        concurrently,
+                        unique: None,
+                    },
+                );
             }
             ("AddConstraint" | "AddConstraintNotValid", Some(table)) => {
                 let constraint = call.arg(1, "constraint").and_then(|c| PyCall::of(src, c));
@@ -234,6 +240,9 @@ impl<'s> Django<'s, '_> {
                     .as_ref()
                     .map(|c| self.constraint_columns(call, c))
                     .unwrap_or_default();
+                let name = constraint
+                    .as_ref()
+                    .and_then(|c| python::name(src, c.kw("name")));
                 self.push(
                     n,
                     Change::AddConstraint {
@@ -243,11 +252,21 @@ impl<'s> Django<'s, '_> {
                         using_index: false,
                         columns,
                         cascades: false,
+                        detail: ConstraintDetail { name, check: None },
                     },
                 );
             }
             ("RemoveConstraint", Some(table)) => {
-                self.push(n, Change::DropConstraint { table, kind: None });
+                let name = call.arg(1, "name").and_then(|a| python::name(src, Some(a)));
+                self.push(
+                    n,
+                    Change::DropConstraint {
+                        table,
+                        kind: None,
+                        columns: Vec::new(),
+                        detail: ConstraintDetail { name, check: None },
+                    },
+                );
             }
             ("ValidateConstraint", Some(table)) => {
                 self.push(n, Change::ValidateConstraint { table })
@@ -304,13 +323,16 @@ impl<'s> Django<'s, '_> {
     }
 
     /// A `DROP` of a table or column whose model or field an earlier migration already removed
-    /// from the state (Django's two-step removal): no deployed code reads it.
+    /// from the state (Django's two-step removal), or of a column no field of the replayed model
+    /// maps to any more (its field moved to another `db_column`): no deployed code reads it.
     fn after_state_removal(&self, change: Located<Change>) -> Located<Change> {
         let removed = match &change.item {
             Change::DropTable { table } => self.state.removed_earlier(table, None),
             Change::DropColumn { table, column } => {
                 self.state.removed_earlier(table, Some(column))
                     || self.state.removed_earlier(table, None)
+                    || (self.state.replayed()
+                        && self.state.maps_column(table, column) == Some(false))
             }
             _ => false,
         };
@@ -365,6 +387,19 @@ impl<'s> Django<'s, '_> {
             .map(|node| state::together(self.src, node))
             .unwrap_or_default();
         let old = self.state.unique_together(model);
+        // Removed sets first: a set moved to other columns is then judged as moved.
+        for set in old.difference(&new) {
+            let columns = set.iter().map(|f| self.state.column(model, f)).collect();
+            self.push(
+                n,
+                Change::DropConstraint {
+                    table: table.clone(),
+                    kind: Some(ConstraintKind::Unique),
+                    columns,
+                    detail: ConstraintDetail::default(),
+                },
+            );
+        }
         for set in new.difference(&old) {
             let columns = set.iter().map(|f| self.state.column(model, f)).collect();
             self.push(
@@ -376,15 +411,7 @@ impl<'s> Django<'s, '_> {
                     using_index: false,
                     columns,
                     cascades: false,
-                },
-            );
-        }
-        for _ in old.difference(&new) {
-            self.push(
-                n,
-                Change::DropConstraint {
-                    table: table.clone(),
-                    kind: Some(ConstraintKind::Unique),
+                    detail: Default::default(),
                 },
             );
         }
@@ -450,7 +477,26 @@ impl<'s> Django<'s, '_> {
             );
             changed = true;
         }
+        // Django's ORM writes every field of the model on insert: a field whose old declaration
+        // has a Python-side default (or auto_now) never gets NULL from old code.
+        let always_written = |f: &FieldState| {
+            f.arg("default").is_some_and(|d| d != "None")
+                || f.flag("auto_now")
+                || f.flag("auto_now_add")
+        };
         match (old.flag("null"), new.flag("null")) {
+            (true, false) if always_written(old) => {
+                self.push(
+                    n,
+                    Change::Neutral {
+                        what: format!(
+                            "SET NOT NULL on {}.{column}, which old code always writes (its field has a default)",
+                            t()
+                        ),
+                    },
+                );
+                changed = true;
+            }
             (true, false) => {
                 self.push(
                     n,
@@ -486,6 +532,7 @@ impl<'s> Django<'s, '_> {
                         using_index: false,
                         columns: vec![column.clone()],
                         cascades: false,
+                        detail: Default::default(),
                     },
                 );
                 changed = true;
@@ -496,6 +543,8 @@ impl<'s> Django<'s, '_> {
                     Change::DropConstraint {
                         table: t(),
                         kind: Some(ConstraintKind::Unique),
+                        columns: vec![column.clone()],
+                        detail: ConstraintDetail::default(),
                     },
                 );
                 changed = true;
@@ -518,6 +567,7 @@ impl<'s> Django<'s, '_> {
                     n,
                     Change::DropIndex {
                         concurrently: false,
+                        unique: None,
                     },
                 );
             }
@@ -551,6 +601,8 @@ impl<'s> Django<'s, '_> {
                 Change::DropConstraint {
                     table: t(),
                     kind: Some(ConstraintKind::ForeignKey),
+                    columns: vec![column.clone()],
+                    detail: ConstraintDetail::default(),
                 },
             );
             changed = true;
@@ -565,6 +617,7 @@ impl<'s> Django<'s, '_> {
                     using_index: false,
                     columns: vec![column.clone()],
                     cascades: false,
+                    detail: Default::default(),
                 },
             );
             changed = true;
@@ -680,6 +733,7 @@ impl<'s> Django<'s, '_> {
                         using_index: false,
                         columns: Vec::new(),
                         cascades: false,
+                        detail: Default::default(),
                     },
                 );
             }

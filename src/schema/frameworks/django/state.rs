@@ -7,9 +7,10 @@ use tree_sitter::Node;
 use super::super::python::{self, PyCall};
 use super::super::source::{Source, children};
 
-/// Field arguments that change the column, its constraints or its indexes. Everything else
-/// (`choices`, `help_text`, `validators`, `default`, `verbose_name`, `blank`, `editable`,
-/// `related_name`, `on_delete`, …) lives in Python only.
+/// Field arguments that change the column, its constraints or its indexes, and the ones that
+/// make old code write the column on every insert. Everything else (`choices`, `help_text`,
+/// `validators`, `verbose_name`, `blank`, `editable`, `related_name`, `on_delete`, …) lives in
+/// Python only.
 const DATABASE_ARGUMENTS: &[&str] = &[
     "max_length",
     "max_digits",
@@ -23,6 +24,10 @@ const DATABASE_ARGUMENTS: &[&str] = &[
     "primary_key",
     "to",
     "db_collation",
+    // Not in the database, but they make the ORM write the field on every insert.
+    "default",
+    "auto_now",
+    "auto_now_add",
 ];
 
 /// A field as its migration declares it.
@@ -110,6 +115,21 @@ impl AppState {
     pub fn removed_earlier(&self, table: &str, column: Option<&str>) -> bool {
         self.removed
             .contains(&(table.to_owned(), column.map(str::to_owned)))
+    }
+
+    /// Whether a field of the model stored in `table` maps to `column`; None when the replay
+    /// knows no model for the table.
+    pub fn maps_column(&self, table: &str, column: &str) -> Option<bool> {
+        let (_, model) = self
+            .models
+            .iter()
+            .find(|(name, model)| self.table_of(name, model) == table)?;
+        Some(
+            model
+                .fields
+                .iter()
+                .any(|(name, field)| Self::column_of(name, field) == column),
+        )
     }
 
     fn table_of(&self, name: &str, model: &Model) -> String {
@@ -264,7 +284,7 @@ impl AppState {
 
     /// Apply every operation of a list node.
     pub(crate) fn apply_all(&mut self, src: &Source<'_>, list: Node<'_>) {
-        for op in children(list) {
+        for op in python::list_items(src, list).unwrap_or_default() {
             if let Some(call) = PyCall::of(src, op) {
                 self.apply(src, &call);
             }

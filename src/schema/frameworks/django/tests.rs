@@ -138,6 +138,7 @@ fn reads_every_operation() {
             9,
             Change::DropIndex {
                 concurrently: false,
+                unique: None,
             },
         ),
         at(
@@ -150,6 +151,10 @@ fn reads_every_operation() {
                 using_index: false,
                 columns: vec!["code".into()],
                 cascades: false,
+                detail: ConstraintDetail {
+                    name: Some("uq".into()),
+                    check: None,
+                },
             },
         ),
         at(
@@ -162,6 +167,10 @@ fn reads_every_operation() {
                 using_index: false,
                 columns: vec!["amount".into()],
                 cascades: false,
+                detail: ConstraintDetail {
+                    name: Some("ck".into()),
+                    check: None,
+                },
             },
         ),
         at(
@@ -170,6 +179,11 @@ fn reads_every_operation() {
             Change::DropConstraint {
                 table: t(),
                 kind: None,
+                columns: Vec::new(),
+                detail: ConstraintDetail {
+                    name: Some("uq".into()),
+                    check: None,
+                },
             },
         ),
         at(
@@ -246,5 +260,125 @@ fn syntax_errors_and_empty_files() {
         changes
             .iter()
             .all(|c| matches!(c.item, Change::Unparsed { .. }))
+    );
+}
+
+#[test]
+fn operations_bound_to_names_and_returned_by_helpers_are_read() {
+    // The shape of Sentry's foreign-key breaking migrations: lists bound to names in the class,
+    // and module-level helpers returning `database_operations + [SeparateDatabaseAndState(...)]`.
+    let text = r#"from django.db import migrations, models
+
+
+def breaking_fk():
+    database_operations = [
+        migrations.AlterField(model_name="order", name="user", field=models.ForeignKey(to="auth.User", db_constraint=False, null=True, on_delete=models.SET_NULL)),
+    ]
+    state_operations = [migrations.RemoveField(model_name="order", name="legacy")]
+    return database_operations + [
+        migrations.SeparateDatabaseAndState(state_operations=state_operations)
+    ]
+
+
+class Migration(migrations.Migration):
+    database_operations = [migrations.RemoveField(model_name="cart", name="note")]
+    state_operations = []
+
+    operations = (
+        breaking_fk()
+        + [migrations.SeparateDatabaseAndState(database_operations=database_operations, state_operations=state_operations)]
+    )
+"#;
+    let changes: Vec<Change> = read_django(text, Dialect::Postgres, Some("shop"))
+        .into_iter()
+        .map(|c| c.item)
+        .collect();
+    assert!(
+        !changes.iter().any(|c| matches!(c, Change::Code { .. })),
+        "{changes:?}"
+    );
+    assert!(
+        changes.contains(&Change::DropColumn {
+            table: "shop_cart".into(),
+            column: "note".into()
+        }),
+        "{changes:?}"
+    );
+    let computed = "from django.db import migrations\n\nclass Migration(migrations.Migration):\n    operations = [migrations.RemoveField(model_name=m, name=\"f\") for m in MODELS]\n";
+    let changes = read_django(computed, Dialect::Postgres, Some("shop"));
+    assert!(
+        matches!(&changes[0].item, Change::Code { what } if what == "computed operations"),
+        "a comprehension stays computed: {changes:?}"
+    );
+}
+
+/// The changes of `text` read against the state `earlier` (migrations, in order) leave.
+fn after(earlier: &[&str], text: &str) -> Vec<Change> {
+    let mut state = AppState::new(Some("shop"));
+    state.mark_replayed();
+    for migration in earlier {
+        replay_django(migration, &mut state);
+    }
+    read_django_with(text, Dialect::Postgres, Some("shop"), &mut state)
+        .into_iter()
+        .map(|c| c.item)
+        .collect()
+}
+
+fn migration(operations: &str) -> String {
+    format!(
+        "from django.db import migrations, models\n\nclass Migration(migrations.Migration):\n    operations = [\n        {operations}\n    ]\n"
+    )
+}
+
+#[test]
+fn not_null_on_a_field_old_code_always_writes_is_neutral() {
+    let created = migration(
+        r#"migrations.CreateModel(name="Rule", fields=[("id", models.AutoField(primary_key=True)), ("kind", models.IntegerField(null=True, default=0)), ("label", models.TextField(null=True))]),"#,
+    );
+    let tightened = migration(
+        r#"migrations.AlterField(model_name="rule", name="kind", field=models.IntegerField(default=0)),
+        migrations.AlterField(model_name="rule", name="label", field=models.TextField()),"#,
+    );
+    let changes = after(&[&created], &tightened);
+    assert!(
+        matches!(&changes[0], Change::Neutral { what } if what.contains("shop_rule.kind")),
+        "the ORM writes the default: {changes:?}"
+    );
+    assert_eq!(
+        changes[1],
+        Change::SetNotNull {
+            table: "shop_rule".into(),
+            column: "label".into()
+        },
+        "no default: old code may insert NULL"
+    );
+}
+
+#[test]
+fn a_column_no_field_maps_to_any_more_is_dropped_unnoticed() {
+    // Sentry's shape: the field moves to another column (db_column), then the old column goes.
+    let created = migration(
+        r#"migrations.CreateModel(name="Build", fields=[("id", models.AutoField(primary_key=True)), ("app_id", models.IntegerField(null=True))]),"#,
+    );
+    let redirected = migration(
+        r#"migrations.SeparateDatabaseAndState(state_operations=[migrations.AlterField(model_name="build", name="app_id", field=models.CharField(db_column="app_id_str", max_length=256, default="0"))], database_operations=[]),"#,
+    );
+    let dropped = migration(
+        r#"migrations.RunSQL('ALTER TABLE "shop_build" DROP COLUMN "app_id";', reverse_sql=""),"#,
+    );
+    let changes = after(&[&created, &redirected], &dropped);
+    assert!(
+        matches!(&changes[0], Change::NoDatabaseChange { .. }),
+        "{changes:?}"
+    );
+    let changes = after(&[&created], &dropped);
+    assert_eq!(
+        changes[0],
+        Change::DropColumn {
+            table: "shop_build".into(),
+            column: "app_id".into()
+        },
+        "still mapped: old code reads it"
     );
 }

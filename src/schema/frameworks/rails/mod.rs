@@ -7,7 +7,9 @@ use super::ruby::{self, Call, RubyString};
 use super::source::{Source, children, in_file_order};
 use super::types;
 use crate::config::schema::Dialect;
-use crate::schema::model::{Change, ConstraintKind, Located, ObjectKind};
+use crate::schema::model::{
+    Change, ConstraintDetail, ConstraintKind, Located, ObjectKind, UniqueIndex,
+};
 use crate::schema::sql::read_sql;
 
 mod table;
@@ -236,7 +238,13 @@ impl<'s> Rails<'s, '_> {
                         columns,
                     },
                 );
-                self.push(n, Change::DropIndex { concurrently: true });
+                self.push(
+                    n,
+                    Change::DropIndex {
+                        concurrently: true,
+                        unique: None,
+                    },
+                );
             }
             ("create_table", Some(table)) => {
                 let force = call.kw("force").is_some_and(|v| v.kind() != "false");

@@ -139,7 +139,28 @@ impl<'s> Rails<'s, '_> {
             ("remove_index" | "remove_concurrent_index" | "remove_concurrent_index_by_name", _) => {
                 let concurrently =
                     method != "remove_index" || self.concurrently(call.kw("algorithm"));
-                self.push(n, Change::DropIndex { concurrently });
+                // `unique: true` (kept for `down`) says what the dropped index enforced.
+                let unique = (call.kw_true("unique")
+                    && method != "remove_concurrent_index_by_name")
+                    .then(|| {
+                        let columns = match call.kw("column") {
+                            Some(column) => self.index_columns_of(Some(column)),
+                            None => self.index_columns_of(
+                                call.args.first().copied().filter(|a| a.kind() != "pair"),
+                            ),
+                        };
+                        UniqueIndex {
+                            table: t(),
+                            columns,
+                        }
+                    });
+                self.push(
+                    n,
+                    Change::DropIndex {
+                        concurrently,
+                        unique,
+                    },
+                );
             }
             ("rename_index", _) => self.push(
                 n,
@@ -185,18 +206,18 @@ impl<'s> Rails<'s, '_> {
                 }
             }
             ("add_foreign_key" | "add_concurrent_foreign_key" | "add_check_constraint", _) => {
+                let mut detail = ConstraintDetail {
+                    name: self.name(call.kw("name").as_ref()),
+                    check: None,
+                };
                 let (kind, columns) = if method == "add_check_constraint" {
-                    let expression =
-                        call.args
-                            .first()
-                            .and_then(|a| match ruby::string(self.src, *a) {
-                                RubyString::Plain { text, .. } => Some(text),
-                                RubyString::Interpolated => None,
-                            });
+                    detail.check = self.plain_string(call.args.first().copied());
                     (
                         ConstraintKind::Check,
-                        expression
-                            .map(|e| crate::schema::sql::expression_names(&e))
+                        detail
+                            .check
+                            .as_deref()
+                            .map(crate::schema::sql::expression_names)
                             .unwrap_or_default(),
                     )
                 } else {
@@ -221,11 +242,16 @@ impl<'s> Rails<'s, '_> {
                         using_index: false,
                         columns,
                         cascades,
+                        detail,
                     },
                 );
             }
             ("add_text_limit", Some(column)) => {
                 let not_valid = call.kw_false("validate");
+                // GitLab's helper: CHECK (char_length(column) <= limit).
+                let check = self
+                    .int(call.args.get(1).copied())
+                    .map(|limit| format!("char_length({column}) <= {limit}"));
                 self.push(
                     n,
                     Change::AddConstraint {
@@ -235,14 +261,17 @@ impl<'s> Rails<'s, '_> {
                         using_index: false,
                         columns: vec![column],
                         cascades: false,
+                        detail: ConstraintDetail { name: None, check },
                     },
                 );
             }
-            ("remove_text_limit", Some(_)) => self.push(
+            ("remove_text_limit", Some(column)) => self.push(
                 n,
                 Change::DropConstraint {
                     table: t(),
                     kind: Some(ConstraintKind::Check),
+                    columns: vec![column],
+                    detail: ConstraintDetail::default(),
                 },
             ),
             ("add_not_null_constraint", Some(column)) => {
@@ -279,17 +308,36 @@ impl<'s> Rails<'s, '_> {
                 } else {
                     ConstraintKind::Check
                 };
+                // `remove_check_constraint :t, "expression", name: …` (the expression kept for `down`).
+                let check = (kind == ConstraintKind::Check)
+                    .then(|| self.plain_string(call.args.first().copied()))
+                    .flatten();
+                let columns = check
+                    .as_deref()
+                    .map(crate::schema::sql::expression_names)
+                    .unwrap_or_default();
+                let name = self.name(call.kw("name").as_ref());
                 self.push(
                     n,
                     Change::DropConstraint {
                         table: t(),
                         kind: Some(kind),
+                        columns,
+                        detail: ConstraintDetail { name, check },
                     },
                 );
             }
             _ => return false,
         }
         true
+    }
+
+    /// The text of a plain (not interpolated) string literal.
+    fn plain_string(&self, node: Option<Node<'_>>) -> Option<String> {
+        match ruby::string(self.src, node?) {
+            RubyString::Plain { text, .. } => Some(text),
+            RubyString::Interpolated => None,
+        }
     }
 
     /// The columns of `add_index :t, :c` / `[:a, :b]`; an expression string's column names.
@@ -407,6 +455,7 @@ impl<'s> Rails<'s, '_> {
                     using_index: false,
                     columns: Vec::new(),
                     cascades: false,
+                    detail: Default::default(),
                 },
             );
         }

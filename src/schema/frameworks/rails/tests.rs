@@ -86,6 +86,7 @@ fn reads_every_operation_of_change_and_ignores_down() {
         using_index: false,
         columns: columns.iter().map(|c| (*c).to_owned()).collect(),
         cascades: false,
+        detail: Default::default(),
     };
     let index = |table: &str, unique, concurrently, columns: &[&str]| Change::CreateIndex {
         table: table.into(),
@@ -192,7 +193,14 @@ fn reads_every_operation_of_change_and_ignores_down() {
         ),
         at(20, 5, index("users", true, true, &["email"])),
         at(21, 5, index("users", false, false, &["name"])),
-        at(22, 5, Change::DropIndex { concurrently: true }),
+        at(
+            22,
+            5,
+            Change::DropIndex {
+                concurrently: true,
+                unique: None,
+            },
+        ),
         at(23, 5, add("posts", "author_id", false, false, false)),
         at(23, 5, index("posts", false, true, &[])),
         at(23, 5, fk("posts", true, &[])),
@@ -207,6 +215,10 @@ fn reads_every_operation_of_change_and_ignores_down() {
                 using_index: false,
                 columns: vec!["score".into()],
                 cascades: false,
+                detail: ConstraintDetail {
+                    name: Some("score_positive".into()),
+                    check: Some("score >= 0".into()),
+                },
             },
         ),
         at(
@@ -215,6 +227,8 @@ fn reads_every_operation_of_change_and_ignores_down() {
             Change::DropConstraint {
                 table: "posts".into(),
                 kind: Some(ConstraintKind::ForeignKey),
+                columns: Vec::new(),
+                detail: Default::default(),
             },
         ),
         at(
@@ -223,6 +237,11 @@ fn reads_every_operation_of_change_and_ignores_down() {
             Change::DropConstraint {
                 table: "users".into(),
                 kind: Some(ConstraintKind::Check),
+                columns: Vec::new(),
+                detail: ConstraintDetail {
+                    name: Some("score_positive".into()),
+                    check: None,
+                },
             },
         ),
         at(
@@ -270,6 +289,7 @@ fn reads_every_operation_of_change_and_ignores_down() {
             7,
             Change::DropIndex {
                 concurrently: false,
+                unique: None,
             },
         ),
         at(37, 7, add("orders", "shop_id", false, false, false)),
