@@ -17,6 +17,7 @@ pub mod schema;
 #[cfg(test)]
 mod schema_checks;
 pub mod seal;
+pub mod time;
 pub mod verify;
 pub mod version;
 pub mod window;

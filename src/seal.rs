@@ -123,13 +123,14 @@ mod tests {
             body: String::new(),
             author: "bot".to_owned(),
             author_is_bot: true,
-            created_at: "2026-11-24T10:00:00Z".to_owned(),
+            created_at: "2026-11-24T10:00:00Z".parse().unwrap(),
             updated_at: if edited {
                 "2026-11-24T10:05:00Z"
             } else {
                 "2026-11-24T10:00:00Z"
             }
-            .to_owned(),
+            .parse()
+            .unwrap(),
             system: false,
         }
     }

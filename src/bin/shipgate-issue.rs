@@ -126,7 +126,7 @@ impl Binary for Cli {
             gitlab: "Reporter to open issues, Developer to record deployments",
         })?;
         let forge = &connected.forge;
-        let now = jiff::Timestamp::now().strftime("%Y-%m-%dT%H:%M:%SZ");
+        let now = shipgate::time::rfc3339(jiff::Timestamp::now());
         let version =
             |given: Option<&str>| resolve_version(given, "--version", &cx.ci, &cx.repo, prefix);
         let mut report = Report::default();

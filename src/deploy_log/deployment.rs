@@ -62,7 +62,7 @@ impl Row {
             .collect();
         let tickets: Vec<&str> = tickets.iter().map(|t| t.key.as_str()).collect();
         Ok(Row {
-            date: deployment.at.strftime("%Y-%m-%dT%H:%M:%SZ").to_string(),
+            date: crate::time::rfc3339(deployment.at),
             project: deployment.project,
             environment: deployment.environment,
             version: deployment.version.to_string(),

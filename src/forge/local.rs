@@ -10,6 +10,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
+use jiff::Timestamp;
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 
@@ -45,8 +46,8 @@ struct IssueMeta {
 struct CommentMeta {
     id: u64,
     author: String,
-    created_at: String,
-    updated_at: String,
+    created_at: Timestamp,
+    updated_at: Timestamp,
     reactions: Vec<(String, Reaction)>,
 }
 
@@ -57,11 +58,9 @@ fn local_error(path: &Path, cause: impl ToString) -> ForgeError {
     }
 }
 
-/// Now, to the second, in UTC (RFC 3339).
-fn now() -> String {
-    jiff::Timestamp::now()
-        .strftime("%Y-%m-%dT%H:%M:%SZ")
-        .to_string()
+/// Now, to the second (as the files write it).
+fn now() -> Timestamp {
+    crate::time::to_the_second(Timestamp::now())
 }
 
 /// Held while a writer reads, changes and writes files; removed on drop.
@@ -308,8 +307,8 @@ impl Forge for LocalForge {
         let meta = CommentMeta {
             id,
             author: self.login.clone(),
-            created_at: when.clone(),
-            updated_at: when.clone(),
+            created_at: when,
+            updated_at: when,
             reactions: Vec::new(),
         };
         Self::write_json(&dir.join(format!("{id}.json")), &meta)?;
@@ -318,7 +317,7 @@ impl Forge for LocalForge {
             body: body.to_owned(),
             author: self.login.clone(),
             author_is_bot: true,
-            created_at: when.clone(),
+            created_at: when,
             updated_at: when,
             system: false,
         })

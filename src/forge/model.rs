@@ -1,6 +1,7 @@
 //! What the forges exchange with shipgate: issues, comments, permissions, deployments.
 use std::fmt;
 
+use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 
 /// Which forge.
@@ -68,10 +69,10 @@ pub struct Comment {
     pub author: String,
     /// Whether the author is a bot (GitHub `type: Bot`, GitLab `bot: true`).
     pub author_is_bot: bool,
-    /// RFC 3339 creation time.
-    pub created_at: String,
-    /// RFC 3339 time of the last edit (equal to `created_at` when never edited).
-    pub updated_at: String,
+    /// Creation time.
+    pub created_at: Timestamp,
+    /// Time of the last edit (equal to `created_at` when never edited).
+    pub updated_at: Timestamp,
     /// A system note (GitLab), not written by a person.
     pub system: bool,
 }
@@ -146,8 +147,8 @@ pub struct Deployment {
     pub state: Option<DeploymentState>,
     /// Who created it.
     pub creator: String,
-    /// RFC 3339 creation time.
-    pub created_at: String,
+    /// Creation time.
+    pub created_at: Timestamp,
     /// The CI run that made it: shipgate's idempotency key (kept in the payload), else the run
     /// the platform made it for (GitHub: the Actions run its statuses link; GitLab: the
     /// deployable job's pipeline).
@@ -158,9 +159,9 @@ pub struct Deployment {
     /// The latest state's link (environment or logs), when it has one.
     #[serde(default)]
     pub state_url: Option<String>,
-    /// When the latest state was recorded (RFC 3339).
+    /// When the latest state was recorded.
     #[serde(default)]
-    pub state_at: Option<String>,
+    pub state_at: Option<Timestamp>,
     /// Who recorded the latest state.
     #[serde(default)]
     pub state_by: Option<String>,

@@ -108,8 +108,8 @@ mod tests {
             body: body.to_owned(),
             author: author.to_owned(),
             author_is_bot: true,
-            created_at: "2026-11-24T10:00:00Z".to_owned(),
-            updated_at: "2026-11-24T10:00:00Z".to_owned(),
+            created_at: "2026-11-24T10:00:00Z".parse().unwrap(),
+            updated_at: "2026-11-24T10:00:00Z".parse().unwrap(),
             system: false,
         }
     }
@@ -147,7 +147,7 @@ mod tests {
         );
         assert_eq!(sealed_release(&[altered], "bot", &seal, 7), None);
         let mut edited = comment("bot", &claim_comment(&Seal::default(), 7, &v));
-        edited.updated_at = "2026-11-24T10:05:00Z".to_owned();
+        edited.updated_at = "2026-11-24T10:05:00Z".parse().unwrap();
         assert_eq!(sealed_release(&[edited], "bot", &Seal::default(), 7), None);
         let unsealed = comment("bot", &claim_comment(&Seal::default(), 7, &v));
         assert_eq!(sealed_release(&[unsealed], "bot", &seal, 7), None);

@@ -168,7 +168,7 @@ async fn forge_records<F: Forge>(
             Some(EnvRecord {
                 state: d.state?,
                 version: format!("v{}", request.version),
-                when: d.state_at.unwrap_or(d.created_at),
+                when: crate::time::rfc3339(d.state_at.unwrap_or(d.created_at)),
                 by: d.state_by.unwrap_or(d.creator),
                 link: d.state_url,
                 deployment: Some(d.id),

@@ -2,6 +2,7 @@
 //! it answers and the decision. Only replies by shipgate's own login count, only their first
 //! line, so text quoted from a comment can never pass for a decision, and only markers proven
 //! unaltered ([`Seal`]), so an edited reply decides nothing.
+use jiff::Timestamp;
 use std::fmt;
 
 use crate::forge::{Comment, Reaction};
@@ -72,8 +73,8 @@ pub struct Answer {
     pub sha: Option<String>,
     /// The window was overridden.
     pub override_window: bool,
-    /// When the reply was written (RFC 3339).
-    pub at: String,
+    /// When the reply was written (to the second).
+    pub at: Timestamp,
 }
 
 impl Answer {
@@ -96,7 +97,7 @@ impl Answer {
         if self.override_window {
             fields.push("override".to_owned());
         }
-        fields.push(format!("at={}", self.at));
+        fields.push(format!("at={}", crate::time::rfc3339(self.at)));
         let sealed = seal.seal(&context(issue), &fields.join(" "));
         format!("{MARKER_START}{sealed}{MARKER_END}")
     }
@@ -135,14 +136,14 @@ impl Answer {
             tag: None,
             sha: None,
             override_window: false,
-            at: comment.created_at.clone(),
+            at: comment.created_at,
         };
         for field in fields {
             match field.split_once('=') {
                 Some(("env", v)) => answer.environment = Some(v.to_owned()),
                 Some(("tag", v)) => answer.tag = Some(v.to_owned()),
                 Some(("sha", v)) => answer.sha = Some(v.to_owned()),
-                Some(("at", v)) => answer.at = v.to_owned(),
+                Some(("at", v)) => answer.at = v.parse().ok()?,
                 None if field == "override" => answer.override_window = true,
                 _ => {}
             }
@@ -192,8 +193,8 @@ mod tests {
             body: body.to_owned(),
             author: author.to_owned(),
             author_is_bot: true,
-            created_at: "2026-11-24T10:00:00Z".to_owned(),
-            updated_at: "2026-11-24T10:00:00Z".to_owned(),
+            created_at: "2026-11-24T10:00:00Z".parse().unwrap(),
+            updated_at: "2026-11-24T10:00:00Z".parse().unwrap(),
             system: false,
         }
     }
@@ -207,7 +208,7 @@ mod tests {
             tag: Some("v1.2.0".to_owned()),
             sha: Some("9fceb02d".to_owned()),
             override_window: true,
-            at: "2026-11-24T10:00:00Z".to_owned(),
+            at: "2026-11-24T10:00:00Z".parse().unwrap(),
         }
     }
 
@@ -247,12 +248,12 @@ mod tests {
             "bot",
             &refused.marker(&unkeyed, 7).replace("refused", "accepted"),
         );
-        edited.updated_at = "2026-11-24T10:09:00Z".to_owned();
+        edited.updated_at = "2026-11-24T10:09:00Z".parse().unwrap();
         assert_eq!(Answer::read(&edited, "bot", &unkeyed, 7), None);
         // With a key, the seal proves the text, wherever the comment was edited.
         let seal = Seal::new(Some(secrecy::SecretString::from("k".to_owned())));
         let mut sealed = comment("bot", &accepted().marker(&seal, 7));
-        sealed.updated_at = "2026-11-24T10:09:00Z".to_owned();
+        sealed.updated_at = "2026-11-24T10:09:00Z".parse().unwrap();
         assert_eq!(Answer::read(&sealed, "bot", &seal, 7), Some(accepted()));
         // Not on another issue, nor altered, nor unsealed.
         assert_eq!(Answer::read(&sealed, "bot", &seal, 8), None);

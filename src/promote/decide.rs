@@ -79,7 +79,7 @@ pub struct Request<'a> {
     /// Who commented.
     pub author: &'a str,
     /// When (RFC 3339).
-    pub created_at: &'a str,
+    pub created_at: Timestamp,
     /// The release the issue tracks.
     pub version: &'a Version,
     /// Our earlier answers on the issue, oldest first.
@@ -497,10 +497,7 @@ pub(super) fn lock_window_start(policy: Policy<'_>) -> Timestamp {
     policy.now - jiff::SignedDuration::from_mins(i64::from(policy.promote.lock_timeout.0))
 }
 
-/// Whether `deployment` was created before `at` (an unreadable time counts as recent).
+/// Whether `deployment` was created before `at`.
 pub(super) fn created_before(deployment: &Deployment, at: Timestamp) -> bool {
-    deployment
-        .created_at
-        .parse::<Timestamp>()
-        .is_ok_and(|created| created < at)
+    deployment.created_at < at
 }

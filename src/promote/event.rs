@@ -57,8 +57,8 @@ struct EventComment {
     #[serde(default)]
     body: Option<String>,
     user: EventUser,
-    created_at: String,
-    updated_at: String,
+    created_at: jiff::Timestamp,
+    updated_at: jiff::Timestamp,
 }
 
 #[derive(Deserialize)]

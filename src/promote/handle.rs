@@ -191,7 +191,7 @@ pub async fn handle_comment<F: Forge>(
         );
         return Ok(handled(Outcome::InHand, Vec::new()));
     }
-    let now = policy.now.strftime("%Y-%m-%dT%H:%M:%SZ").to_string();
+    let now = crate::time::to_the_second(policy.now);
     let mut answer = Answer {
         comment_id: comment.id,
         verdict: Verdict::Refused,
@@ -200,7 +200,7 @@ pub async fn handle_comment<F: Forge>(
         tag: None,
         sha: None,
         override_window: false,
-        at: now.clone(),
+        at: now,
     };
     let (reply, decision) = match &parsed {
         Err((word, problem)) => {
@@ -223,7 +223,7 @@ pub async fn handle_comment<F: Forge>(
             let request = Request {
                 command,
                 author: &comment.author,
-                created_at: &comment.created_at,
+                created_at: comment.created_at,
                 version: place.version,
                 answers: &earlier,
                 elsewhere: &elsewhere,
@@ -334,13 +334,8 @@ async fn accepted_elsewhere<F: Forge>(
 /// Whether a claim (👀) on `comment` is too old to belong to a run still at work: the comment
 /// is older than `promote.lock_timeout`.
 fn claim_expired(comment: &Comment, policy: Policy<'_>) -> bool {
-    comment
-        .created_at
-        .parse::<jiff::Timestamp>()
-        .is_ok_and(|at| {
-            policy.now.duration_since(at)
-                > jiff::SignedDuration::from_mins(i64::from(policy.promote.lock_timeout.0))
-        })
+    policy.now.duration_since(comment.created_at)
+        > jiff::SignedDuration::from_mins(i64::from(policy.promote.lock_timeout.0))
 }
 
 /// The verdict of an earlier run that reacted but died before its reply was listed.
@@ -384,7 +379,7 @@ pub(super) async fn refuse_unauthorised<F: Forge>(
         tag: None,
         sha: None,
         override_window: false,
-        at: policy.now.strftime("%Y-%m-%dT%H:%M:%SZ").to_string(),
+        at: crate::time::to_the_second(policy.now),
     };
     let refused = Outcome::Answered {
         verdict: Verdict::Refused,
@@ -537,7 +532,7 @@ async fn record_history<F: Forge>(
         None => format!("`{prefix}{}` refused (not a valid command)", answer.word),
     };
     let entry = HistoryEntry {
-        when: answer.at.clone(),
+        when: crate::time::rfc3339(answer.at),
         who: comment.author.clone(),
         what,
         key: Some(format!("comment {}", comment.id)),

@@ -49,7 +49,7 @@ mod tests {
             sha: "abc".into(),
             state,
             creator: "bot".into(),
-            created_at: format!("2026-03-0{id}T10:00:00Z"),
+            created_at: format!("2026-03-0{id}T10:00:00Z").parse().unwrap(),
             ci_run: None,
             ci_job: None,
             state_url: None,

@@ -26,22 +26,23 @@ pub fn promotion_accepted(
         );
     };
     let timeout = SignedDuration::from_mins(i64::from(lock_timeout_minutes));
-    match answer.at.parse::<Timestamp>() {
-        Ok(at) if now.duration_since(at) <= timeout => Check::pass(
+    if now.duration_since(answer.at) <= timeout {
+        Check::pass(
             Gate::Promotion,
             format!(
                 "`{}` of {tag} to {environment} was accepted at {} (comment {})",
                 answer.word, answer.at, answer.comment_id
             ),
-        ),
-        _ => Check::fail(
+        )
+    } else {
+        Check::fail(
             Gate::Promotion,
             format!(
                 "the `{}` of {tag} to {environment} accepted at {} is older than \
                  promote.lock_timeout ({lock_timeout_minutes}m); comment again",
                 answer.word, answer.at
             ),
-        ),
+        )
     }
 }
 
@@ -128,7 +129,7 @@ mod tests {
             tag: Some("v1.2.0".to_owned()),
             sha: Some("aaaa1111".to_owned()),
             override_window: false,
-            at: at.to_owned(),
+            at: at.parse().unwrap(),
         }
     }
 

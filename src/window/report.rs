@@ -47,14 +47,14 @@ impl WindowReport {
         Self {
             allowed: verdict.allowed,
             environment: environment.to_owned(),
-            at: utc(at),
+            at: crate::time::rfc3339(at),
             at_local: calendar.local(at),
             timezone: calendar.timezone().to_owned(),
             risk: risk.risk.to_string(),
             risk_reason: risk.why.clone(),
             reason: verdict.reason(),
             reasons: verdict.reasons.clone(),
-            next: verdict.next.map(utc),
+            next: verdict.next.map(crate::time::rfc3339),
             next_local: verdict.next.map(|t| calendar.local(t)),
             gitlab_freeze_periods: calendar.freeze_period_count(),
         }
@@ -108,11 +108,6 @@ impl WindowReport {
             self.environment, self.at_local, self.risk, self.reason
         ))
     }
-}
-
-/// RFC 3339 in UTC, to the second: `2026-11-30T08:00:00Z`.
-fn utc(at: Timestamp) -> String {
-    at.strftime("%Y-%m-%dT%H:%M:%SZ").to_string()
 }
 
 #[cfg(test)]

@@ -166,8 +166,8 @@ impl World {
                 body: body.to_owned(),
                 author: login.to_owned(),
                 author_is_bot: kind == "Bot",
-                created_at: at.clone(),
-                updated_at: at,
+                created_at: at.parse().unwrap(),
+                updated_at: at.parse().unwrap(),
                 system: false,
             },
         }

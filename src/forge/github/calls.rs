@@ -287,10 +287,11 @@ impl Forge for GithubForge {
             .send(call, Method::Post, &path, Some(&body))
             .await?;
         // 202 (a merge of the default branch happened instead) carries no deployment.
-        match serde_json::from_str::<GhDeployment>(&answer.body) {
-            Ok(d) => Ok(d.into_model(&[])),
-            Err(_) => Err(self.http.refused(call, 202, &answer.body)),
+        if answer.status == 202 {
+            return Err(self.http.refused(call, 202, &answer.body));
         }
+        let created: GhDeployment = crate::forge::transport::parse(&what, &answer.body)?;
+        Ok(created.into_model(&[]))
     }
 
     /// A success links the environment (`environment_url`), any other state the logs (`log_url`).

@@ -1,4 +1,5 @@
 //! The parts of GitHub's JSON answers shipgate reads, and their translation into the model.
+use jiff::Timestamp;
 use serde::Deserialize;
 
 use crate::forge::{
@@ -59,9 +60,9 @@ pub(super) struct GhComment {
     #[serde(default)]
     pub body: Option<String>,
     pub user: Option<User>,
-    pub created_at: String,
+    pub created_at: Timestamp,
     #[serde(default)]
-    pub updated_at: Option<String>,
+    pub updated_at: Option<Timestamp>,
 }
 
 impl From<GhComment> for Comment {
@@ -75,7 +76,7 @@ impl From<GhComment> for Comment {
             body: c.body.unwrap_or_default(),
             author,
             author_is_bot,
-            updated_at: c.updated_at.unwrap_or_else(|| c.created_at.clone()),
+            updated_at: c.updated_at.unwrap_or(c.created_at),
             created_at: c.created_at,
             system: false,
         }
@@ -215,8 +216,7 @@ pub(super) struct GhDeployment {
     #[serde(default)]
     pub sha: String,
     pub creator: Option<User>,
-    #[serde(default)]
-    pub created_at: String,
+    pub created_at: Timestamp,
     #[serde(default)]
     pub payload: serde_json::Value,
 }
@@ -262,7 +262,7 @@ pub(super) fn with_statuses(mut deployment: Deployment, statuses: &[GhStatus]) -
             .filter(|u| !u.is_empty())
             .or_else(|| s.log_url.clone().filter(|u| !u.is_empty()))
     });
-    deployment.state_at = status.and_then(|s| s.created_at.clone());
+    deployment.state_at = status.and_then(|s| s.created_at);
     deployment.state_by = status.and_then(|s| s.creator.as_ref().map(|u| u.login.clone()));
     if deployment.ci_run.is_none() {
         deployment.ci_run = statuses.iter().find_map(GhStatus::actions_run);
@@ -280,7 +280,7 @@ pub(super) struct GhStatus {
     #[serde(default)]
     pub target_url: Option<String>,
     #[serde(default)]
-    pub created_at: Option<String>,
+    pub created_at: Option<Timestamp>,
     #[serde(default)]
     pub creator: Option<User>,
 }
@@ -343,11 +343,35 @@ mod tests {
 
     #[test]
     fn deployment_payload_as_object_or_string() {
-        let d: GhDeployment =
-            serde_json::from_str(r#"{"id":1,"payload":"{\"ci_run\":\"42\"}"}"#).unwrap();
+        let d: GhDeployment = serde_json::from_str(
+            r#"{"id":1,"created_at":"2026-03-02T10:00:00Z","payload":"{\"ci_run\":\"42\"}"}"#,
+        )
+        .unwrap();
         assert_eq!(d.into_model(&[]).ci_run.as_deref(), Some("42"));
-        let d: GhDeployment = serde_json::from_str(r#"{"id":1,"payload":{}}"#).unwrap();
+        let d: GhDeployment =
+            serde_json::from_str(r#"{"id":1,"created_at":"2026-03-02T10:00:00Z","payload":{}}"#)
+                .unwrap();
         assert_eq!(d.into_model(&[]).ci_run, None);
+    }
+
+    #[test]
+    fn an_unreadable_time_is_an_unexpected_answer() {
+        let body = r#"[{"id":1,"user":{"login":"ada"},"created_at":"yesterday"}]"#;
+        let read = crate::forge::transport::parse::<Vec<GhComment>>("reading", body);
+        assert!(
+            matches!(&read, Err(crate::forge::ForgeError::Unexpected { body, .. }) if body.contains("yesterday")),
+            "{read:?}"
+        );
+        let comments: Vec<GhComment> = serde_json::from_str(
+            r#"[{"id":1,"user":{"login":"ada"},"created_at":"2026-03-02T11:00:00+01:00"}]"#,
+        )
+        .unwrap();
+        let comment = Comment::from(comments.into_iter().next().unwrap());
+        assert_eq!(comment.updated_at, comment.created_at);
+        assert_eq!(
+            crate::time::rfc3339(comment.created_at),
+            "2026-03-02T10:00:00Z"
+        );
     }
 
     #[test]
@@ -358,7 +382,9 @@ mod tests {
                 {"state":"queued","target_url":"https://github.com/a/b/actions/runs/77/job/9"}]"#,
         )
         .unwrap();
-        let d: GhDeployment = serde_json::from_str(r#"{"id":1,"payload":{}}"#).unwrap();
+        let d: GhDeployment =
+            serde_json::from_str(r#"{"id":1,"created_at":"2026-03-02T10:00:00Z","payload":{}}"#)
+                .unwrap();
         let model = d.into_model(&statuses);
         assert_eq!(model.ci_run.as_deref(), Some("77"));
         assert_eq!(model.state, Some(DeploymentState::Success));

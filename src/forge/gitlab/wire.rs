@@ -1,4 +1,5 @@
 //! The parts of GitLab's JSON answers shipgate reads, and their translation into the model.
+use jiff::Timestamp;
 use serde::Deserialize;
 
 use crate::forge::{
@@ -74,9 +75,9 @@ pub(super) struct GlNote {
     #[serde(default)]
     pub body: Option<String>,
     pub author: Option<User>,
-    pub created_at: String,
+    pub created_at: Timestamp,
     #[serde(default)]
-    pub updated_at: Option<String>,
+    pub updated_at: Option<Timestamp>,
     #[serde(default)]
     pub system: bool,
 }
@@ -95,7 +96,7 @@ impl From<GlNote> for Comment {
             body: n.body.unwrap_or_default(),
             author,
             author_is_bot,
-            updated_at: n.updated_at.unwrap_or_else(|| n.created_at.clone()),
+            updated_at: n.updated_at.unwrap_or(n.created_at),
             created_at: n.created_at,
             system: n.system,
         }
@@ -211,10 +212,9 @@ pub(super) struct GlDeployment {
     #[serde(default)]
     pub status: String,
     pub user: Option<User>,
+    pub created_at: Timestamp,
     #[serde(default)]
-    pub created_at: String,
-    #[serde(default)]
-    pub updated_at: Option<String>,
+    pub updated_at: Option<Timestamp>,
     pub environment: Option<Named>,
     #[serde(default)]
     pub deployable: Option<Deployable>,
@@ -359,7 +359,7 @@ mod tests {
     fn deployments_read_their_job_and_pipeline() {
         let d: GlDeployment = serde_json::from_str(
             r#"{"id":1,"ref":"v1","sha":"abc","status":"success","user":{"username":"ada"},
-            "created_at":"t0","updated_at":"t1",
+            "created_at":"2026-03-02T10:00:00Z","updated_at":"2026-03-02T10:05:00.5+01:00",
             "environment":{"name":"stage","external_url":"https://stage.example"},
             "deployable":{"id":9,"web_url":"https://gl/job/9","pipeline":{"id":77}}}"#,
         )
@@ -369,11 +369,14 @@ mod tests {
         assert_eq!(d.ci_job.as_deref(), Some("9"));
         assert_eq!(d.state_url.as_deref(), Some("https://stage.example"));
         assert_eq!(
-            (d.environment.as_str(), d.state_at.as_deref()),
-            ("stage", Some("t1"))
+            (d.environment.as_str(), d.state_at.map(crate::time::rfc3339)),
+            ("stage", Some("2026-03-02T09:05:00Z".to_owned()))
         );
-        let d: GlDeployment =
-            serde_json::from_str(r#"{"id":2,"status":"canceled","deployable":null}"#).unwrap();
+        let d: GlDeployment = serde_json::from_str(
+            r#"{"id":2,"status":"canceled","deployable":null,
+            "created_at":"2026-03-02T10:00:00Z"}"#,
+        )
+        .unwrap();
         let d = Deployment::from(d);
         assert_eq!((d.ci_run, d.state, d.state_at), (None, None, None));
     }
