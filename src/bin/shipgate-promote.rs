@@ -2,15 +2,14 @@
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use clap::{Parser, Subcommand, ValueEnum};
+use clap::{Parser, Subcommand};
 use jiff::Timestamp;
 use shipgate::cli::{
     Binary, CommonArgs, Context, Edge, Failure, ForgeArgs, OutputArgs, Report, TokenNeeds,
-    configured_environment, release_risk,
+    configured_environment, deployed_tag, release_risk,
 };
 use shipgate::forge::{AnyForge, CiJob};
-use shipgate::promote::{self, EventResult, Handled, JobCheck, Outcome, Policy, Verdict};
-use shipgate::release::{parse_version, version_of_tag};
+use shipgate::promote::{self, EventResult, JobCheck, JobVerdict, Policy, PollSummary};
 use shipgate::window::{Calendar, Risk};
 
 /// Act on commands commented on a release's deployment issue: `/promote production`,
@@ -60,7 +59,7 @@ enum Command {
         /// The release's risk for the window [default: high for a new major version, or with
         /// --schema-report for a code-first, blocked or destructive schema change]
         #[arg(long, value_enum)]
-        risk: Option<RiskArg>,
+        risk: Option<Risk>,
         /// A `shipgate-schema --format json` report of the release, to derive the risk
         #[arg(long, value_name = "FILE")]
         schema_report: Option<PathBuf>,
@@ -73,12 +72,6 @@ enum Command {
         #[arg(long, value_name = "SHA", env = "SHIPGATE_COMMIT")]
         expect_commit: Option<String>,
     },
-}
-
-#[derive(Debug, Clone, Copy, ValueEnum)]
-enum RiskArg {
-    Low,
-    High,
 }
 
 const AFTER_HELP: &str = concat!(
@@ -132,68 +125,33 @@ impl Binary for Cli {
             }) => {
                 configured_environment(config, &environment)?;
                 let prefix = &config.version.tag_prefix;
-                let tag = tag.or_else(|| cx.ci.tag.clone()).ok_or_else(|| {
-                    Failure::usage(anyhow::anyhow!(
-                        "no --tag given and the pipeline is not a tag pipeline; pass --tag {prefix}X.Y.Z"
-                    ))
-                })?;
-                let version = match version_of_tag(&tag, prefix) {
-                    Some(version) => version,
-                    None => parse_version(&tag).map_err(Failure::usage)?,
-                };
-                let risk = match risk {
-                    Some(RiskArg::Low) => Risk::Low,
-                    Some(RiskArg::High) => Risk::High,
-                    None => {
-                        let choice = release_risk(
-                            &cx.repo,
-                            prefix,
-                            Some(&version),
-                            schema_report.as_deref(),
-                        )?;
-                        tracing::info!("risk {} ({})", choice.risk, choice.why);
-                        choice.risk
-                    }
-                };
-                let head = || {
-                    shipgate::git::Repo::discover(&cx.repo)
-                        .and_then(|r| r.head())
-                        .ok()
-                };
+                let (tag, version) = deployed_tag(tag, &cx.ci, prefix)?;
+                let schema = schema_report.as_deref();
+                let risk = release_risk(risk, &cx.repo, prefix, Some(&version), schema)?;
+                tracing::info!("risk {} ({})", risk.risk, risk.why);
                 let job = JobCheck {
                     environment,
                     version,
-                    risk,
+                    risk: risk.risk,
                     job: CiJob {
                         run: cx.ci.run_id.clone(),
                         job: cx.ci.job_id.clone(),
                     },
-                    commit: commit
-                        .or_else(|| cx.ci.commit.clone())
-                        .or_else(|| head().map(|oid| oid.to_string())),
+                    commit: cx.job_commit(commit),
                     expected_commit: expect_commit.filter(|c| !c.is_empty()),
                 };
-                let checks = promote::check_job(forge, policy, &job).await?;
-                let allowed = checks.iter().all(|c| c.passed);
-                let reason = promote::failed_reasons(&checks);
+                let verdict = JobVerdict::of(&promote::check_job(forge, policy, &job).await?);
                 let environment = &job.environment;
-                let mut report = Report::text(if allowed {
-                    format!("allowed: {tag} to {environment} (risk {risk})\n")
-                } else {
-                    format!("denied: {tag} to {environment}: {reason}\n")
-                });
-                report.output("allowed", allowed.to_string())?;
-                report.output("reason", reason.clone())?;
-                report.summary = (!allowed).then(|| {
-                    format!("### Deployment of `{tag}` to {environment} stopped\n\n{reason}\n")
-                });
-                Ok(report.denied_if(!allowed))
+                let mut report = Report::text(verdict.text(&tag, environment, risk.risk));
+                report.output("allowed", verdict.allowed.to_string())?;
+                report.output("reason", verdict.reason.clone())?;
+                report.summary = verdict.summary(&tag, environment);
+                Ok(report.denied_if(!verdict.allowed))
             }
         }
     }
 }
 
-/// The windows, with GitLab's deploy freeze periods when on GitLab.
 async fn calendar(cx: &Context, forge: &AnyForge) -> Result<Calendar, Failure> {
     let calendar = Calendar::load(&cx.config.windows, &cx.root())?;
     Ok(calendar.with_forge_freeze_periods(forge).await?)
@@ -228,27 +186,11 @@ async fn on_event(
     if let Some(command) = &handled.command {
         report.output("command", command.word())?;
     }
-    if let Outcome::Answered {
-        target: Some(target),
-        started,
-        ..
-    } = &handled.outcome
-    {
-        // With a dispatched workflow, no following job may deploy as well.
-        report.output("approved", (!started).to_string())?;
-        report.output("environment", target.environment.clone())?;
-        report.output("tag", target.tag.clone())?;
-        report.output("version", target.version.to_string())?;
+    for (key, value) in handled.target_outputs() {
+        report.output(key, value)?;
     }
-    let refused = matches!(
-        handled.outcome,
-        Outcome::Answered {
-            verdict: Verdict::Refused | Verdict::Failed,
-            ..
-        }
-    );
     report.text = handled.describe(event.issue_number);
-    Ok(report.denied_if(refused))
+    Ok(report.denied_if(handled.refused()))
 }
 
 async fn poll(forge: &AnyForge, policy: Policy<'_>) -> Result<Report, Failure> {
@@ -256,24 +198,16 @@ async fn poll(forge: &AnyForge, policy: Policy<'_>) -> Result<Report, Failure> {
         Ok(handled) => (handled, None),
         Err((handled, error)) => (handled, Some(error)),
     };
-    let answered: Vec<&Handled> = handled
-        .iter()
-        .filter(|h| matches!(h.outcome, Outcome::Answered { .. }))
-        .collect();
-    let mut text: String = answered.iter().map(|h| h.describe(0)).collect();
+    let summary = PollSummary::of(&handled);
     if let Some(error) = error {
         // The commands answered before the failure are told, though no report is published.
-        for line in text.lines() {
+        for line in summary.text.lines().take(summary.answered) {
             tracing::warn!("{line}");
         }
         return Err(error.into());
     }
-    if answered.is_empty() {
-        text.push_str("no unanswered commands\n");
-    }
-    let mut report = Report::text(text);
-    report.output("processed", answered.len().to_string())?;
-    let accepted = answered.iter().filter(|h| h.accepted()).count();
-    report.output("accepted", accepted.to_string())?;
+    let mut report = Report::text(summary.text);
+    report.output("processed", summary.answered.to_string())?;
+    report.output("accepted", summary.accepted.to_string())?;
     Ok(report)
 }

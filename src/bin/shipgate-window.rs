@@ -10,7 +10,7 @@ use shipgate::cli::{
     configured_environment, known_version, release_risk,
 };
 use shipgate::window::report::WindowReport;
-use shipgate::window::{Calendar, Risk, choose_risk};
+use shipgate::window::{Calendar, Risk};
 
 /// Check the deployment window: may a release start deploying to ENV now (or at --at)? Applies
 /// the `windows:` policy in its time zone — freezes, vacations, holidays, denied weekdays, the
@@ -37,7 +37,7 @@ struct Cli {
 
     /// The release's risk [default: high for a major bump or a risky --schema-report, else low]
     #[arg(long, value_enum)]
-    risk: Option<RiskArg>,
+    risk: Option<Risk>,
 
     /// The release, to derive the risk [default: the pipeline's release tag, or the one on HEAD]
     #[arg(long, value_name = "X.Y.Z")]
@@ -139,16 +139,13 @@ impl Binary for Cli {
                 ),
             }
         }
-        let risk = match self.risk {
-            Some(RiskArg::Low) => choose_risk(Some(Risk::Low), None, None, None),
-            Some(RiskArg::High) => choose_risk(Some(Risk::High), None, None, None),
-            None => {
-                let prefix = &cx.config.version.tag_prefix;
-                let version = known_version(self.release.as_deref(), &cx.ci, &self.repo, prefix)?;
-                let schema = self.schema_report.as_deref();
-                release_risk(&self.repo, prefix, version.as_ref(), schema)?
-            }
+        let prefix = &cx.config.version.tag_prefix;
+        let version = match self.risk {
+            Some(_) => None,
+            None => known_version(self.release.as_deref(), &cx.ci, &self.repo, prefix)?,
         };
+        let schema = self.schema_report.as_deref();
+        let risk = release_risk(self.risk, &self.repo, prefix, version.as_ref(), schema)?;
         let verdict = calendar.check(&environment, risk.risk, at);
         let window = WindowReport::new(&calendar, &environment, at, &risk, &verdict);
         let mut report = Report::text(window.text());

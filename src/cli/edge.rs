@@ -176,6 +176,17 @@ impl Context {
     pub fn seal(&self) -> crate::seal::Seal {
         super::seal_from_env()
     }
+
+    /// The commit this job works on: `given` (a flag), else the CI's (`GITHUB_SHA`,
+    /// `CI_COMMIT_SHA`), else the checkout's HEAD.
+    pub fn job_commit(&self, given: Option<String>) -> Option<String> {
+        given.or_else(|| self.ci.commit.clone()).or_else(|| {
+            crate::git::Repo::discover(&self.repo)
+                .and_then(|r| r.head())
+                .ok()
+                .map(|oid| oid.to_string())
+        })
+    }
 }
 
 /// A shipgate binary: its flags and its one run.

@@ -20,7 +20,7 @@ pub use edge::{Binary, Context, Edge, FailureContext, Report, main};
 pub use environment::configured_environment;
 pub use forge::{Connected, ForgeArg, ForgeArgs, TokenNeeds};
 pub use push::push_auth;
-pub use release::{known_version, project_name, resolve_version};
+pub use release::{deployed_tag, known_version, project_name, resolve_version};
 pub use risk::release_risk;
 
 /// Flags every shipgate binary takes (each also takes its own `--format`).

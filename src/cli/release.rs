@@ -27,6 +27,25 @@ pub fn resolve_version(
         })
 }
 
+/// The tag a deploy job deploys and its version: `given` (`--tag`), else the pipeline's tag;
+/// neither is a usage error saying what to pass.
+pub fn deployed_tag(
+    given: Option<String>,
+    ci: &CiEnv,
+    prefix: &str,
+) -> Result<(String, Version), Failure> {
+    let tag = given.or_else(|| ci.tag.clone()).ok_or_else(|| {
+        Failure::usage(anyhow::anyhow!(
+            "no --tag given and the pipeline is not a tag pipeline; pass --tag {prefix}X.Y.Z"
+        ))
+    })?;
+    let version = match crate::release::version_of_tag(&tag, prefix) {
+        Some(version) => version,
+        None => crate::release::parse_version(&tag).map_err(Failure::usage)?,
+    };
+    Ok((tag, version))
+}
+
 /// The release version when one is known, found as [`resolve_version`] finds it; `None` when
 /// nothing names one (a repository that cannot be read is logged and names none).
 pub fn known_version(

@@ -4,18 +4,23 @@ use std::path::Path;
 use anyhow::Context as _;
 use semver::Version;
 
-use crate::window::{RiskChoice, SchemaRisk, choose_risk};
+use crate::window::{Risk, RiskChoice, SchemaRisk, choose_risk};
 
 use super::Failure;
 
-/// High for a new major version over the release before `version` (read from the repository at
-/// `repo`), or for a code-first, blocked or destructive schema report; else low, with why.
+/// `given` (`--risk`) when set; else high for a new major version over the release before
+/// `version` (read from the repository at `repo`), or for a code-first, blocked or destructive
+/// schema report; else low, with why.
 pub fn release_risk(
+    given: Option<Risk>,
     repo: &Path,
     tag_prefix: &str,
     version: Option<&Version>,
     schema_report: Option<&Path>,
 ) -> Result<RiskChoice, Failure> {
+    if given.is_some() {
+        return Ok(choose_risk(given, None, None, None));
+    }
     let schema = match schema_report {
         Some(path) => {
             let json = std::fs::read_to_string(path)

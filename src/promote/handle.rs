@@ -58,6 +58,36 @@ pub struct Handled {
 }
 
 impl Handled {
+    /// The command was refused, or failed after it was accepted.
+    pub fn refused(&self) -> bool {
+        matches!(
+            self.outcome,
+            Outcome::Answered {
+                verdict: Verdict::Refused | Verdict::Failed,
+                ..
+            }
+        )
+    }
+
+    /// The outputs of an accepted deploying command: `approved` (true only when nothing was
+    /// started, so that a following job deploys; a started pipeline or workflow deploys on its
+    /// own), `environment`, `tag`, `version`. Empty for any other outcome.
+    pub fn target_outputs(&self) -> Vec<(&'static str, String)> {
+        match &self.outcome {
+            Outcome::Answered {
+                target: Some(target),
+                started,
+                ..
+            } => vec![
+                ("approved", (!started).to_string()),
+                ("environment", target.environment.clone()),
+                ("tag", target.tag.clone()),
+                ("version", target.version.to_string()),
+            ],
+            _ => Vec::new(),
+        }
+    }
+
     /// The command was accepted now.
     pub fn accepted(&self) -> bool {
         matches!(
@@ -102,6 +132,36 @@ impl Handled {
                 line.push('\n');
                 line
             }
+        }
+    }
+}
+
+/// What one `poll` did, for people and for the outputs.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PollSummary {
+    /// A line per command answered now, or `no unanswered commands`.
+    pub text: String,
+    /// Commands answered now, refused ones included.
+    pub answered: usize,
+    /// Commands accepted now.
+    pub accepted: usize,
+}
+
+impl PollSummary {
+    /// The summary of `handled`: only comments answered now count.
+    pub fn of(handled: &[Handled]) -> Self {
+        let answered: Vec<&Handled> = handled
+            .iter()
+            .filter(|h| matches!(h.outcome, Outcome::Answered { .. }))
+            .collect();
+        let mut text: String = answered.iter().map(|h| h.describe(0)).collect();
+        if answered.is_empty() {
+            text.push_str("no unanswered commands\n");
+        }
+        Self {
+            text,
+            answered: answered.len(),
+            accepted: answered.iter().filter(|h| h.accepted()).count(),
         }
     }
 }

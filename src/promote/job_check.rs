@@ -32,6 +32,44 @@ pub struct JobCheck {
     pub expected_commit: Option<String>,
 }
 
+/// What `check` tells the deploy job.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct JobVerdict {
+    /// Every check passed: the job may deploy.
+    pub allowed: bool,
+    /// The failed checks, `gate: detail` joined by `; ` (empty when allowed).
+    pub reason: String,
+}
+
+impl JobVerdict {
+    /// The verdict of `checks`.
+    pub fn of(checks: &[Check]) -> Self {
+        Self {
+            allowed: checks.iter().all(|c| c.passed),
+            reason: super::checks::failed_reasons(checks),
+        }
+    }
+
+    /// One line: `allowed: TAG to ENV (risk R)` or `denied: TAG to ENV: REASON`.
+    pub fn text(&self, tag: &str, environment: &str, risk: Risk) -> String {
+        if self.allowed {
+            format!("allowed: {tag} to {environment} (risk {risk})\n")
+        } else {
+            format!("denied: {tag} to {environment}: {}\n", self.reason)
+        }
+    }
+
+    /// The job summary of a denial (Markdown); none when allowed.
+    pub fn summary(&self, tag: &str, environment: &str) -> Option<String> {
+        (!self.allowed).then(|| {
+            format!(
+                "### Deployment of `{tag}` to {environment} stopped\n\n{}\n",
+                self.reason
+            )
+        })
+    }
+}
+
 /// Every check, in order; the job may go on when all passed.
 pub async fn check_job<F: Forge>(
     forge: &F,
@@ -182,4 +220,39 @@ fn latest_accepted<'a>(answers: &'a [Answer], environment: &str, tag: &str) -> O
             && a.tag.as_deref() == Some(tag)
             && !failed(a)
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_verdict_names_every_failed_check() {
+        let allowed = JobVerdict::of(&[Check::pass(Gate::When, "inside the window")]);
+        assert!(allowed.allowed && allowed.reason.is_empty());
+        assert_eq!(
+            allowed.text("v1.2.0", "production", Risk::Low),
+            "allowed: v1.2.0 to production (risk low)\n"
+        );
+        assert_eq!(allowed.summary("v1.2.0", "production"), None);
+
+        let denied = JobVerdict::of(&[
+            Check::pass(Gate::When, "inside the window"),
+            Check::fail(Gate::Alone, "on hold"),
+            Check::fail(Gate::Promotion, "no command accepted"),
+        ]);
+        assert!(!denied.allowed);
+        let text = denied.text("v1.2.0", "production", Risk::High);
+        assert!(text.starts_with("denied: v1.2.0 to production: "), "{text}");
+        assert!(
+            text.contains("on hold") && text.contains("no command accepted"),
+            "{text}"
+        );
+        assert!(!text.contains("inside the window"), "{text}");
+        let summary = denied.summary("v1.2.0", "production").unwrap();
+        assert!(
+            summary.contains("`v1.2.0` to production stopped"),
+            "{summary}"
+        );
+    }
 }

@@ -24,6 +24,6 @@ pub use decide::{Decision, Policy, Target, required_permission};
 pub use error::PromoteError;
 pub use event::{CommentEvent, EventIssueFacts, read_event};
 pub use flows::{EventResult, on_event, poll};
-pub use handle::{Handled, Outcome};
-pub use job_check::{JobCheck, check_job};
+pub use handle::{Handled, Outcome, PollSummary};
+pub use job_check::{JobCheck, JobVerdict, check_job};
 pub use rollback::{rollback_target, running_release};

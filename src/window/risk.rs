@@ -9,7 +9,7 @@ use crate::schema::model::Order;
 use crate::schema::report::ReadReport;
 
 /// How risky a release is; `high` applies `windows.high_risk`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, clap::ValueEnum)]
 pub enum Risk {
     /// An ordinary release.
     Low,
