@@ -13,6 +13,7 @@ pub mod notify;
 pub mod promote;
 pub mod release;
 pub mod retry;
+pub mod rollout;
 pub mod schema;
 #[cfg(test)]
 mod schema_checks;

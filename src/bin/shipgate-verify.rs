@@ -116,6 +116,7 @@ impl Binary for Cli {
             keep_going: self.keep_going,
             environment: self.environment.clone(),
             step: self.step.clone(),
+            ..RunOptions::default()
         };
         let mut gates = verify::run(&gates, &options)
             .await

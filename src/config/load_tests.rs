@@ -182,7 +182,7 @@ fn unknown_key_at_top_level() {
     assert_eq!(
         err("version: {}\nwindoes: {}\n"),
         "shipgate.yml:2:1: unknown key `windoes` at the top level; valid keys: version, schema, \
-         environments, promote, windows, issue, forge, gates, prometheus, notify, log"
+         environments, promote, windows, issue, forge, gates, prometheus, notify, log, deploy"
     );
 }
 

@@ -7,6 +7,7 @@ use serde::{Deserialize, Deserializer, Serialize};
 
 mod calendar;
 mod clock;
+pub mod deploy;
 mod error;
 pub mod gates;
 pub mod issue;
@@ -35,6 +36,7 @@ mod notify_tests;
 
 pub use calendar::{Date, LocalDateTime};
 pub use clock::{DailyHours, Minutes, TimeZoneName};
+pub use deploy::{DeployConfig, EnvironmentDeploy, Maintenance, MaintenanceWhen, Strategy};
 pub use error::ConfigError;
 pub use gates::{GateConfig, GateKind, HttpMethod, MissingData, PrometheusConfig};
 pub use issue::{ForgeConfig, IssueConfig};
@@ -83,6 +85,9 @@ pub struct Config {
     /// `log:` — where the deployment log lives.
     #[serde(deserialize_with = "null_as_default")]
     pub log: LogConfig,
+    /// `deploy:` — per environment: the deployment strategy and maintenance mode.
+    #[serde(deserialize_with = "null_as_default")]
+    pub deploy: DeployConfig,
 }
 
 impl Default for Config {
@@ -99,6 +104,7 @@ impl Default for Config {
             prometheus: PrometheusConfig::default(),
             notify: NotifyConfig::default(),
             log: LogConfig::default(),
+            deploy: DeployConfig::default(),
         }
     }
 }

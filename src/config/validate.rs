@@ -29,6 +29,73 @@ pub(crate) fn validate(config: &Config) -> Option<Violation> {
         .or_else(|| super::validate_gates::gates(config))
         .or_else(|| super::notify_checks::notify(&config.notify))
         .or_else(|| super::notify_checks::log(&config.log))
+        .or_else(|| deploy(config))
+}
+
+fn deploy(config: &Config) -> Option<Violation> {
+    for (name, env) in &config.deploy {
+        let at = |key: &'static str| {
+            vec![
+                Step::Key("deploy"),
+                Step::Name(name.clone()),
+                Step::Key(key),
+            ]
+        };
+        if !config.environments.contains(name) {
+            return Some(Violation::new(
+                vec![Step::Key("deploy"), Step::Name(name.clone())],
+                format!(
+                    "`{name}` is not in `environments` ({}); name one of them",
+                    config.environments.join(", ")
+                ),
+            ));
+        }
+        let strategy = env.strategy.as_str();
+        if env.strategy.has_steps() {
+            let steps = &env.steps;
+            let rising = steps.windows(2).all(|w| w[0] < w[1]);
+            if steps.is_empty() || !rising || steps[0] == 0 || steps.last() != Some(&100) {
+                return Some(Violation::new(
+                    at("steps"),
+                    format!(
+                        "`{strategy}` needs rising steps in per cent from 1, the last one 100, \
+                         such as [10, 50, 100]"
+                    ),
+                ));
+            }
+        } else if !env.steps.is_empty() {
+            return Some(Violation::new(
+                at("steps"),
+                format!("`{strategy}` has no steps; remove `steps` or use canary or rolling"),
+            ));
+        }
+        if env.keep_previous.0 > 0 && env.strategy != super::Strategy::BlueGreen {
+            return Some(Violation::new(
+                at("keep_previous"),
+                format!(
+                    "`{strategy}` keeps no previous colour; remove `keep_previous` or use blue-green"
+                ),
+            ));
+        }
+        for (key, hook) in [
+            ("deploy_hook", &env.deploy_hook),
+            ("switch_hook", &env.switch_hook),
+        ] {
+            if hook.trim().is_empty() {
+                return Some(Violation::new(at(key), "the command is empty".to_owned()));
+            }
+        }
+        if let Some(m) = &env.maintenance {
+            for (key, hook) in [("on", &m.on), ("off", &m.off)] {
+                if hook.trim().is_empty() {
+                    let mut path = at("maintenance");
+                    path.push(Step::Key(key));
+                    return Some(Violation::new(path, "the command is empty".to_owned()));
+                }
+            }
+        }
+    }
+    None
 }
 
 fn promote(config: &Config) -> Option<Violation> {

@@ -12,7 +12,11 @@ use super::scrub::Scrubber;
 const POLL: Duration = Duration::from_millis(20);
 
 /// Run the command; kill it when it outlives the timeout. Its output is shown through `scrub`.
-pub(crate) async fn evaluate(check: &CommandCheck, scrub: &Scrubber) -> Outcome {
+pub(crate) async fn evaluate(
+    check: &CommandCheck,
+    scrub: &Scrubber,
+    env: &[(String, String)],
+) -> Outcome {
     let shown = shown(check);
     let mut command = if check.shell {
         let mut c = Command::new("sh");
@@ -24,6 +28,7 @@ pub(crate) async fn evaluate(check: &CommandCheck, scrub: &Scrubber) -> Outcome 
         c
     };
     command
+        .envs(env.iter().map(|(k, v)| (k, v)))
         .current_dir(&check.dir)
         .stdin(Stdio::null())
         .stdout(Stdio::piped())

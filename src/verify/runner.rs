@@ -17,6 +17,8 @@ pub struct RunOptions {
     pub environment: Option<String>,
     /// The step, for the report.
     pub step: Option<String>,
+    /// Variables `command` gates get besides the job's own (the rollout step, the colour).
+    pub env: Vec<(String, String)>,
 }
 
 /// Evaluate `gates` in order. After a failure the remaining gates are skipped unless
@@ -38,7 +40,7 @@ pub async fn run(gates: &[Gate], options: &RunOptions) -> Result<Report, VerifyE
             Outcome::new(Verdict::Skipped, "not run: an earlier gate failed", vec![])
         } else {
             tracing::info!("gate {} ({}) …", gate.name, gate.check.kind());
-            evaluate(&client, &gate.check, &scrub).await
+            evaluate(&client, &gate.check, &scrub, &options.env).await
         };
         let counts_as_failed = outcome.verdict == Verdict::Fail
             || (options.strict && outcome.verdict == Verdict::Inconclusive);
@@ -60,10 +62,15 @@ pub async fn run(gates: &[Gate], options: &RunOptions) -> Result<Report, VerifyE
     Ok(Report::new(results, options))
 }
 
-async fn evaluate(client: &reqwest::Client, check: &Check, scrub: &Scrubber) -> Outcome {
+async fn evaluate(
+    client: &reqwest::Client,
+    check: &Check,
+    scrub: &Scrubber,
+    env: &[(String, String)],
+) -> Outcome {
     match check {
         Check::Http(c) => http::evaluate(client, c, scrub).await,
-        Check::Command(c) => command::evaluate(c, scrub).await,
+        Check::Command(c) => command::evaluate(c, scrub, env).await,
         Check::File(c) => file::evaluate(c).await,
         Check::Prometheus(c) => prometheus::evaluate(client, c, scrub).await,
         Check::Wait(d) => wait::evaluate(*d).await,

@@ -27,6 +27,7 @@ mod promote_poll_overlap;
 mod promote_trust;
 mod promote_trust_gitlab;
 mod record_load;
+mod rollout;
 mod schema;
 mod smtp_sink;
 mod templates;
