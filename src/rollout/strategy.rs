@@ -71,43 +71,22 @@ pub async fn roll_out<H: Hooks, G: GateRunner>(
     gates: &G,
 ) -> Result<Outcome, RolloutError> {
     match rollout.plan.strategy {
-        Strategy::Direct => direct(rollout, hooks, gates).await,
+        Strategy::Direct => Ok(direct(rollout, hooks)),
         Strategy::BlueGreen => blue_green(rollout, hooks, gates).await,
         Strategy::Canary | Strategy::Rolling => stepwise(rollout, hooks, gates).await,
     }
 }
 
-/// Deploy in place, then watch the gates; a failure is left to the job (it redeploys the
-/// previous release).
-async fn direct<H: Hooks, G: GateRunner>(
-    rollout: &Rollout<'_>,
-    hooks: &H,
-    gates: &G,
-) -> Result<Outcome, RolloutError> {
+/// Deploy in place. The gates are the job's next step (`shipgate-verify`, which also names the
+/// release to roll back to): nothing here moves traffic that a gate could move back.
+fn direct<H: Hooks>(rollout: &Rollout<'_>, hooks: &H) -> Outcome {
     let mut outcome = Outcome::new(rollout.environment, Strategy::Direct);
     let call = rollout.call("deploy", &rollout.plan.deploy_hook, &[], &[]);
-    if let Err(e) = hooks.run(&call) {
-        outcome.failed(RolloutResult::Failed, "deploy", e.to_string());
-        return Ok(outcome);
+    match hooks.run(&call) {
+        Ok(()) => outcome.note(format!("deployed: {}", call.shown())),
+        Err(e) => outcome.failed(RolloutResult::Failed, "deploy", e.to_string()),
     }
-    outcome.note(format!("deployed: {}", call.shown()));
-    let run = watch(
-        gates,
-        GateStep::PostDeploy,
-        &rollout.env(&[]),
-        rollout.watch_for(),
-    )
-    .await?;
-    if run.passed {
-        outcome.note("gates passed");
-    } else {
-        outcome.failed(
-            RolloutResult::Failed,
-            "post-deploy",
-            failed_gates(&run.failed),
-        );
-    }
-    Ok(outcome)
+    outcome
 }
 
 /// Deploy to the idle colour, gate it, switch, gate again while the old colour is kept; switch

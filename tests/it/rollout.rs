@@ -293,20 +293,15 @@ fn a_rolling_step_whose_hook_fails_is_undone_too() {
 }
 
 #[test]
-fn direct_deploys_then_gates_and_leaves_the_rollback_to_the_job() {
+fn direct_deploys_in_place_and_leaves_the_gates_to_the_next_step() {
     let s = Setup::new("  stage: { strategy: direct }\n");
+    // A broken service does not concern the rollout: shipgate-verify judges it next.
+    s.touch("broken-step-");
     let (code, stdout, stderr) = s.deploy(&["rollout", "--env", "production", "--format", "json"]);
     assert_eq!(code, 0, "{stdout}{stderr}");
+    assert_eq!(outputs(&stdout)["result"], "deployed");
     assert_eq!(s.hooks(), ["deploy production color= step= version=1.4.0"]);
-    s.touch("broken-step-");
-    let (code, stdout, _) = s.deploy(&["rollout", "--env", "production", "--format", "json"]);
-    assert_eq!(code, 1, "{stdout}");
-    let out = outputs(&stdout);
-    assert_eq!(
-        (&out["result"], &out["failed_at"]),
-        (&"failed".into(), &"post-deploy".into())
-    );
-    assert_eq!(s.hooks().len(), 2, "no undo: {:?}", s.hooks());
+    assert!(!stderr.contains("gate health"), "{stderr}");
 }
 
 const MAINTENANCE: &str = "  production:\n    maintenance: { on: ./deploy/maintenance.sh on, off: ./deploy/maintenance.sh off, when: destructive }\n";
