@@ -41,6 +41,13 @@ fn binaries() -> PathBuf {
 /// A user repository with the starter workflows, deploy hooks that log what they do, and
 /// shipgate.yml; `hooks.log` records the hooks' calls in order.
 fn user_repo() -> TestRepo {
+    user_repo_with("")
+}
+
+/// [`user_repo`] with `extra` appended to its shipgate.yml, and hooks for the strategies and
+/// maintenance mode: `switch.sh ENV` prints the live colour kept in `live` beside the work tree,
+/// `switch.sh ENV COLOR` logs and moves it; `maintenance.sh on|off ENV` logs.
+fn user_repo_with(extra: &str) -> TestRepo {
     let repo = TestRepo::new();
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
     let workflows = repo.path().join(".github/workflows");
@@ -65,11 +72,29 @@ fn user_repo() -> TestRepo {
     }
     repo.write(
         "shipgate.yml",
-        "schema:\n  paths: [db/migrate]\n\
+        &format!("schema:\n  paths: [db/migrate]\n\
          promote:\n  dispatch: deploy.yml\n  # The fake API's clock is not today's.\n  max_comment_age: 525600m\n\
-         windows:\n  environments:\n    stage: { open: true }\n    production: { open: true }\n\
-         gates:\n  - name: smoke\n    type: command\n    command: [\"true\"]\n    environments: [production]\n    step: post-deploy\n    checklist: Production verified\n",
-    );
+         windows:\n  environments:\n    stage: {{ open: true }}\n    production: {{ open: true }}\n\
+         gates:\n  - name: smoke\n    type: command\n    command: [\"true\"]\n    environments: [production]\n    step: post-deploy\n    checklist: Production verified\n{extra}",
+    ));
+    for (hook, text) in [
+        (
+            "switch",
+            "#!/bin/sh\nstate=\"$(dirname \"$HOOK_LOG\")\"\n\
+             if [ $# -eq 1 ]; then cat \"$state/live\"; exit 0; fi\n\
+             echo \"switch $*\" >> \"$HOOK_LOG\"\necho \"$2\" > \"$state/live\"\n",
+        ),
+        (
+            "maintenance",
+            "#!/bin/sh\necho \"maintenance $*\" >> \"$HOOK_LOG\"\n",
+        ),
+    ] {
+        let path = repo.path().join(format!("deploy/{hook}.sh"));
+        std::fs::write(&path, text).unwrap();
+        let mut permissions = std::fs::metadata(&path).unwrap().permissions();
+        std::os::unix::fs::PermissionsExt::set_mode(&mut permissions, 0o755);
+        std::fs::set_permissions(&path, permissions).unwrap();
+    }
     repo.git(&["add", "."]);
     repo.git(&["commit", "-q", "-m", "ci: shipgate workflows"]);
     repo.git(&["push", "-q", "origin", "main"]);
@@ -337,4 +362,74 @@ fn a_release_goes_from_commit_to_production_by_comment() {
         "shipgate's record and Actions' result: {:?}",
         states(production_job)
     );
+}
+
+/// Releases `v0.1.0` of `repo` through release.yml, as in the test above; its commit.
+fn release_first_version(repo: &TestRepo, fake: &FakeGithub) -> String {
+    repo.write(
+        "db/migrate/001_drop_legacy.sql",
+        "ALTER TABLE users DROP COLUMN legacy;\n",
+    );
+    repo.git(&["add", "."]);
+    repo.git(&["commit", "-q", "-m", "feat: no more legacy"]);
+    repo.git(&["push", "-q", "origin", "main"]);
+    let (before, head) = (
+        repo.git(&["rev-parse", "HEAD~1"]),
+        repo.git(&["rev-parse", "HEAD"]),
+    );
+    let main_push = fake.push_event("refs/heads/main", &before, &head, "alice");
+    succeeded(&act(repo, fake, "push", "release", main_push, 1));
+    repo.git(&["fetch", "-q", "--tags", "origin"]);
+    repo.git(&["merge", "-q", "--ff-only", "origin/main"]);
+    let commit = repo.git(&["rev-parse", "v0.1.0^{commit}"]);
+    fake.add_tag("v0.1.0", &commit);
+    commit
+}
+
+#[test]
+fn a_blue_green_stage_whose_gate_fails_switches_back_inside_maintenance_mode() {
+    let fake = FakeGithub::start(TOKEN, None);
+    let repo = user_repo_with(
+        "  - name: stage-health\n    type: command\n    shell: true\n    \
+         command: ['test ! -e \"$(dirname \"$HOOK_LOG\")/broken-$SHIPGATE_COLOR\"']\n    \
+         environments: [stage]\n    step: post-deploy\n\
+         deploy:\n  stage:\n    strategy: blue-green\n    keep_previous: 1s\n    \
+         maintenance: { on: ./deploy/maintenance.sh on, off: ./deploy/maintenance.sh off, when: destructive }\n",
+    );
+    std::fs::write(repo.root().join("live"), "blue\n").unwrap();
+    std::fs::write(repo.root().join("broken-green"), "").unwrap();
+    let commit = release_first_version(&repo, &fake);
+
+    let zero = "0".repeat(40);
+    let tag_push = fake.push_event("refs/tags/v0.1.0", &zero, &commit, "release-bot");
+    let (output, stage_job) = act_environment_job(
+        &repo, &fake, "push", tag_push, 2, "stage", "v0.1.0", &commit,
+    );
+    assert!(!output.status.success(), "the stage job must fail");
+    // The destructive migration put stage into maintenance mode (a first release migrates
+    // first); the new colour failed its gate after the switch, so the traffic went back;
+    // maintenance mode was switched off all the same.
+    assert_eq!(
+        hooks(&repo),
+        [
+            "build",
+            "maintenance on stage",
+            "migrate stage db/migrate/001_drop_legacy.sql",
+            "deploy stage --color green",
+            "switch stage green",
+            "switch stage blue",
+            "maintenance off stage",
+        ]
+    );
+    assert_eq!(
+        std::fs::read_to_string(repo.root().join("live"))
+            .unwrap()
+            .trim(),
+        "blue"
+    );
+    let last_state = fake
+        .statuses(stage_job)
+        .last()
+        .map(|s| s["state"].as_str().unwrap().to_owned());
+    assert_eq!(last_state.as_deref(), Some("failure"));
 }
