@@ -42,7 +42,8 @@ fn user_repo() -> TestRepo {
         "shipgate.yml",
         "schema:\n  paths: [db/migrate]\n\
          windows:\n  environments:\n    stage: { open: true }\n    production: { open: true }\n\
-         gates:\n  - name: smoke\n    type: command\n    command: [\"true\"]\n    environments: [production]\n    step: post-deploy\n    checklist: Production verified\n",
+         gates:\n  - name: smoke\n    type: command\n    command: [\"true\"]\n    environments: [production]\n    step: post-deploy\n    checklist: Production verified\n\
+         deploy:\n  production:\n    maintenance:\n      on: echo maintenance on >> \"$HOOK_LOG\"\n      off: echo maintenance off >> \"$HOOK_LOG\"\n      when: always\n",
     );
     repo.write(".gitignore", ".gitlab-ci-local/\n*.env\n*.json\n");
     repo.git(&["add", "."]);
@@ -238,6 +239,7 @@ fn a_release_goes_from_commit_to_production_by_note() {
             Step::Jobs(&[
                 "shipgate-schema",
                 "shipgate-issue-open",
+                "shipgate-stage-maintenance-on",
                 "shipgate-stage-migrate-before",
             ]),
             Step::Environment {
@@ -245,7 +247,11 @@ fn a_release_goes_from_commit_to_production_by_note() {
                 environment: "stage",
                 id: 7001,
             },
-            Step::Jobs(&["shipgate-stage-migrate-after", "shipgate-stage-verify"]),
+            Step::Jobs(&[
+                "shipgate-stage-migrate-after",
+                "shipgate-stage-maintenance-off",
+                "shipgate-stage-verify",
+            ]),
         ],
     );
     assert_eq!(
@@ -309,6 +315,7 @@ fn a_release_goes_from_commit_to_production_by_note() {
             Step::Jobs(&[
                 "shipgate-schema",
                 "shipgate-production-check",
+                "shipgate-production-maintenance-on",
                 "shipgate-production-migrate-before",
             ]),
             Step::Environment {
@@ -318,6 +325,7 @@ fn a_release_goes_from_commit_to_production_by_note() {
             },
             Step::Jobs(&[
                 "shipgate-production-migrate-after",
+                "shipgate-production-maintenance-off",
                 "shipgate-production-verify",
                 "shipgate-production-close",
             ]),
@@ -335,8 +343,11 @@ fn a_release_goes_from_commit_to_production_by_note() {
     assert_eq!(
         &hooks(&repo)[2..],
         [
+            // Stage has no maintenance mode; production's is switched on for every release.
+            "maintenance on production",
             "migrate production db/migrate/001_add_nickname.sql",
-            "deploy production"
+            "deploy production",
+            "maintenance off production",
         ]
     );
     let issue = fake.issues().into_iter().next().unwrap();
