@@ -24,6 +24,15 @@ fn tools() -> PathBuf {
 }
 
 fn user_repo() -> TestRepo {
+    user_repo_with(
+        ".deploy:\n  script:\n    - echo \"deploy $SHIPGATE_TARGET\" >> \"$HOOK_LOG\"\n",
+        "",
+    )
+}
+
+/// A user repository whose hidden deploy job is `deploy_job` and whose shipgate.yml ends with
+/// `extra`.
+fn user_repo_with(deploy_job: &str, extra: &str) -> TestRepo {
     let repo = TestRepo::new();
     let template =
         PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("ci-templates/gitlab/shipgate.yml");
@@ -33,18 +42,20 @@ fn user_repo() -> TestRepo {
     );
     repo.write(
         ".gitlab-ci.yml",
-        "stages: [release, test, deploy-stage, deploy-production]\n\
+        &format!("stages: [release, test, deploy-stage, deploy-production]\n\
          include:\n  - local: ci/shipgate.yml\n    inputs:\n      install: \"true\"\n      deploy-job: .deploy\n      migrate-job: .migrate\n\
-         .deploy:\n  script:\n    - echo \"deploy $SHIPGATE_TARGET\" >> \"$HOOK_LOG\"\n\
+         {deploy_job}\
          .migrate:\n  script:\n    - echo \"migrate $SHIPGATE_TARGET $SHIPGATE_MIGRATIONS\" >> \"$HOOK_LOG\"\n",
-    );
+    ));
     repo.write(
         "shipgate.yml",
-        "schema:\n  paths: [db/migrate]\n\
-         windows:\n  environments:\n    stage: { open: true }\n    production: { open: true }\n\
+        &format!("schema:\n  paths: [db/migrate]\n\
+         windows:\n  environments:\n    stage: {{ open: true }}\n    production: {{ open: true }}\n\
          gates:\n  - name: smoke\n    type: command\n    command: [\"true\"]\n    environments: [production]\n    step: post-deploy\n    checklist: Production verified\n\
-         deploy:\n  production:\n    maintenance:\n      on: echo maintenance on >> \"$HOOK_LOG\"\n      off: echo maintenance off >> \"$HOOK_LOG\"\n      when: always\n",
-    );
+         \x20 - name: canary-health\n    type: command\n    shell: true\n    environments: [stage]\n    step: post-deploy\n    \
+         command: ['test ! -e \"$(dirname \"$HOOK_LOG\")/broken-step-${{SHIPGATE_STEP:-none}}\"']\n\
+         deploy:\n  production:\n    maintenance:\n      on: echo maintenance on >> \"$HOOK_LOG\"\n      off: echo maintenance off >> \"$HOOK_LOG\"\n      when: always\n{extra}",
+    ));
     repo.write(".gitignore", ".gitlab-ci-local/\n*.env\n*.json\n");
     repo.git(&["add", "."]);
     repo.git(&["commit", "-q", "-m", "ci: shipgate pipeline"]);
@@ -361,4 +372,79 @@ fn a_release_goes_from_commit_to_production_by_note() {
     );
     let body = issue["description"].as_str().unwrap();
     assert!(body.contains("- [x] Production verified"), "{body}");
+}
+
+#[test]
+fn a_canary_stage_whose_gate_fails_at_a_step_goes_back_to_zero() {
+    let fake = FakeGitlab::start(TOKEN, ME);
+    fake.start_clock_at(jiff::Timestamp::now());
+    let repo = user_repo_with(
+        ".deploy:\n  script:\n    - shipgate-deploy rollout --env \"$SHIPGATE_TARGET\"\n",
+        "  stage:\n    strategy: canary\n    steps: [10, 50, 100]\n",
+    );
+    repo.write(
+        "deploy/deploy.sh",
+        "#!/bin/sh\necho \"deploy $* step=$SHIPGATE_STEP\" >> \"$HOOK_LOG\"\n",
+    );
+    let hook = repo.path().join("deploy/deploy.sh");
+    let mut permissions = std::fs::metadata(&hook).unwrap().permissions();
+    std::os::unix::fs::PermissionsExt::set_mode(&mut permissions, 0o755);
+    std::fs::set_permissions(&hook, permissions).unwrap();
+    std::fs::write(repo.root().join("broken-step-50"), "").unwrap();
+    repo.write("src/app.txt", "v1\n");
+    repo.git(&["add", "."]);
+    repo.git(&["commit", "-q", "-m", "feat: canary"]);
+    repo.git(&["push", "-q", "origin", "main"]);
+    succeeded(&pipeline(
+        &repo,
+        &fake,
+        &[("CI_PIPELINE_SOURCE", "push")],
+        &["shipgate-version"],
+    ));
+    repo.git(&["fetch", "-q", "--tags", "origin"]);
+    repo.git(&["merge", "-q", "--ff-only", "origin/main"]);
+    let commit = repo.git(&["rev-parse", "v0.1.0^{commit}"]);
+    fake.add_tag("v0.1.0", &commit);
+    let tag = [
+        ("CI_COMMIT_TAG", "v0.1.0"),
+        ("CI_COMMIT_BRANCH", ""),
+        ("CI_PIPELINE_SOURCE", "push"),
+        ("CI_PIPELINE_ID", "501"),
+    ];
+    succeeded(&pipeline(
+        &repo,
+        &fake,
+        &tag,
+        &[
+            "shipgate-schema",
+            "shipgate-issue-open",
+            "shipgate-stage-maintenance-on",
+            "shipgate-stage-migrate-before",
+        ],
+    ));
+    let job = environment_job(
+        "shipgate-stage-deploy",
+        "stage",
+        7001,
+        (501, "v0.1.0", &commit),
+    );
+    fake.start_environment_job(&job);
+    let mut with_id = tag.to_vec();
+    with_id.push(("CI_JOB_ID", "7001"));
+    let output = pipeline(&repo, &fake, &with_id, &["shipgate-stage-deploy"]);
+    fake.finish_environment_job(7001, output.status.success());
+    assert!(!output.status.success(), "the stage deploy job must fail");
+    assert_eq!(
+        hooks(&repo),
+        [
+            "deploy stage --step 10 step=10",
+            "deploy stage --step 50 step=50",
+            "deploy stage --step 0 step=0",
+        ]
+    );
+    let stage = ran(&fake, "stage");
+    assert_eq!(stage.len(), 1, "{stage:#?}");
+    assert_eq!(stage[0]["status"], "failed");
+    let log = String::from_utf8_lossy(&output.stdout);
+    assert!(log.contains("step 2/3 (50%)"), "{log}");
 }
