@@ -75,6 +75,9 @@ enum Command {
         /// A link to the logs or the environment [default: the CI run]
         #[arg(long)]
         url: Option<String>,
+        /// What the deployment left live, shown beside the status, e.g. "green live"
+        #[arg(long, value_name = "TEXT")]
+        detail: Option<String>,
     },
     /// Add a final history entry and close the issue
     Close {
@@ -190,6 +193,7 @@ impl Binary for Cli {
                 status,
                 version: given,
                 url,
+                detail,
             } => {
                 configured_environment(config, &environment)?;
                 let version = version(given.as_deref())?;
@@ -210,6 +214,7 @@ impl Binary for Cli {
                     ci_job: cx.ci.job_id.clone(),
                     actor: cx.ci.who(),
                     when: now.to_string(),
+                    detail: detail.filter(|d| !d.trim().is_empty()),
                     environments: config.environments.clone(),
                 };
                 let recorded = issue::record(forge, &request).await?;

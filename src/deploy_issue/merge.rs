@@ -71,6 +71,7 @@ pub fn apply_record(issue: &mut DeployIssue, record: &EnvRecord) -> bool {
         link: record.link.clone(),
         deployment: record.deployment,
         ci_run: record.ci_run.clone(),
+        detail: record.detail.clone(),
     };
     match issue
         .rows
@@ -92,10 +93,14 @@ pub fn apply_record(issue: &mut DeployIssue, record: &EnvRecord) -> bool {
         when: record.when.clone(),
         who: record.by.clone(),
         what: format!(
-            "{} {} on {}{link}",
+            "{} {} on {}{detail}{link}",
             record.version,
             state_words(Some(record.state)),
-            record.environment
+            record.environment,
+            detail = record
+                .detail
+                .as_deref()
+                .map_or_else(String::new, |d| format!(", {}", d.trim())),
         ),
         key: Some(key),
     });

@@ -119,6 +119,9 @@ pub struct EnvRow {
     /// The CI run of the latest state.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ci_run: Option<String>,
+    /// What the deployment left live, shown beside the status (`green live`, `canary 50%`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub detail: Option<String>,
 }
 
 /// One line of the history: who did what, when.
@@ -154,6 +157,8 @@ pub struct EnvRecord {
     pub deployment: Option<u64>,
     /// The CI run that recorded it (not part of the identity).
     pub ci_run: Option<String>,
+    /// What the deployment left live (`green live`; not part of the identity).
+    pub detail: Option<String>,
 }
 
 impl EnvRecord {
@@ -237,6 +242,7 @@ mod tests {
             link: Some("https://ci/run/7".into()),
             deployment: None,
             ci_run: None,
+            detail: None,
         };
         assert_eq!(record.key(), "stage success v1.4.0 https://ci/run/7");
     }

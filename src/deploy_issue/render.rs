@@ -199,6 +199,7 @@ fn last_resort(issue: &DeployIssue, fixed: &Fixed, cut_line: &str) -> String {
             link: clip(&r.link),
             deployment: r.deployment,
             ci_run: clip(&r.ci_run),
+            detail: clip(&r.detail),
         })
         .collect();
     let notice = "\n\n… body cut: it does not fit in GitHub's 65,536 characters\n\n";

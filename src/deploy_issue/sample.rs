@@ -41,6 +41,7 @@ pub(crate) fn record(env: &str, state: DeploymentState, when: &str, run: u32) ->
         link: Some(format!("https://github.com/acme/shop/actions/runs/{run}")),
         deployment: None,
         ci_run: None,
+        detail: None,
     }
 }
 

@@ -222,7 +222,7 @@ pub(crate) fn checklist(items: &[ChecklistItem]) -> String {
     out
 }
 
-fn status(state: Option<DeploymentState>) -> String {
+fn status(state: Option<DeploymentState>, detail: Option<&str>) -> String {
     let emoji = match state {
         None => "⚪",
         Some(DeploymentState::Queued) => "⏳",
@@ -230,7 +230,10 @@ fn status(state: Option<DeploymentState>) -> String {
         Some(DeploymentState::Success) => "✅",
         Some(DeploymentState::Failure) => "❌",
     };
-    format!("{emoji} {}", state_words(state))
+    match detail.map(str::trim).filter(|d| !d.is_empty()) {
+        Some(detail) => format!("{emoji} {} ({})", state_words(state), cell(Some(detail))),
+        None => format!("{emoji} {}", state_words(state)),
+    }
 }
 
 /// A state in words (`in progress`).
@@ -257,7 +260,10 @@ fn row_line(environment: &str, row: Option<&EnvRow>) -> String {
     format!(
         "| {} | {} | {} | {} | {} | {link} |",
         cell(Some(environment)),
-        status(row.and_then(|r| r.state)),
+        status(
+            row.and_then(|r| r.state),
+            row.and_then(|r| r.detail.as_deref())
+        ),
         cell(row.and_then(|r| r.version.as_deref())),
         cell(row.and_then(|r| r.when.as_deref())),
         cell(by.as_deref()),

@@ -192,6 +192,7 @@ mod tests {
                 link: Some(format!("{long_link}/{run}")),
                 deployment: None,
                 ci_run: None,
+                detail: None,
             };
             if let Some(next) = record_in_body(&body, &envs(), &record).unwrap() {
                 body = next;

@@ -276,6 +276,31 @@ fn missing_or_broken_state_leaves_the_fresh_issue() {
 }
 
 #[test]
+fn what_a_deployment_left_live_shows_beside_its_status_and_in_the_history() {
+    let mut issue = sample::schema_first();
+    let stage = EnvRecord {
+        detail: Some("green live".into()),
+        ..record("stage", DeploymentState::Success, "2026-03-02T10:00:00Z", 7)
+    };
+    assert!(apply_record(&mut issue, &stage));
+    let body = render(&issue);
+    assert!(
+        body.contains("| stage | ✅ success (green live) | v1.4.0 |"),
+        "{body}"
+    );
+    assert!(
+        body.contains("v1.4.0 success on stage, green live ("),
+        "{body}"
+    );
+    // The detail survives the body's round trip, and a later record without one clears it.
+    let read = parse(&body);
+    assert_eq!(read.rows[0].detail.as_deref(), Some("green live"));
+    let again = record("stage", DeploymentState::Success, "2026-03-02T11:00:00Z", 8);
+    assert!(apply_record(&mut issue, &again));
+    assert!(render(&issue).contains("| stage | ✅ success | v1.4.0 |"));
+}
+
+#[test]
 fn applying_a_record_twice_adds_one_entry() {
     let mut issue = sample::schema_first();
     let stage = record("stage", DeploymentState::Success, "2026-03-02T10:00:00Z", 7);

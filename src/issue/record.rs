@@ -39,6 +39,8 @@ pub struct RecordRequest {
     pub actor: String,
     /// When (RFC 3339).
     pub when: String,
+    /// What the deployment left live (`green live`), shown beside the status.
+    pub detail: Option<String>,
     /// Environments in promotion order, for the table.
     pub environments: Vec<String>,
 }
@@ -83,6 +85,7 @@ pub async fn record<F: Forge>(forge: &F, request: &RecordRequest) -> Result<Reco
         link: request.url.clone(),
         deployment: Some(deployment.id),
         ci_run: Some(request.ci_run.clone()),
+        detail: request.detail.clone(),
     };
     let done = |issue: crate::forge::Issue, updated| Recorded {
         number: issue.number,
@@ -174,6 +177,7 @@ async fn forge_records<F: Forge>(
                 deployment: Some(d.id),
                 ci_run: d.ci_run,
                 environment: d.environment,
+                detail: None,
             })
         })
         .collect();

@@ -257,6 +257,7 @@ async fn gitlab_lost_answers_still_make_exactly_one_issue_and_one_deployment() {
         ci_job: None,
         actor: "alice".into(),
         when: "2026-11-24T10:00:00Z".into(),
+        detail: None,
         environments: vec!["stage".into()],
     };
     issue::record(&forge, &request).await.unwrap();

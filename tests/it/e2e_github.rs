@@ -432,4 +432,11 @@ fn a_blue_green_stage_whose_gate_fails_switches_back_inside_maintenance_mode() {
         .last()
         .map(|s| s["state"].as_str().unwrap().to_owned());
     assert_eq!(last_state.as_deref(), Some("failure"));
+    // The issue's table says where the rollout failed.
+    let issue = fake.issues().into_iter().next().unwrap();
+    let body = issue["body"].as_str().unwrap();
+    assert!(
+        body.contains("| stage | ❌ failure (failed at post-deploy) |"),
+        "{body}"
+    );
 }

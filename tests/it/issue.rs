@@ -289,6 +289,7 @@ fn record_request(env: &str, run: &str) -> RecordRequest {
         ci_job: None,
         actor: "alice".into(),
         when: "2026-11-24T10:00:00Z".into(),
+        detail: None,
         environments: vec!["stage".into(), "production".into()],
     }
 }
