@@ -244,6 +244,10 @@ impl<'s> Django<'s, '_> {
                 let name = constraint
                     .as_ref()
                     .and_then(|c| python::name(src, c.kw("name")));
+                let nulls_not_distinct = constraint
+                    .as_ref()
+                    .and_then(|c| c.kw("nulls_distinct"))
+                    .is_some_and(|v| v.kind() == "false");
                 self.push(
                     n,
                     Change::AddConstraint {
@@ -253,7 +257,11 @@ impl<'s> Django<'s, '_> {
                         using_index: false,
                         columns,
                         cascades: false,
-                        detail: ConstraintDetail { name, check: None },
+                        detail: ConstraintDetail {
+                            name,
+                            check: None,
+                            nulls_not_distinct,
+                        },
                     },
                 );
             }
@@ -265,7 +273,11 @@ impl<'s> Django<'s, '_> {
                         table,
                         kind: None,
                         columns: Vec::new(),
-                        detail: ConstraintDetail { name, check: None },
+                        detail: ConstraintDetail {
+                            name,
+                            check: None,
+                            ..Default::default()
+                        },
                     },
                 );
             }

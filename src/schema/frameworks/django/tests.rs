@@ -154,6 +154,7 @@ fn reads_every_operation() {
                 detail: ConstraintDetail {
                     name: Some("uq".into()),
                     check: None,
+                    ..Default::default()
                 },
             },
         ),
@@ -170,6 +171,7 @@ fn reads_every_operation() {
                 detail: ConstraintDetail {
                     name: Some("ck".into()),
                     check: None,
+                    ..Default::default()
                 },
             },
         ),
@@ -183,6 +185,7 @@ fn reads_every_operation() {
                 detail: ConstraintDetail {
                     name: Some("uq".into()),
                     check: None,
+                    ..Default::default()
                 },
             },
         ),
