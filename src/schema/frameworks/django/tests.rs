@@ -440,3 +440,28 @@ fn a_string_on_delete_names_a_target_without_a_relation() {
         "{changes:?}"
     );
 }
+
+#[test]
+fn a_null_boolean_field_is_nullable() {
+    // Sentry 0256 and 0264: NullBooleanField → BooleanField sets NOT NULL; the old field's
+    // default means old code never writes NULL.
+    let created = migration(
+        r#"migrations.CreateModel(name="DocIntegration", fields=[("id", models.AutoField(primary_key=True)), ("is_draft", models.NullBooleanField(default=True)), ("flag", models.NullBooleanField())]),"#,
+    );
+    let altered = migration(
+        r#"migrations.AlterField(model_name="docintegration", name="is_draft", field=models.BooleanField(default=True)),
+        migrations.AlterField(model_name="docintegration", name="flag", field=models.BooleanField()),"#,
+    );
+    let changes = after(&[&created], &altered);
+    assert!(
+        matches!(&changes[0], Change::Neutral { what } if what.contains("is_draft")),
+        "{changes:?}"
+    );
+    assert_eq!(
+        changes[1],
+        Change::SetNotNull {
+            table: "shop_docintegration".into(),
+            column: "flag".into()
+        }
+    );
+}
