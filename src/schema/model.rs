@@ -173,6 +173,9 @@ pub struct ConstraintDetail {
     /// A CHECK's expression, as SQL.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub check: Option<String>,
+    /// A UNIQUE whose NULLs conflict (`NULLS NOT DISTINCT`, Django `nulls_distinct=False`).
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub nulls_not_distinct: bool,
 }
 
 /// A unique index dropped, with what it covered.

@@ -84,6 +84,8 @@ rules! {
         "a CHECK constraint is replaced and shipgate cannot tell whether the new one admits every value the old one did (its old definition is not known, or the expressions are not comparable): compare them by hand; if the new one only relaxes, suppress with a reason";
     UNIQUE_MOVED = "SG127", "unique-moved", Destructive, Warning,
         "a UNIQUE constraint or index is dropped on some columns and added on others: old code writes the new columns without keeping them unique, and those writes now fail; deploy code that keeps them unique first, then add it (post-deploy)";
+    UNIQUE_ON_NEW_NULL_COLUMN = "SG128", "unique-on-new-null-column", Additive, Info,
+        "the UNIQUE covers a column added in this release without a value for old code's rows (nullable, no default): old code leaves it NULL, and keys holding a NULL never conflict, so it cannot reject old code's writes";
     INDEX_NOT_CONCURRENT = "SG201", "create-index-locks", Neutral, Warning,
         "building an index without CONCURRENTLY blocks writes to the table: CREATE INDEX CONCURRENTLY (Rails algorithm: :concurrently, Django AddIndexConcurrently, Alembic postgresql_concurrently=True) outside a transaction";
     DROP_INDEX_NOT_CONCURRENT = "SG202", "drop-index-locks", Neutral, Warning,

@@ -14,6 +14,9 @@ use crate::schema::sql::{CheckRelation, compare_checks};
 pub struct ReleaseContext {
     tables: HashSet<String>,
     columns: HashSet<(String, String)>,
+    /// Columns added in the release that old code's rows hold NULL in (nullable, and no default
+    /// that stays): a UNIQUE covering one never sees old code's keys conflict.
+    left_null: HashSet<(String, String)>,
     objects: HashSet<String>,
     /// Tables that lost a foreign key (or a constraint of unknown kind) earlier in the release.
     dropped_constraints: HashSet<String>,
@@ -173,6 +176,9 @@ pub fn judge(change: &Located<Change>, context: &mut ReleaseContext) -> Judgemen
                 }
             }
             context.columns.insert((table.clone(), column.clone()));
+            if !*not_null && (!*has_default || *default_dropped) {
+                context.left_null.insert((table.clone(), column.clone()));
+            }
             Class::Additive
         }
         Change::DropColumn { table, column } => {
@@ -241,6 +247,7 @@ pub fn judge(change: &Located<Change>, context: &mut ReleaseContext) -> Judgemen
             }
         }
         Change::SetNotNull { table, column } => {
+            context.left_null.remove(&(table.clone(), column.clone()));
             if !context.new_table(table) {
                 found(
                     &catalog::SET_NOT_NULL,
@@ -249,7 +256,11 @@ pub fn judge(change: &Located<Change>, context: &mut ReleaseContext) -> Judgemen
             }
             Class::Neutral
         }
-        Change::DropNotNull { .. } | Change::SetDefault { .. } => Class::Additive,
+        Change::SetDefault { table, column } => {
+            context.left_null.remove(&(table.clone(), column.clone()));
+            Class::Additive
+        }
+        Change::DropNotNull { .. } => Class::Additive,
         Change::DropDefault { table, column } => {
             if !context.new_column(table, column) {
                 found(
@@ -277,6 +288,20 @@ pub fn judge(change: &Located<Change>, context: &mut ReleaseContext) -> Judgemen
                 .flatten();
             replaces = replaced.as_ref().map(|d| d.seq);
             let unique = matches!(kind, ConstraintKind::Unique | ConstraintKind::PrimaryKey);
+            // Old code's keys hold NULL in such a column, and NULLs are distinct.
+            let null_column = (*kind == ConstraintKind::Unique && !detail.nulls_not_distinct)
+                .then(|| {
+                    columns
+                        .iter()
+                        .find(|c| context.left_null.contains(&(table.clone(), (*c).clone())))
+                })
+                .flatten();
+            let null_exempt = |column: &String| {
+                format!(
+                    "the UNIQUE on {table} ({}) covers {column}, added in this release and NULL in old code's rows: their keys never conflict",
+                    columns.join(", ")
+                )
+            };
             if let Some(old) = replaced.as_ref().filter(|_| *kind == ConstraintKind::Check) {
                 let name = detail.name.as_ref().or(old.name.as_ref());
                 let (rule, message) =
@@ -284,7 +309,12 @@ pub fn judge(change: &Located<Change>, context: &mut ReleaseContext) -> Judgemen
                 found(rule, message);
             } else if let Some(old) = replaced.as_ref().filter(|_| unique) {
                 if let Some(message) = unique_replaced(table, &old.columns, columns) {
-                    found(&catalog::UNIQUE_MOVED, message);
+                    match null_column {
+                        Some(column) => {
+                            found(&catalog::UNIQUE_ON_NEW_NULL_COLUMN, null_exempt(column))
+                        }
+                        None => found(&catalog::UNIQUE_MOVED, message),
+                    }
                 }
             } else if recreated && !context.new_table(table) && !on_new_columns {
                 if *cascades {
@@ -311,6 +341,8 @@ pub fn judge(change: &Located<Change>, context: &mut ReleaseContext) -> Judgemen
                         columns.join(", ")
                     ),
                 );
+            } else if let Some(column) = null_column.filter(|_| !context.new_table(table)) {
+                found(&catalog::UNIQUE_ON_NEW_NULL_COLUMN, null_exempt(column));
             } else if !context.new_table(table) {
                 found(
                     &catalog::NEW_CONSTRAINT,
@@ -1010,8 +1042,8 @@ mod tests {
         assert_eq!(v[3], (Class::Additive, vec!["SG120"]));
         assert_eq!(
             v[4],
-            (Class::Destructive, vec!["SG108", "SG201"]),
-            "user_id is old"
+            (Class::Additive, vec!["SG128", "SG201"]),
+            "user_id is old, but old code leaves coupon_id NULL: its keys never conflict"
         );
         assert_eq!(v[5], (Class::Destructive, vec!["SG108"]));
         assert_eq!(v[6], (Class::Destructive, vec!["SG108"]), "columns unknown");

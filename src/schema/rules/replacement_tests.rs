@@ -2,7 +2,9 @@
 //! judged as the pair, against the old definition when earlier migrations declare it.
 use super::{ReadMigration, ReleaseContext, assess};
 use crate::config::schema::Dialect;
-use crate::schema::frameworks::{read_django, read_rails};
+use crate::schema::frameworks::{
+    AppState, read_django, read_django_with, read_rails, replay_django,
+};
 use crate::schema::model::{Change, FileClass, Framework, Located, Position};
 use crate::schema::sql::read_sql;
 
@@ -134,6 +136,97 @@ fn django_unique_together_moved() {
     let (class, rules) = judged("", Framework::Django, changes, Dialect::Postgres);
     assert_eq!(class, FileClass::Destructive, "{rules:?}");
     assert!(rules.contains(&"SG127"), "{rules:?}");
+}
+
+fn django(operations: &str) -> (FileClass, Vec<&'static str>) {
+    let text = format!(
+        "from django.db import migrations, models\n\nclass Migration(migrations.Migration):\n    operations = [\n{operations}\n    ]\n"
+    );
+    let changes = read_django(&text, Dialect::Postgres, Some("sentry"));
+    judged("", Framework::Django, changes, Dialect::Postgres)
+}
+
+#[test]
+fn a_unique_over_a_column_old_code_leaves_null_rejects_none_of_its_writes() {
+    // Sentry 0318: a nullable column added, then a UNIQUE that covers it.
+    let homepage = django(
+        r#"        migrations.AddField(
+            model_name="discoversavedquery",
+            name="is_homepage",
+            field=models.BooleanField(blank=True, null=True),
+        ),
+        migrations.AddConstraint(
+            model_name="discoversavedquery",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(is_homepage=True),
+                fields=("organization", "created_by", "is_homepage"),
+                name="unique_user_homepage_query",
+            ),
+        ),"#,
+    );
+    assert_eq!(homepage, (FileClass::Additive, vec!["SG128", "SG201"]));
+    // Django 5's nulls_distinct=False makes NULLs conflict: old code's keys may collide.
+    let not_distinct = django(
+        r#"        migrations.AddField(model_name="query", name="slot", field=models.IntegerField(null=True)),
+        migrations.AddConstraint(
+            model_name="query",
+            constraint=models.UniqueConstraint(fields=("owner", "slot"), nulls_distinct=False, name="u"),
+        ),"#,
+    );
+    assert_eq!(not_distinct, (FileClass::Mixed, vec!["SG108", "SG201"]));
+    // A default that stays fills old code's rows: not NULL, so they may conflict.
+    let defaulted = sql(
+        "",
+        "ALTER TABLE q ADD COLUMN slot integer DEFAULT 0;\n\
+         ALTER TABLE q ADD CONSTRAINT q_owner_slot UNIQUE (owner, slot);",
+        Dialect::Postgres,
+    );
+    assert_eq!(defaulted.1, vec!["SG108", "SG201"], "{defaulted:?}");
+}
+
+#[test]
+fn a_unique_moved_onto_a_column_old_code_leaves_null_rejects_none_of_its_writes() {
+    // Sentry 0373: a nullable column added and unique_together moved onto it from the column
+    // the migration then drops (the drop stays destructive; the move itself rejects nothing).
+    let mut state = AppState::new(Some("sentry"));
+    state.mark_replayed();
+    replay_django(
+        r#"from django.db import migrations, models
+
+class Migration(migrations.Migration):
+    operations = [
+        migrations.CreateModel(
+            name="ReleaseArtifactBundle",
+            fields=[
+                ("id", models.AutoField(primary_key=True)),
+                ("organization_id", models.BigIntegerField()),
+                ("release_name", models.CharField(max_length=250)),
+                ("dist_id", models.BigIntegerField(null=True)),
+            ],
+            options={"unique_together": {("organization_id", "release_name", "dist_id")}},
+        ),
+    ]
+"#,
+        &mut state,
+    );
+    let text = r#"from django.db import migrations, models
+
+class Migration(migrations.Migration):
+    operations = [
+        migrations.AddField(
+            model_name="releaseartifactbundle",
+            name="dist_name",
+            field=models.CharField(max_length=64, null=True),
+        ),
+        migrations.AlterUniqueTogether(
+            name="releaseartifactbundle",
+            unique_together={("organization_id", "release_name", "dist_name")},
+        ),
+    ]
+"#;
+    let changes = read_django_with(text, Dialect::Postgres, Some("sentry"), &mut state);
+    let moved = judged("", Framework::Django, changes, Dialect::Postgres);
+    assert_eq!(moved, (FileClass::Additive, vec!["SG128", "SG201"]));
 }
 
 const HISTORY: &str = "CREATE TABLE users (id integer PRIMARY KEY);\n\

@@ -57,6 +57,7 @@ fn operation(table: &str, op: &AlterTableOperation, online: bool, mysql: bool) -
             detail: ConstraintDetail {
                 name: Some(names::ident(name)),
                 check: None,
+                ..Default::default()
             },
         }],
         AlterTableOperation::DropPrimaryKey { .. } => vec![Change::DropConstraint {
@@ -72,6 +73,7 @@ fn operation(table: &str, op: &AlterTableOperation, online: bool, mysql: bool) -
             detail: ConstraintDetail {
                 name: Some(names::ident(name)),
                 check: None,
+                ..Default::default()
             },
         }],
         AlterTableOperation::DropIndex { .. } => vec![Change::DropIndex {
@@ -249,6 +251,10 @@ fn detail(table: &str, constraint: &TableConstraint, mysql: bool) -> ConstraintD
     ConstraintDetail {
         name,
         check: shape.checks.into_iter().next().map(|c| c.expr),
+        nulls_not_distinct: matches!(
+            constraint,
+            TableConstraint::Unique(u) if u.nulls_distinct == sqlparser::ast::NullsDistinctOption::NotDistinct
+        ),
     }
 }
 

@@ -99,6 +99,7 @@ pub(super) fn add_column(table: &str, column: &ColumnDef, mysql: bool) -> Vec<Ch
                     // PostgreSQL names a column's CHECK `<table>_<column>_check`.
                     name: (check.is_some() && !mysql).then(|| format!("{bare_table}_{name}_check")),
                     check,
+                    ..Default::default()
                 },
             }),
     );

@@ -280,6 +280,7 @@ fn constraints() {
             detail: ConstraintDetail {
                 name: Some(s("fk")),
                 check: None,
+                ..Default::default()
             },
         }
     );

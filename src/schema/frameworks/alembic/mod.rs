@@ -296,6 +296,7 @@ impl<'s> Alembic<'s, '_> {
                 let detail = ConstraintDetail {
                     name: name(pos(0, 0), "constraint_name"),
                     check: condition,
+                    ..Default::default()
                 };
                 match table_at(1, "table_name") {
                     Some(table) => self.push(
@@ -331,6 +332,7 @@ impl<'s> Alembic<'s, '_> {
                         detail: ConstraintDetail {
                             name: name(pos(0, 0), "constraint_name"),
                             check: None,
+                            ..Default::default()
                         },
                     },
                 ),
@@ -348,6 +350,7 @@ impl<'s> Alembic<'s, '_> {
                     let detail = ConstraintDetail {
                         name: name(pos(0, 0), "constraint_name"),
                         check: None,
+                        ..Default::default()
                     };
                     self.push(
                         n,

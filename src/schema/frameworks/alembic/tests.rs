@@ -76,6 +76,7 @@ fn reads_every_operation_of_upgrade_and_ignores_downgrade() {
                 detail: ConstraintDetail {
                     name: Some(name.into()),
                     check: check.map(Into::into),
+                    ..Default::default()
                 },
             },
         )
@@ -230,6 +231,7 @@ fn reads_every_operation_of_upgrade_and_ignores_downgrade() {
                 detail: ConstraintDetail {
                     name: Some(c("fk_x")),
                     check: None,
+                    ..Default::default()
                 },
             },
         ),

@@ -10,6 +10,7 @@ use crate::schema::sql::read_sql;
 
 mod state;
 
+use state::relation;
 pub use state::{AppState, FieldState};
 
 /// Read a Django migration's `operations = [...]`. Tables are named `<app_label>_<model>` as
@@ -243,6 +244,10 @@ impl<'s> Django<'s, '_> {
                 let name = constraint
                     .as_ref()
                     .and_then(|c| python::name(src, c.kw("name")));
+                let nulls_not_distinct = constraint
+                    .as_ref()
+                    .and_then(|c| c.kw("nulls_distinct"))
+                    .is_some_and(|v| v.kind() == "false");
                 self.push(
                     n,
                     Change::AddConstraint {
@@ -252,7 +257,11 @@ impl<'s> Django<'s, '_> {
                         using_index: false,
                         columns,
                         cascades: false,
-                        detail: ConstraintDetail { name, check: None },
+                        detail: ConstraintDetail {
+                            name,
+                            check: None,
+                            nulls_not_distinct,
+                        },
                     },
                 );
             }
@@ -264,7 +273,11 @@ impl<'s> Django<'s, '_> {
                         table,
                         kind: None,
                         columns: Vec::new(),
-                        detail: ConstraintDetail { name, check: None },
+                        detail: ConstraintDetail {
+                            name,
+                            check: None,
+                            ..Default::default()
+                        },
                     },
                 );
             }
@@ -519,8 +532,11 @@ impl<'s> Django<'s, '_> {
             }
             _ => {}
         }
-        let unique =
-            |f: &FieldState| f.flag("unique") || f.flag("primary_key") || f.kind == "OneToOneField";
+        let unique = |f: &FieldState| {
+            f.flag("unique")
+                || f.flag("primary_key")
+                || (f.kind.ends_with("OneToOneField") && f.args.contains_key("to"))
+        };
         match (unique(old), unique(&new)) {
             (false, true) => {
                 self.push(
@@ -551,8 +567,8 @@ impl<'s> Django<'s, '_> {
             }
             _ => {}
         }
-        if old.arg("db_index") != new.arg("db_index") {
-            if new.flag("db_index") {
+        if old.indexed() != new.indexed() {
+            if new.indexed() {
                 self.push(
                     n,
                     Change::CreateIndex {
@@ -661,8 +677,8 @@ impl<'s> Django<'s, '_> {
         if let Some(column) = python::name(self.src, field.kw("db_column")) {
             return column;
         }
-        match field.name.as_str() {
-            "ForeignKey" | "OneToOneField" => format!("{name}_id"),
+        match relation(self.src, field) {
+            Some(true) => format!("{name}_id"),
             _ => name.to_owned(),
         }
     }
@@ -686,7 +702,7 @@ impl<'s> Django<'s, '_> {
             return;
         }
         let column = self.column(&name, field);
-        let not_null = !field.kw_true("null");
+        let not_null = !field.kw_true("null") && field.name != "NullBooleanField";
         // `default` is Python-side: Django sets it as the database default only while it adds
         // the column, then drops it; `db_default` (Django 5+) stays.
         let db_default = field.kw("db_default");
@@ -700,15 +716,15 @@ impl<'s> Django<'s, '_> {
             n,
             Change::AddColumn {
                 table: table.clone(),
-                column,
+                column: column.clone(),
                 not_null,
                 has_default: default.is_some(),
                 volatile_default,
                 default_dropped,
             },
         );
-        if matches!(field.name.as_str(), "ForeignKey" | "OneToOneField") {
-            let unique = field.name == "OneToOneField";
+        if relation(self.src, field) == Some(true) {
+            let unique = field.name.ends_with("OneToOneField") || field.kw_true("unique");
             if unique || field.kw("db_index").is_none_or(|v| v.kind() != "false") {
                 self.push(
                     n,
@@ -716,7 +732,7 @@ impl<'s> Django<'s, '_> {
                         table: table.clone(),
                         unique,
                         concurrently: false,
-                        columns: Vec::new(),
+                        columns: vec![column.clone()],
                     },
                 );
             }
@@ -731,7 +747,7 @@ impl<'s> Django<'s, '_> {
                         kind: ConstraintKind::ForeignKey,
                         not_valid: false,
                         using_index: false,
-                        columns: Vec::new(),
+                        columns: vec![column],
                         cascades: false,
                         detail: Default::default(),
                     },

@@ -48,13 +48,20 @@ impl FieldState {
             .filter(|(k, _)| DATABASE_ARGUMENTS.contains(&k.as_str()))
             .map(|(k, v)| (k.clone(), src.text_of(*v).to_owned()))
             .collect();
-        if matches!(field.name.as_str(), "ForeignKey" | "OneToOneField")
-            || field.name.ends_with("ForeignKey")
-        {
-            if let Some(to) = field.args.first() {
-                args.entry("to".to_owned())
-                    .or_insert_with(|| src.text_of(*to).to_owned());
+        match relation(src, field) {
+            Some(true) => {
+                if let Some(to) = field.args.first() {
+                    args.entry("to".to_owned())
+                        .or_insert_with(|| src.text_of(*to).to_owned());
+                }
             }
+            Some(false) => {
+                args.remove("to");
+            }
+            None => {}
+        }
+        if field.name == "NullBooleanField" {
+            args.insert("null".to_owned(), "True".to_owned());
         }
         Self {
             kind: field.name.clone(),
@@ -71,6 +78,29 @@ impl FieldState {
     pub fn flag(&self, name: &str) -> bool {
         self.arg(name) == Some("True")
     }
+
+    /// Whether the field has an index of its own: `db_index=True`, or a foreign key without
+    /// `db_index=False` (Django indexes foreign keys by default).
+    pub fn indexed(&self) -> bool {
+        match self.arg("db_index") {
+            Some(value) => value == "True",
+            None => self.args.contains_key("to"),
+        }
+    }
+}
+
+/// Whether a field call of a relation's class (`ForeignKey`, `OneToOneField`, a project's
+/// `*ForeignKey` subclass) declares a relation — a `<name>_id` column, an index and a
+/// constraint — or not (`None` for other classes). Django rejects an `on_delete` that is not
+/// callable, so one given a string (`on_delete="CASCADE"`) is a plain column that only names its
+/// target, such as an id kept across databases.
+pub(crate) fn relation(src: &Source<'_>, field: &PyCall<'_>) -> Option<bool> {
+    let relation_class =
+        field.name.ends_with("ForeignKey") || field.name.ends_with("OneToOneField");
+    let string_on_delete = field
+        .kw("on_delete")
+        .is_some_and(|v| matches!(src.text_of(v).chars().next(), Some('"' | '\'')));
+    relation_class.then_some(!string_on_delete)
 }
 
 /// One app's models: lower-cased model name → field name → field.

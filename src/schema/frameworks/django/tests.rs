@@ -154,6 +154,7 @@ fn reads_every_operation() {
                 detail: ConstraintDetail {
                     name: Some("uq".into()),
                     check: None,
+                    ..Default::default()
                 },
             },
         ),
@@ -170,6 +171,7 @@ fn reads_every_operation() {
                 detail: ConstraintDetail {
                     name: Some("ck".into()),
                     check: None,
+                    ..Default::default()
                 },
             },
         ),
@@ -183,6 +185,7 @@ fn reads_every_operation() {
                 detail: ConstraintDetail {
                     name: Some("uq".into()),
                     check: None,
+                    ..Default::default()
                 },
             },
         ),
@@ -380,5 +383,85 @@ fn a_column_no_field_maps_to_any_more_is_dropped_unnoticed() {
             column: "app_id".into()
         },
         "still mapped: old code reads it"
+    );
+}
+
+#[test]
+fn a_string_on_delete_names_a_target_without_a_relation() {
+    // Sentry 0382 and 0385: an id column becomes a cross-database "foreign key" whose
+    // `on_delete` is a string, which Django's ForeignKey rejects; and a real foreign key loses
+    // its constraint while keeping the index Django gives foreign keys by default.
+    let created = migration(
+        r#"migrations.CreateModel(name="ServiceHook", fields=[("id", models.AutoField(primary_key=True)), ("application", sentry.db.models.fields.foreignkey.FlexibleForeignKey(to="sentry.ApiApplication", null=True, on_delete=django.db.models.deletion.CASCADE))]),
+        migrations.AddField(model_name="servicehook", name="installation_id", field=sentry.db.models.fields.bounded.BoundedBigIntegerField(db_index=True, null=True)),"#,
+    );
+    let altered = migration(
+        r#"migrations.AlterField(
+            model_name="servicehook",
+            name="application",
+            field=sentry.db.models.fields.foreignkey.FlexibleForeignKey(
+                to="sentry.ApiApplication", db_constraint=False, db_index=True, null=True
+            ),
+        ),
+        migrations.AlterField(
+            model_name="servicehook",
+            name="installation_id",
+            field=sentry.db.models.fields.hybrid_cloud_foreign_key.HybridCloudForeignKey(
+                "sentry.SentryAppInstallation", db_index=True, on_delete="CASCADE", null=True
+            ),
+        ),"#,
+    );
+    let changes = after(&[&created], &altered);
+    assert_eq!(
+        changes,
+        vec![
+            Change::DropConstraint {
+                table: "shop_servicehook".into(),
+                kind: Some(ConstraintKind::ForeignKey),
+                columns: vec!["application_id".into()],
+                detail: ConstraintDetail::default(),
+            },
+            Change::NoDatabaseChange {
+                what: "AlterField of shop_servicehook.installation_id".into()
+            },
+        ]
+    );
+    // Added, a project's `*ForeignKey` subclass is a relation: its `_id` column, index and key.
+    let added = migration(
+        r#"migrations.AddField(model_name="servicehook", name="team", field=sentry.db.models.fields.foreignkey.FlexibleForeignKey(null=True, on_delete=django.db.models.deletion.CASCADE, to="sentry.Team")),"#,
+    );
+    let changes = after(&[&created], &added);
+    assert!(
+        matches!(&changes[..], [
+            Change::AddColumn { column, .. },
+            Change::CreateIndex { columns: indexed, .. },
+            Change::AddConstraint { kind: ConstraintKind::ForeignKey, columns: keyed, .. },
+        ] if column == "team_id" && indexed == &["team_id"] && keyed == &["team_id"]),
+        "{changes:?}"
+    );
+}
+
+#[test]
+fn a_null_boolean_field_is_nullable() {
+    // Sentry 0256 and 0264: NullBooleanField → BooleanField sets NOT NULL; the old field's
+    // default means old code never writes NULL.
+    let created = migration(
+        r#"migrations.CreateModel(name="DocIntegration", fields=[("id", models.AutoField(primary_key=True)), ("is_draft", models.NullBooleanField(default=True)), ("flag", models.NullBooleanField())]),"#,
+    );
+    let altered = migration(
+        r#"migrations.AlterField(model_name="docintegration", name="is_draft", field=models.BooleanField(default=True)),
+        migrations.AlterField(model_name="docintegration", name="flag", field=models.BooleanField()),"#,
+    );
+    let changes = after(&[&created], &altered);
+    assert!(
+        matches!(&changes[0], Change::Neutral { what } if what.contains("is_draft")),
+        "{changes:?}"
+    );
+    assert_eq!(
+        changes[1],
+        Change::SetNotNull {
+            table: "shop_docintegration".into(),
+            column: "flag".into()
+        }
     );
 }

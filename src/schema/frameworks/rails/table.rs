@@ -209,6 +209,7 @@ impl<'s> Rails<'s, '_> {
                 let mut detail = ConstraintDetail {
                     name: self.name(call.kw("name").as_ref()),
                     check: None,
+                    ..Default::default()
                 };
                 let (kind, columns) = if method == "add_check_constraint" {
                     detail.check = self.plain_string(call.args.first().copied());
@@ -261,7 +262,11 @@ impl<'s> Rails<'s, '_> {
                         using_index: false,
                         columns: vec![column],
                         cascades: false,
-                        detail: ConstraintDetail { name: None, check },
+                        detail: ConstraintDetail {
+                            name: None,
+                            check,
+                            ..Default::default()
+                        },
                     },
                 );
             }
@@ -323,7 +328,11 @@ impl<'s> Rails<'s, '_> {
                         table: t(),
                         kind: Some(kind),
                         columns,
-                        detail: ConstraintDetail { name, check },
+                        detail: ConstraintDetail {
+                            name,
+                            check,
+                            ..Default::default()
+                        },
                     },
                 );
             }

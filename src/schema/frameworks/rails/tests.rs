@@ -218,6 +218,7 @@ fn reads_every_operation_of_change_and_ignores_down() {
                 detail: ConstraintDetail {
                     name: Some("score_positive".into()),
                     check: Some("score >= 0".into()),
+                    ..Default::default()
                 },
             },
         ),
@@ -241,6 +242,7 @@ fn reads_every_operation_of_change_and_ignores_down() {
                 detail: ConstraintDetail {
                     name: Some("score_positive".into()),
                     check: None,
+                    ..Default::default()
                 },
             },
         ),
