@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Install the shipgate binaries, make a small sample repository with a bare remote,
 # show what shipgate-version would release from it (--dry-run), release it for real, check its
-# migrations, track it in a deployment issue on the local forge, and promote it to production
-# by a comment that shipgate-promote poll answers.
+# migrations, track it in a deployment issue on the local forge, promote it to production
+# by a comment that shipgate-promote poll answers, and deploy production blue-green inside
+# maintenance mode, as the deploy workflow would.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -51,7 +52,21 @@ echo
 echo "==> alice (a maintainer) comments /promote production; shipgate-promote poll answers it"
 # The demo opens production's window so that it runs on any day (see windows in docs/config.md),
 # and dispatches deploy.yml on acceptance (on the local forge: a line in pipelines.jsonl).
-printf 'promote:\n  dispatch: deploy.yml\nwindows:\n  environments:\n    stage: { open: true }\n    production: { open: true }\n' > shipgate.yml
+cat > shipgate.yml <<'YAML'
+promote:
+  dispatch: deploy.yml
+windows:
+  environments:
+    stage: { open: true }
+    production: { open: true }
+gates:
+  - { name: green-or-blue-answers, type: command, step: pre-switch, command: [sh, -c, 'test -s ".demo/$SHIPGATE_COLOR"'] }
+deploy:
+  production:
+    strategy: blue-green
+    keep_previous: 2s
+    maintenance: { on: ./deploy/maintenance.sh on, off: ./deploy/maintenance.sh off, when: always }
+YAML
 forge=.shipgate/forge
 printf '{"alice": "maintain"}\n' > "$forge/permissions.json"
 mkdir -p "$forge/issues/1/comments"
@@ -65,3 +80,31 @@ echo
 echo "--- the reply:"
 cat "$forge/issues/1/comments/$((n + 1)).md"
 echo "--- the pipeline started: $(cat "$forge/pipelines.jsonl")"
+
+echo
+echo "==> the production job: maintenance on, blue-green rollout, maintenance off (shipgate-deploy)"
+# The hooks a real project writes: here they keep the state in .demo/ and say what they do.
+mkdir -p deploy .demo
+echo blue > .demo/live
+cat > deploy/deploy.sh <<'SH'
+#!/bin/sh
+echo "    deploy.sh: $SHIPGATE_VERSION to $1 $2 $3"
+echo "$SHIPGATE_VERSION" > ".demo/$3"
+SH
+cat > deploy/switch.sh <<'SH'
+#!/bin/sh
+if [ $# -eq 1 ]; then cat .demo/live; exit 0; fi
+echo "    switch.sh: the traffic of $1 goes to $2"
+echo "$2" > .demo/live
+SH
+cat > deploy/maintenance.sh <<'SH'
+#!/bin/sh
+echo "    maintenance.sh: maintenance mode $1 in $2"
+SH
+chmod +x deploy/*.sh
+"$bin/shipgate-deploy" maintenance on --env production
+"$bin/shipgate-deploy" rollout --env production
+"$bin/shipgate-deploy" maintenance off --env production
+"$bin/shipgate-issue" --forge local record --env production --status success --detail "$(cat .demo/live) live"
+echo
+sed -n '/## Environments/,/## Commands/p' "$forge/issues/1/body.md"

@@ -31,6 +31,8 @@ pub struct GateRun {
     pub passed: bool,
     /// The gates that failed (or were inconclusive, when strict).
     pub failed: Vec<String>,
+    /// How many gates ran.
+    pub count: usize,
 }
 
 /// Runs the gates of a step; `env` tells `command` gates where the rollout stands.
@@ -98,12 +100,13 @@ impl GateRunner for VerifyGates {
         Ok(GateRun {
             passed: report.passed,
             failed: report.failed_gates,
+            count: gates.len(),
         })
     }
 }
 
 /// Run the gates of `step` until `watch` has passed (at least once), pausing between runs; the
-/// first failing run ends the watch.
+/// first failing run ends the watch, and with no gate there is nothing to watch.
 pub(super) async fn watch<G: GateRunner>(
     gates: &G,
     step: GateStep,
@@ -115,7 +118,7 @@ pub(super) async fn watch<G: GateRunner>(
     loop {
         let run = gates.run(step, env).await?;
         let left = watch.saturating_sub(started.elapsed());
-        if !run.passed || left.is_zero() {
+        if !run.passed || left.is_zero() || run.count == 0 {
             return Ok(run);
         }
         tokio::time::sleep(pause.min(left)).await;

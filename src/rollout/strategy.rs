@@ -131,6 +131,7 @@ async fn blue_green<H: Hooks, G: GateRunner>(
     }
     outcome.note(format!("gates passed on {idle}"));
     let switch = rollout.call("switch", &plan.switch_hook, &[&idle_name], &colour);
+    let mut watched = 0;
     let failure = match hooks.run(&switch) {
         Err(e) => Some(("switch", e.to_string())),
         Ok(()) => {
@@ -138,6 +139,7 @@ async fn blue_green<H: Hooks, G: GateRunner>(
             outcome.note(format!("switched the traffic to {idle}"));
             let kept = plan.keep_previous.duration().max(rollout.watch_for());
             let run = watch(gates, GateStep::PostDeploy, &env, kept).await?;
+            watched = run.count;
             (!run.passed).then(|| ("post-deploy", failed_gates(&run.failed)))
         }
     };
@@ -163,10 +165,14 @@ async fn blue_green<H: Hooks, G: GateRunner>(
         );
         return Ok(outcome);
     }
-    outcome.note(format!(
-        "gates passed on {idle}; {live} was kept {}",
-        plan.keep_previous
-    ));
+    outcome.note(if watched == 0 {
+        format!("no post-deploy gate to watch; {idle} has the traffic")
+    } else {
+        format!(
+            "gates passed on {idle}; {live} was kept ready for {}",
+            plan.keep_previous
+        )
+    });
     Ok(outcome)
 }
 
