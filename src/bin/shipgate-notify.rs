@@ -49,6 +49,10 @@ enum Command {
     Failure(EventArgs),
     /// The deployment was rolled back
     Rollback(EventArgs),
+    /// The environment went into maintenance mode for the deployment
+    Maintenance(EventArgs),
+    /// The environment came out of maintenance mode
+    MaintenanceEnd(EventArgs),
     /// Run the deploy command: `start` first, `delay` once past --estimate, then `end` or
     /// `failure` with the duration; exit with the command's exit code
     Watch {
@@ -167,6 +171,8 @@ impl Binary for Cli {
             Command::End(args) => (Event::End, args, None),
             Command::Failure(args) => (Event::Failure, args, None),
             Command::Rollback(args) => (Event::Rollback, args, None),
+            Command::Maintenance(args) => (Event::Maintenance, args, None),
+            Command::MaintenanceEnd(args) => (Event::MaintenanceEnd, args, None),
             Command::Watch { event, command } => (Event::Start, event, Some(command)),
         };
         let request = EventRequest {

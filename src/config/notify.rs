@@ -108,13 +108,20 @@ pub enum Event {
     Failure,
     /// It was rolled back.
     Rollback,
+    /// The environment went into maintenance mode for it.
+    Maintenance,
+    /// The environment came out of maintenance mode.
+    #[serde(rename = "maintenance-end")]
+    MaintenanceEnd,
 }
 
 impl Event {
     /// Every event, in the order of a deployment.
-    pub const ALL: [Event; 5] = [
+    pub const ALL: [Event; 7] = [
         Event::Start,
+        Event::Maintenance,
         Event::Delay,
+        Event::MaintenanceEnd,
         Event::End,
         Event::Failure,
         Event::Rollback,
@@ -128,6 +135,8 @@ impl Event {
             Event::End => "end",
             Event::Failure => "failure",
             Event::Rollback => "rollback",
+            Event::Maintenance => "maintenance",
+            Event::MaintenanceEnd => "maintenance-end",
         }
     }
 }

@@ -58,11 +58,15 @@ const BUILTIN: &[(&str, &str)] = builtin!(
     "en" / "end",
     "en" / "failure",
     "en" / "rollback",
+    "en" / "maintenance",
+    "en" / "maintenance-end",
     "es" / "start",
     "es" / "delay",
     "es" / "end",
     "es" / "failure",
-    "es" / "rollback"
+    "es" / "rollback",
+    "es" / "maintenance",
+    "es" / "maintenance-end"
 );
 
 /// Where templates come from: the project's directory first, then the built-in ones.
@@ -198,7 +202,7 @@ mod tests {
 
     #[test]
     fn every_builtin_renders_in_both_languages() {
-        assert_eq!(builtin_names().count(), 20);
+        assert_eq!(builtin_names().count(), 28);
         let templates = Templates::default();
         for (language, event) in every_message() {
             let facts = sample().for_event(event);
