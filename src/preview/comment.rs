@@ -79,13 +79,15 @@ pub fn render(preview: &Preview) -> String {
     if schema.order == Order::None && schema.migrations.is_empty() {
         md.push_str("This change adds no migration.\n");
     } else {
-        let _ = writeln!(md, "{}\n", escape(&schema.reason));
+        let _ = writeln!(md, "{}\n", sentence(&escape(&schema.reason)));
         md.push_str("| Migration | Class | Runs |\n|---|---|---|\n");
         for m in &schema.migrations {
-            let runs = if m.post_deploy {
+            let runs = if schema.pre_deploy.contains(&m.path) {
+                "before the code"
+            } else if schema.post_deploy.contains(&m.path) {
                 "after the code"
             } else {
-                "before the code"
+                "— (see above)"
             };
             let _ = writeln!(
                 md,
@@ -96,6 +98,20 @@ pub fn render(preview: &Preview) -> String {
         }
     }
     md
+}
+
+/// `text` as a sentence: a capital first letter and a full stop.
+fn sentence(text: &str) -> String {
+    let mut chars = text.chars();
+    let mut out: String = chars
+        .next()
+        .map(|c| c.to_uppercase().collect())
+        .unwrap_or_default();
+    out.push_str(chars.as_str());
+    if !out.ends_with('.') {
+        out.push('.');
+    }
+    out
 }
 
 fn count(n: usize, what: &str) -> String {
