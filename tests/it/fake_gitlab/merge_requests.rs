@@ -67,12 +67,12 @@ fn note(db: &mut super::Db, iid: u64, body: &str, author: Value) -> Value {
 }
 
 /// `find_noteable`: a merge request the project does not hold is `404 MergeRequest Not Found`.
-fn found(db: &super::Db, project: &str, iid: u64) -> Result<(), Response> {
+fn found(db: &super::Db, project: &str, iid: u64) -> Result<(), Box<Response>> {
     if !project_ok(project) {
-        return Err(super::no_project());
+        return Err(Box::new(super::no_project()));
     }
     if !db.merge_requests.iids.contains(&iid) {
-        return Err(message(404, "404 MergeRequest Not Found"));
+        return Err(Box::new(message(404, "404 MergeRequest Not Found")));
     }
     Ok(())
 }
@@ -86,7 +86,7 @@ async fn notes_list(
 ) -> Response {
     let db = db.lock().unwrap();
     if let Err(answer) = found(&db, &project, iid) {
-        return answer;
+        return *answer;
     }
     let items: Vec<Value> = db
         .merge_requests
@@ -110,7 +110,7 @@ async fn note_create(
     };
     let mut db = db.lock().unwrap();
     if let Err(answer) = found(&db, &project, iid) {
-        return answer;
+        return *answer;
     }
     let text = new["body"].as_str().unwrap_or_default().to_owned();
     let author = db.actor();
@@ -132,7 +132,7 @@ async fn note_put(
     };
     let mut db = db.lock().unwrap();
     if let Err(answer) = found(&db, &project, iid) {
-        return answer;
+        return *answer;
     }
     let now = db.now();
     let me = db.me;
