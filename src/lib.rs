@@ -10,6 +10,7 @@ pub mod forge;
 pub mod git;
 pub mod issue;
 pub mod notify;
+pub mod preview;
 pub mod promote;
 pub mod release;
 pub mod retry;

@@ -132,6 +132,7 @@ mod tests {
             .parse()
             .unwrap(),
             system: false,
+            url: None,
         }
     }
 

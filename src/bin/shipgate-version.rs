@@ -2,10 +2,13 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use clap::{Parser, ValueEnum};
-use shipgate::cli::{Binary, CommonArgs, Context, Edge, Failure, Format, Report, push_auth};
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use shipgate::cli::{
+    Binary, CommonArgs, Context, Edge, Failure, ForgeArgs, Format, Report, TokenNeeds, push_auth,
+};
 use shipgate::config::version::BumpLevel;
 use shipgate::git::Identity;
+use shipgate::preview::{Action, PreviewRequest};
 use shipgate::version::{BumpRequest, PushTarget, VersionRequest};
 
 /// Release the commits since the last tag: decide the next semantic version from their
@@ -14,8 +17,11 @@ use shipgate::version::{BumpRequest, PushTarget, VersionRequest};
 #[derive(Debug, Parser)]
 #[command(name = "shipgate-version", version, about, long_about, after_long_help = AFTER_HELP)]
 struct Cli {
+    #[command(subcommand)]
+    command: Option<Command>,
+
     /// A path inside the repository to release
-    #[arg(long, value_name = "PATH", default_value = ".")]
+    #[arg(long, value_name = "PATH", default_value = ".", global = true)]
     repo: PathBuf,
 
     /// The bump to apply; auto decides from the commits
@@ -51,21 +57,61 @@ struct Cli {
     notes_file: Option<PathBuf>,
 
     /// Also write the outputs to this dotenv file (GitLab artifacts:reports:dotenv; SHIPGATE_* keys, single-line values)
-    #[arg(long, value_name = "FILE")]
+    #[arg(long, value_name = "FILE", global = true)]
     dotenv: Option<PathBuf>,
 
     /// Result format on stdout (logs always go to stderr)
-    #[arg(long, value_enum, default_value_t = Format::Text)]
+    #[arg(long, value_enum, default_value_t = Format::Text, global = true)]
     format: Format,
 
     #[command(flatten)]
     common: CommonArgs,
 }
 
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// On a pull or merge request: what merging it would release, kept in one comment on it
+    #[command(after_long_help = PREVIEW_HELP)]
+    Preview(PreviewArgs),
+}
+
+#[derive(Debug, Args)]
+struct PreviewArgs {
+    /// The target branch's revision [default: origin/$GITHUB_BASE_REF on GitHub;
+    /// $CI_MERGE_REQUEST_DIFF_BASE_SHA, else origin/$CI_MERGE_REQUEST_TARGET_BRANCH_NAME on GitLab]
+    #[arg(long, value_name = "REF")]
+    base: Option<String>,
+
+    /// The change's revision
+    #[arg(long, value_name = "REF", default_value = "HEAD")]
+    head: String,
+
+    /// The pull or merge request to comment on [default: the event's pull_request.number, else
+    /// refs/pull/N/merge in GITHUB_REF; CI_MERGE_REQUEST_IID on GitLab]
+    #[arg(long, value_name = "N")]
+    pr: Option<u64>,
+
+    /// Print the comment; write nothing (needs no token)
+    #[arg(long)]
+    dry_run: bool,
+
+    #[command(flatten)]
+    forge: ForgeArgs,
+}
+
+const PREVIEW_HELP: &str = concat!(
+    "What merging would release: the change's commits (base..head) on top of those already on the base since its last release tag decide the next version and bump as shipgate-version will after the merge; the notes are the release's; the change's commits that are not Conventional Commits are listed with how to fix them; the migrations the change adds (files added from the merge base to head under schema.paths) get their order (schema-first, code-first, none or blocked) and each file its class, as shipgate-schema judges a release.\n\n",
+    "The comment: one per pull or merge request, found again by its hidden marker <!-- shipgate:preview --> among the comments of shipgate's own login (forge.login, else the token's user, else github-actions[bot]); edited in place when its text changed, left alone when not. A comment by anyone else is never taken for it.\n\n",
+    "Outputs: version, tag, bump, released, order, comment-url — to $GITHUB_OUTPUT, --dotenv FILE and stdout (--format json).\n\n",
+    "Tokens: GitHub: pull-requests: write (GITHUB_TOKEN); check out with the full history (fetch-depth: 0). GitLab: GITLAB_TOKEN with the api scope, Reporter; GIT_DEPTH: 0.\n\n",
+    "Exit codes: 0 done (also when nothing releases, and whatever the order); 2 usage, configuration or repository state (no base, shallow clone); 3 git or forge failure."
+);
+
 const AFTER_HELP: &str = concat!(
     "Bump rules: feat → minor; fix, perf, revert → patch (version.types); `!` or a BREAKING CHANGE: / BREAKING-CHANGE: footer → major. While the major version is 0, a breaking change bumps minor (version.pre_major_breaking) and a feature bumps minor (version.pre_major_feature). A `Release-As: X.Y.Z` footer forces that version; --bump overrides everything. Commits that are not Conventional Commits are listed as ignored.\n\n",
     "Outputs: released, version, tag, previous-version, previous-tag, bump, notes — to $GITHUB_OUTPUT in GitHub Actions, to --dotenv FILE for GitLab, and on stdout (--format json: one object, snake_case keys).\n\n",
     "Pushing uses GITHUB_TOKEN or GITLAB_TOKEN for HTTPS remotes on the forge's host (GITHUB_SERVER_URL, CI_SERVER_URL), else git's credential helpers or ssh-agent.\n\n",
+    "Subcommand: preview — on a pull or merge request, what merging it would release, kept in one comment on it (shipgate-version preview --help).\n\n",
     "Exit codes: 0 done (also when there is nothing to release); 2 usage, configuration or repository state (not a repository, shallow clone, dirty tree, bad manifest, tag already on another commit); 3 git or remote failure (push failed, network). Re-running after a success or a failed push is safe."
 );
 
@@ -100,11 +146,17 @@ impl Binary for Cli {
             format: self.format,
             dotenv: self.dotenv.as_deref(),
             output: None,
-            forge: None,
+            forge: match &self.command {
+                Some(Command::Preview(args)) => Some(&args.forge),
+                None => None,
+            },
         }
     }
 
     async fn run(self, cx: &Context) -> Result<Report, Failure> {
+        if let Some(Command::Preview(args)) = self.command {
+            return preview(args, self.repo, cx).await;
+        }
         let request = VersionRequest {
             repo: self.repo,
             config: cx.config.version.clone(),
@@ -135,4 +187,71 @@ impl Binary for Cli {
             Some(serde_json::to_string_pretty(&outcome.json()).map_err(Failure::external)?);
         Ok(report)
     }
+}
+
+/// `preview`: compute, render, and keep the one comment (or print it with `--dry-run`).
+async fn preview(args: PreviewArgs, repo: PathBuf, cx: &Context) -> Result<Report, Failure> {
+    let change = &cx.ci.change;
+    let base = args
+        .base
+        .or_else(|| change.base_revision())
+        .ok_or_else(|| {
+            Failure::usage(anyhow::anyhow!(
+                "no base to compare with: pass --base REF (the target branch, e.g. origin/main); \
+             in a pull or merge request pipeline it comes from GITHUB_BASE_REF or \
+             CI_MERGE_REQUEST_DIFF_BASE_SHA"
+            ))
+        })?;
+    let request = PreviewRequest {
+        repo,
+        base,
+        head: args.head,
+        version: cx.config.version.clone(),
+        schema: cx.config.schema.clone(),
+    };
+    let preview = shipgate::preview::compute(&request)?;
+    let body = shipgate::preview::render(&preview);
+    let mut report = Report::text(String::new());
+    for (key, value) in preview.outputs() {
+        report.output(key, value)?;
+    }
+    report.summary = Some(body.clone());
+    if args.dry_run {
+        report.output("comment-url", "")?;
+        report.text = body;
+        return Ok(report);
+    }
+    let number = args
+        .pr
+        .or_else(|| {
+            cx.ci
+                .github_event_path
+                .as_deref()
+                .and_then(shipgate::ci::pull_request_number)
+        })
+        .or(change.number)
+        .ok_or_else(|| {
+            Failure::usage(anyhow::anyhow!(
+                "no pull or merge request to comment on: pass --pr N, run in a pull_request \
+                 workflow or a merge request pipeline, or use --dry-run"
+            ))
+        })?;
+    let forge = &cx
+        .forge(TokenNeeds {
+            github: "pull-requests: write",
+            gitlab: "Reporter",
+        })?
+        .forge;
+    let synced = shipgate::preview::sync(forge, number, &body).await?;
+    let url =
+        shipgate::preview::comment_url(&synced.comment, number, change.project_url.as_deref())
+            .unwrap_or_default();
+    report.output("comment-url", url.clone())?;
+    let done = match synced.action {
+        Action::Created => "wrote",
+        Action::Edited => "updated",
+        Action::Unchanged => "kept (unchanged)",
+    };
+    report.text = format!("{done} the release preview on #{number}: {url}\n\n{body}");
+    Ok(report)
 }

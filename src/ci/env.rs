@@ -1,6 +1,8 @@
 //! The CI platform and the variables shipgate reads from it.
 use std::path::PathBuf;
 
+use super::change::{self, ChangeEnv};
+
 /// Where shipgate runs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Platform {
@@ -84,6 +86,8 @@ pub struct CiEnv {
     pub job_id: Option<String>,
     /// The local user (`USER`), for runs outside CI.
     pub user: Option<String>,
+    /// The change request the pipeline runs for, if any.
+    pub change: ChangeEnv,
 }
 
 impl CiEnv {
@@ -92,6 +96,7 @@ impl CiEnv {
         Self::from_vars(
             NAMES
                 .iter()
+                .chain(&change::NAMES)
                 .filter_map(|name| Some((name.to_string(), std::env::var(name).ok()?))),
         )
     }
@@ -100,9 +105,12 @@ impl CiEnv {
     /// later pair wins over an earlier one.
     pub fn from_vars(vars: impl IntoIterator<Item = (String, String)>) -> Self {
         let mut values: [Option<String>; NAMES.len()] = Default::default();
+        let mut change_values: [Option<String>; change::NAMES.len()] = Default::default();
         for (name, value) in vars {
             if let Some(i) = NAMES.iter().position(|n| *n == name) {
                 values[i] = Some(value).filter(|v| !v.is_empty());
+            } else if let Some(i) = change::NAMES.iter().position(|n| *n == name) {
+                change_values[i] = Some(value).filter(|v| !v.is_empty());
             }
         }
         let [
@@ -196,6 +204,7 @@ impl CiEnv {
                 _ => None,
             },
             user,
+            change: ChangeEnv::from_values(platform, change_values),
         }
     }
 

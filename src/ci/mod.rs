@@ -5,6 +5,7 @@
 //! [`CiEnv::from_env`]; everything else takes its inputs as arguments.
 
 mod annotation;
+mod change;
 mod dotenv;
 mod env;
 mod error;
@@ -12,6 +13,7 @@ mod github_files;
 mod outputs;
 
 pub use annotation::{AnnotationLevel, github_annotation};
+pub use change::{ChangeEnv, pull_request_number};
 pub use dotenv::{dotenv_key, write_dotenv};
 pub use env::{CiEnv, Platform};
 pub use error::CiError;

@@ -60,6 +60,20 @@ impl Forge for AnyForge {
     async fn create_comment(&self, number: u64, body: &str) -> ForgeResult<Comment> {
         each!(self, f => f.create_comment(number, body).await)
     }
+    async fn change_comments(&self, number: u64) -> ForgeResult<Vec<Comment>> {
+        each!(self, f => f.change_comments(number).await)
+    }
+    async fn comment_on_change(&self, number: u64, body: &str) -> ForgeResult<Comment> {
+        each!(self, f => f.comment_on_change(number, body).await)
+    }
+    async fn edit_change_comment(
+        &self,
+        number: u64,
+        comment_id: u64,
+        body: &str,
+    ) -> ForgeResult<Comment> {
+        each!(self, f => f.edit_change_comment(number, comment_id, body).await)
+    }
     async fn add_reaction(
         &self,
         number: u64,

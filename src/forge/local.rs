@@ -3,7 +3,8 @@
 //!
 //! Layout under the root (default `.shipgate/forge/`):
 //! `issues/<n>/issue.json` and `issues/<n>/body.md`; `issues/<n>/comments/<id>.json` and
-//! `<id>.md`; `deployments.json`; `permissions.json` (login → permission; the acting user is
+//! `<id>.md`; `changes/<n>/comments/<id>.json` and `<id>.md`, the comments of change request
+//! (pull or merge request) `n`, which needs no other file; `deployments.json`; `permissions.json` (login → permission; the acting user is
 //! admin unless listed); `teams.json` (`org/team` → logins); `tags.json` (tag → commit; tags not
 //! listed are read from the git repository when one is given); `pipelines.jsonl`, one line per pipeline started.
 use std::collections::BTreeMap;
@@ -208,6 +209,59 @@ impl LocalForge {
         Ok((path, meta))
     }
 
+    fn change_dir(&self, number: u64) -> PathBuf {
+        self.root
+            .join("changes")
+            .join(number.to_string())
+            .join("comments")
+    }
+
+    fn read_comment(&self, dir: &Path, meta: CommentMeta) -> ForgeResult<Comment> {
+        let text = dir.join(format!("{}.md", meta.id));
+        Ok(Comment {
+            id: meta.id,
+            body: Self::read_text(&text)?,
+            author_is_bot: meta.author == self.login,
+            author: meta.author,
+            created_at: meta.created_at,
+            updated_at: meta.updated_at,
+            system: false,
+            url: Some(text.display().to_string()),
+        })
+    }
+
+    /// The comments kept in `dir`, oldest first.
+    fn list_comments(&self, dir: &Path) -> ForgeResult<Vec<Comment>> {
+        let mut comments = Vec::new();
+        for id in Self::numbers(dir)? {
+            let path = dir.join(format!("{id}.json"));
+            let meta: CommentMeta =
+                Self::read_json(&path)?.ok_or_else(|| ForgeError::NotFound {
+                    what: format!("comment {id}"),
+                    needs: "an existing comment".to_owned(),
+                    resource: None,
+                })?;
+            comments.push(self.read_comment(dir, meta)?);
+        }
+        Ok(comments)
+    }
+
+    /// A new comment in `dir` by the acting login (the caller holds the lock).
+    fn add_comment(&self, dir: &Path, body: &str) -> ForgeResult<Comment> {
+        let id = Self::numbers(dir)?.last().copied().unwrap_or(0) + 1;
+        let when = now();
+        Self::write(&dir.join(format!("{id}.md")), body.as_bytes())?;
+        let meta = CommentMeta {
+            id,
+            author: self.login.clone(),
+            created_at: when,
+            updated_at: when,
+            reactions: Vec::new(),
+        };
+        Self::write_json(&dir.join(format!("{id}.json")), &meta)?;
+        self.read_comment(dir, meta)
+    }
+
     fn deployments_file(&self) -> PathBuf {
         self.root.join("deployments.json")
     }
@@ -280,47 +334,51 @@ impl Forge for LocalForge {
     }
 
     async fn comments(&self, number: u64) -> ForgeResult<Vec<Comment>> {
-        let dir = self.issue_dir(number).join("comments");
-        let mut comments = Vec::new();
-        for id in Self::numbers(&dir)? {
-            let (_, meta) = self.comment_meta(number, id)?;
-            comments.push(Comment {
-                id,
-                body: Self::read_text(&dir.join(format!("{id}.md")))?,
-                author_is_bot: meta.author == self.login,
-                author: meta.author,
-                created_at: meta.created_at,
-                updated_at: meta.updated_at,
-                system: false,
-            });
-        }
-        Ok(comments)
+        self.list_comments(&self.issue_dir(number).join("comments"))
     }
 
     async fn create_comment(&self, number: u64, body: &str) -> ForgeResult<Comment> {
         let _lock = Lock::take(&self.root)?;
         self.load_issue(number)?;
-        let dir = self.issue_dir(number).join("comments");
-        let id = Self::numbers(&dir)?.last().copied().unwrap_or(0) + 1;
-        let when = now();
-        Self::write(&dir.join(format!("{id}.md")), body.as_bytes())?;
-        let meta = CommentMeta {
-            id,
-            author: self.login.clone(),
-            created_at: when,
-            updated_at: when,
-            reactions: Vec::new(),
-        };
-        Self::write_json(&dir.join(format!("{id}.json")), &meta)?;
-        Ok(Comment {
-            id,
-            body: body.to_owned(),
-            author: self.login.clone(),
-            author_is_bot: true,
-            created_at: when,
-            updated_at: when,
-            system: false,
-        })
+        self.add_comment(&self.issue_dir(number).join("comments"), body)
+    }
+
+    async fn change_comments(&self, number: u64) -> ForgeResult<Vec<Comment>> {
+        self.list_comments(&self.change_dir(number))
+    }
+
+    async fn comment_on_change(&self, number: u64, body: &str) -> ForgeResult<Comment> {
+        let _lock = Lock::take(&self.root)?;
+        self.add_comment(&self.change_dir(number), body)
+    }
+
+    /// Only the acting login's own comments may be edited, as on the forges.
+    async fn edit_change_comment(
+        &self,
+        number: u64,
+        comment_id: u64,
+        body: &str,
+    ) -> ForgeResult<Comment> {
+        let _lock = Lock::take(&self.root)?;
+        let dir = self.change_dir(number);
+        let path = dir.join(format!("{comment_id}.json"));
+        let mut meta: CommentMeta =
+            Self::read_json(&path)?.ok_or_else(|| ForgeError::NotFound {
+                what: format!("comment {comment_id} of change #{number}"),
+                needs: "an existing comment".to_owned(),
+                resource: None,
+            })?;
+        if meta.author != self.login {
+            return Err(ForgeError::Unauthorized {
+                what: format!("editing comment {comment_id} of change #{number}"),
+                status: 403,
+                needs: format!("to be its author ({})", meta.author),
+            });
+        }
+        meta.updated_at = now();
+        Self::write(&dir.join(format!("{comment_id}.md")), body.as_bytes())?;
+        Self::write_json(&path, &meta)?;
+        self.read_comment(&dir, meta)
     }
 
     async fn add_reaction(
@@ -584,6 +642,36 @@ mod tests {
             let comments = forge.comments(1).await.unwrap();
             assert_eq!(comments.len(), 1);
             assert_eq!(comments[0].body, "/promote production");
+        });
+    }
+
+    #[test]
+    fn change_comments_are_kept_apart_and_only_the_author_edits() {
+        let (dir, forge) = forge();
+        block(async {
+            let mine = forge.comment_on_change(7, "preview").await.unwrap();
+            assert_eq!((mine.id, mine.author.as_str()), (1, "ada"));
+            assert!(forge.change_comments(8).await.unwrap().is_empty());
+            let edited = forge
+                .edit_change_comment(7, mine.id, "preview, again")
+                .await
+                .unwrap();
+            assert_eq!(edited.body, "preview, again");
+            let listed = forge.change_comments(7).await.unwrap();
+            assert_eq!(listed.len(), 1);
+            assert_eq!(listed[0].body, "preview, again");
+            assert!(listed[0].url.as_deref().unwrap().ends_with("1.md"));
+
+            let bob = LocalForge::new(dir.path().join("forge"), "bob");
+            let err = bob
+                .edit_change_comment(7, mine.id, "mine now")
+                .await
+                .unwrap_err();
+            assert!(matches!(err, ForgeError::Unauthorized { .. }), "{err}");
+            assert!(matches!(
+                forge.edit_change_comment(7, 9, "x").await,
+                Err(ForgeError::NotFound { .. })
+            ));
         });
     }
 

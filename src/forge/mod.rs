@@ -48,6 +48,19 @@ pub trait Forge {
     async fn comments(&self, number: u64) -> ForgeResult<Vec<Comment>>;
     /// Comment on an issue.
     async fn create_comment(&self, number: u64, body: &str) -> ForgeResult<Comment>;
+    /// Every comment of change request `number` (a GitHub pull request, a GitLab merge
+    /// request's iid), oldest first (every page).
+    async fn change_comments(&self, number: u64) -> ForgeResult<Vec<Comment>>;
+    /// Comment on change request `number`.
+    async fn comment_on_change(&self, number: u64, body: &str) -> ForgeResult<Comment>;
+    /// Replace the body of comment `comment_id` on change request `number` (only its author
+    /// may).
+    async fn edit_change_comment(
+        &self,
+        number: u64,
+        comment_id: u64,
+        body: &str,
+    ) -> ForgeResult<Comment>;
     /// React to a comment of issue `number` (idempotent: an existing reaction is kept); whether
     /// the reaction is new.
     async fn add_reaction(

@@ -75,6 +75,9 @@ pub struct Comment {
     pub updated_at: Timestamp,
     /// A system note (GitLab), not written by a person.
     pub system: bool,
+    /// Its web address, where the forge names one (GitHub `html_url`, the local file).
+    #[serde(default)]
+    pub url: Option<String>,
 }
 
 /// Reactions shipgate leaves on comments it acts on.

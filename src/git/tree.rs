@@ -28,6 +28,18 @@ impl Repo {
             .map_err(|_| GitError::UnknownRevision(revision.to_owned()))
     }
 
+    /// The best common ancestor of `a` and `b`; `None` when they share no history.
+    pub fn merge_base(&self, a: Oid, b: Oid) -> Result<Option<Oid>, GitError> {
+        match self.inner.merge_base(a, b) {
+            Ok(base) => Ok(Some(base)),
+            Err(e) if e.code() == git2::ErrorCode::NotFound => Ok(None),
+            Err(e) => Err(GitError::Git {
+                action: format!("finding the merge base of {a} and {b}"),
+                cause: e,
+            }),
+        }
+    }
+
     /// Files added or modified from `base` to `head` (deletions are not listed), sorted by path.
     pub fn changed_files(
         &self,

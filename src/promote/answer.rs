@@ -196,6 +196,7 @@ mod tests {
             created_at: "2026-11-24T10:00:00Z".parse().unwrap(),
             updated_at: "2026-11-24T10:00:00Z".parse().unwrap(),
             system: false,
+            url: None,
         }
     }
 

@@ -106,6 +106,7 @@ fn parse_event(text: &str) -> Result<CommentEvent, serde_json::Error> {
             created_at: event.comment.created_at,
             updated_at: event.comment.updated_at,
             system: false,
+            url: None,
         },
     })
 }

@@ -12,4 +12,4 @@ pub mod tags;
 pub use bump::{Bump, BumpRequest};
 pub use error::VersionError;
 pub use outcome::Outcome;
-pub use release::{PushTarget, VersionRequest, run, tag_notes};
+pub use release::{PushTarget, VersionRequest, decide, release_commits, run, tag_notes};

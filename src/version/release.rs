@@ -230,7 +230,7 @@ fn resume(
 }
 
 /// The non-merge commits after `since` up to `head`, interpreted.
-fn release_commits(
+pub fn release_commits(
     repo: &Repo,
     since: Option<Oid>,
     head: Oid,
@@ -250,9 +250,20 @@ fn next_version(
     previous: Option<&ReleaseTag>,
     commits: &[ReleaseCommit],
 ) -> Result<Option<(Version, BumpLevel)>, VersionError> {
-    let config = &request.config;
+    decide(repo, &request.config, request.bump, previous, commits)
+}
+
+/// The stable version `commits` release after `previous` (the last stable release; `None`
+/// before the first), and the level reported; `None` when nothing releases.
+pub fn decide(
+    repo: &Repo,
+    config: &VersionConfig,
+    bump: BumpRequest,
+    previous: Option<&ReleaseTag>,
+    commits: &[ReleaseCommit],
+) -> Result<Option<(Version, BumpLevel)>, VersionError> {
     let verdict = bump::judge(commits, &config.types)?;
-    let forced = match request.bump {
+    let forced = match bump {
         BumpRequest::Force(level) => Some(level),
         BumpRequest::Auto => None,
     };

@@ -1,6 +1,6 @@
 //! A stateful fake of the GitLab REST API (`/api/v4`) for one project (`acme/shop`, id 42):
-//! `GET /user`, users by username, issues, notes, award emoji on notes, members (inherited
-//! included), deployments ([`deployments`]), freeze periods, pipelines ([`pipelines`]),
+//! `GET /user`, users by username, issues, notes, award emoji on notes, merge requests' notes
+//! ([`merge_requests`]), members (inherited included), deployments ([`deployments`]), freeze periods, pipelines ([`pipelines`]),
 //! repository tags ([`tags`]) and group members ([`groups`]).
 //!
 //! Built on the fake-server toolkit: it records every request, injects faults by method and
@@ -14,6 +14,7 @@ mod contract;
 mod deployments;
 mod entities;
 mod groups;
+mod merge_requests;
 mod pipelines;
 mod rules;
 mod tags;
@@ -59,6 +60,7 @@ struct Db {
     next_id: u64,
     issues: Vec<Value>,
     notes: Vec<(u64, Value)>,
+    merge_requests: merge_requests::Store,
     awards: Vec<(u64, Value)>,
     deployments: deployments::Store,
     freezes: Vec<Value>,
@@ -170,6 +172,7 @@ impl FakeGitlab {
             )
             .route(&format!("{p}/members/all/{{user}}"), get(member_get))
             .route(&format!("{p}/freeze_periods"), get(freezes_list))
+            .merge(merge_requests::routes())
             .merge(deployments::routes())
             .merge(pipelines::routes())
             .merge(tags::routes())

@@ -19,6 +19,7 @@ mod issue;
 mod issue_gitlab;
 mod notify;
 mod notify_email;
+mod preview;
 mod prometheus;
 mod promote;
 mod promote_cli;

@@ -169,6 +169,7 @@ impl World {
                 created_at: at.parse().unwrap(),
                 updated_at: at.parse().unwrap(),
                 system: false,
+                url: None,
             },
         }
     }

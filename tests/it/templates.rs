@@ -12,7 +12,7 @@ use serde_yaml::Value;
 const ACTIONS: [&str; 9] = [
     "version", "schema", "issue", "promote", "window", "verify", "notify", "log", "deploy",
 ];
-const WORKFLOWS: [&str; 3] = ["release", "deploy", "promote"];
+const WORKFLOWS: [&str; 4] = ["release", "deploy", "promote", "preview"];
 
 fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))

@@ -143,6 +143,49 @@ impl Forge for GithubForge {
         Ok(comment.into())
     }
 
+    /// A pull request's conversation comments are its issue comments.
+    async fn change_comments(&self, number: u64) -> ForgeResult<Vec<Comment>> {
+        let what = format!(
+            "listing the comments of pull request #{number} of {}",
+            self.slug()
+        );
+        let call = self.call(&what, "pull-requests: read", Idempotent);
+        let path = self.repo_path(&format!("/issues/{number}/comments?per_page={PER_PAGE}"));
+        let items: Vec<GhComment> = self.http.all(call, &path).await?;
+        Ok(items.into_iter().map(Comment::from).collect())
+    }
+
+    async fn comment_on_change(&self, number: u64, body: &str) -> ForgeResult<Comment> {
+        let what = format!("commenting on pull request #{number} of {}", self.slug());
+        let call = self.call(&what, "pull-requests: write", Create);
+        let path = self.repo_path(&format!("/issues/{number}/comments"));
+        let comment: GhComment = self
+            .http
+            .json(call, Method::Post, &path, Some(&json!({ "body": body })))
+            .await?;
+        Ok(comment.into())
+    }
+
+    /// `PATCH /repos/{owner}/{repo}/issues/comments/{comment_id}`.
+    async fn edit_change_comment(
+        &self,
+        number: u64,
+        comment_id: u64,
+        body: &str,
+    ) -> ForgeResult<Comment> {
+        let what = format!(
+            "editing comment {comment_id} on pull request #{number} of {}",
+            self.slug()
+        );
+        let call = self.call(&what, "pull-requests: write", Idempotent);
+        let path = self.repo_path(&format!("/issues/comments/{comment_id}"));
+        let comment: GhComment = self
+            .http
+            .json(call, Method::Patch, &path, Some(&json!({ "body": body })))
+            .await?;
+        Ok(comment.into())
+    }
+
     /// GitHub answers 200 with the existing reaction when it is there already: idempotent.
     async fn add_reaction(
         &self,

@@ -63,6 +63,8 @@ pub(super) struct GhComment {
     pub created_at: Timestamp,
     #[serde(default)]
     pub updated_at: Option<Timestamp>,
+    #[serde(default)]
+    pub html_url: Option<String>,
 }
 
 impl From<GhComment> for Comment {
@@ -79,6 +81,7 @@ impl From<GhComment> for Comment {
             updated_at: c.updated_at.unwrap_or(c.created_at),
             created_at: c.created_at,
             system: false,
+            url: c.html_url,
         }
     }
 }

@@ -177,6 +177,52 @@ impl Forge for GitlabForge {
         Ok(note.into())
     }
 
+    /// Every note of merge request `number` (its iid), oldest first, system notes included.
+    async fn change_comments(&self, number: u64) -> ForgeResult<Vec<Comment>> {
+        let what = format!(
+            "listing the notes of merge request !{number} of {}",
+            self.project
+        );
+        let call = self.call(&what, REPORTER, Idempotent);
+        let path = self.project_path(&format!(
+            "/merge_requests/{number}/notes?order_by=created_at&sort=asc&per_page={PER_PAGE}"
+        ));
+        let items: Vec<GlNote> = self.http.all(call, &path).await?;
+        self.remember_authors(&items);
+        Ok(items.into_iter().map(Comment::from).collect())
+    }
+
+    async fn comment_on_change(&self, number: u64, body: &str) -> ForgeResult<Comment> {
+        let what = format!("commenting on merge request !{number} of {}", self.project);
+        let call = self.call(&what, REPORTER, Create);
+        let path = self.project_path(&format!("/merge_requests/{number}/notes"));
+        let note: GlNote = self
+            .http
+            .json(call, Method::Post, &path, Some(&json!({ "body": body })))
+            .await?;
+        Ok(note.into())
+    }
+
+    /// `PUT /projects/:id/merge_requests/:iid/notes/:note_id`: only the note's author may.
+    async fn edit_change_comment(
+        &self,
+        number: u64,
+        comment_id: u64,
+        body: &str,
+    ) -> ForgeResult<Comment> {
+        let what = format!(
+            "editing note {comment_id} on merge request !{number} of {}",
+            self.project
+        );
+        let call = self.call(&what, REPORTER, Idempotent);
+        let path = self.project_path(&format!("/merge_requests/{number}/notes/{comment_id}"));
+        let note: GlNote = self
+            .http
+            .json(call, Method::Put, &path, Some(&json!({ "body": body })))
+            .await?;
+        Ok(note.into())
+    }
+
     /// One `POST …/notes/:note_id/award_emoji`. GitLab refuses a second award of the same
     /// emoji by the same user (404 "has already been taken"): that counts as done, which also
     /// makes the call safe to repeat.

@@ -99,6 +99,7 @@ impl From<GlNote> for Comment {
             updated_at: n.updated_at.unwrap_or(n.created_at),
             created_at: n.created_at,
             system: n.system,
+            url: None,
         }
     }
 }

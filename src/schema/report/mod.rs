@@ -27,7 +27,7 @@ mod schema_tests;
 mod snapshot_tests;
 
 /// `path` with forward slashes, as CI systems and SARIF expect.
-fn path_str(path: &Path) -> String {
+pub fn path_str(path: &Path) -> String {
     let text = path.to_string_lossy();
     if std::path::MAIN_SEPARATOR == '\\' {
         text.replace('\\', "/")
@@ -55,7 +55,7 @@ fn framework_name(framework: Framework) -> &'static str {
 }
 
 /// The lowercase name `serde` gives a [`FileClass`].
-fn file_class_name(class: FileClass) -> &'static str {
+pub fn file_class_name(class: FileClass) -> &'static str {
     match class {
         FileClass::Neutral => "neutral",
         FileClass::Data => "data",

@@ -124,6 +124,16 @@ impl FakeGithub {
         found.map(|(_, c)| c.clone())
     }
 
+    /// The comments of issue (or pull request) `number`, oldest first.
+    pub fn comments_on(&self, number: u64) -> Vec<Value> {
+        let db = self.db.lock().unwrap();
+        let comments = db.issues.comments.iter();
+        comments
+            .filter(|(n, _)| *n == number)
+            .map(|(_, c)| c.clone())
+            .collect()
+    }
+
     /// The issues (and pull requests) held.
     pub fn issues(&self) -> Vec<Value> {
         self.db.lock().unwrap().issues.issues.clone()

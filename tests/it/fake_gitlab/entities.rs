@@ -110,6 +110,15 @@ const PRESENTED: &[(&str, &Entity)] = &[
     ("PUT /projects/:id/deployments/:deployment_id", &DEPLOYMENT),
     ("GET /projects/:id/issues/:noteable_id/notes", &NOTE),
     ("POST /projects/:id/issues/:noteable_id/notes", &NOTE),
+    ("GET /projects/:id/merge_requests/:noteable_id/notes", &NOTE),
+    (
+        "POST /projects/:id/merge_requests/:noteable_id/notes",
+        &NOTE,
+    ),
+    (
+        "PUT /projects/:id/merge_requests/:noteable_id/notes/:note_id",
+        &NOTE,
+    ),
     (
         "GET /projects/:id/issues/:issue_iid/notes/:note_id/award_emoji",
         &AWARD_EMOJI,

@@ -38,6 +38,8 @@ pub(super) struct Param {
     pub values: &'static [&'static str],
     /// `except_values:`.
     pub except: &'static [&'static str],
+    /// `allow_blank: false`: a blank string is refused.
+    pub nonblank: bool,
 }
 
 const fn req(name: &'static str, kind: Kind) -> Param {
@@ -47,6 +49,7 @@ const fn req(name: &'static str, kind: Kind) -> Param {
         kind,
         values: &[],
         except: &[],
+        nonblank: false,
     }
 }
 
@@ -57,6 +60,7 @@ const fn opt(name: &'static str, kind: Kind) -> Param {
         kind,
         values: &[],
         except: &[],
+        nonblank: false,
     }
 }
 
@@ -67,6 +71,7 @@ const fn one_of(name: &'static str, values: &'static [&'static str]) -> Param {
         kind: Kind::Str,
         values,
         except: &[],
+        nonblank: false,
     }
 }
 
@@ -77,6 +82,7 @@ const fn req_one_of(name: &'static str, values: &'static [&'static str]) -> Para
         kind: Kind::Str,
         values,
         except: &[],
+        nonblank: false,
     }
 }
 
@@ -113,7 +119,16 @@ const PER_PAGE: Param = Param {
     kind: Kind::Int,
     values: &[],
     except: &["0"],
+    nonblank: false,
 };
+
+/// `optional name, type: String, allow_blank: false`.
+const fn opt_nonblank(name: &'static str) -> Param {
+    Param {
+        nonblank: true,
+        ..opt(name, Kind::Str)
+    }
+}
 
 const SORT: Param = one_of("sort", &["asc", "desc"]);
 
@@ -447,6 +462,55 @@ pub(super) const ENDPOINTS: &[Endpoint] = &[
     },
     Endpoint {
         method: "GET",
+        path: "/projects/:id/merge_requests/:noteable_id/notes",
+        source: "lib/api/notes.rb: get \":id/#{noteables_str}/:noteable_id/notes\" (noteable MergeRequest, lib/api/helpers/notes_helpers.rb: find_noteable)",
+        ability: "read_merge_request and read_note",
+        role: REPORTER,
+        params: &[
+            req("noteable_id", Kind::Int),
+            one_of("order_by", &["created_at", "updated_at"]),
+            SORT,
+            one_of(
+                "activity_filter",
+                &["all_notes", "only_comments", "only_activity"],
+            ),
+            PAGE,
+            PER_PAGE,
+        ],
+        at_least_one_of: &[],
+    },
+    Endpoint {
+        method: "POST",
+        path: "/projects/:id/merge_requests/:noteable_id/notes",
+        source: "lib/api/notes.rb: post \":id/#{noteables_str}/:noteable_id/notes\" (noteable MergeRequest, lib/api/helpers/notes_helpers.rb: create_note)",
+        ability: "create_note (read_merge_request)",
+        role: REPORTER,
+        params: &[
+            req("noteable_id", Kind::Int),
+            req("body", Kind::Str),
+            opt("confidential", Kind::Bool),
+            opt("internal", Kind::Bool),
+            opt("created_at", Kind::Str),
+            opt("merge_request_diff_head_sha", Kind::Str),
+        ],
+        at_least_one_of: &[],
+    },
+    Endpoint {
+        method: "PUT",
+        path: "/projects/:id/merge_requests/:noteable_id/notes/:note_id",
+        source: "lib/api/notes.rb: put \":id/#{noteables_str}/:noteable_id/notes/:note_id\" (noteable MergeRequest, lib/api/helpers/notes_helpers.rb: update_note)",
+        ability: "admin_note (app/policies/note_policy.rb: the note's author)",
+        role: REPORTER,
+        params: &[
+            req("noteable_id", Kind::Int),
+            req("note_id", Kind::Int),
+            opt_nonblank("body"),
+            opt("confidential", Kind::Bool),
+        ],
+        at_least_one_of: &[],
+    },
+    Endpoint {
+        method: "GET",
         path: "/projects/:id/issues/:issue_iid/notes/:note_id/award_emoji",
         source: "lib/api/award_emoji.rb: get \":id/issues/:issue_iid/notes/:note_id/award_emoji\"",
         ability: "read_issue (can_read_awardable?)",
@@ -666,6 +730,9 @@ pub(super) fn markdown() -> String {
                 }
                 if !p.except.is_empty() {
                     s.push_str(&format!(" except `{}`", p.except.join("`, `")));
+                }
+                if p.nonblank {
+                    s.push_str(" not blank");
                 }
                 s
             })

@@ -433,3 +433,57 @@ async fn faults_paging_and_the_request_log_come_from_the_kit() {
     assert!(headers.get("x-next-page").is_none());
     assert!(headers["link"].to_str().unwrap().contains("rel=\"next\""));
 }
+
+#[tokio::test]
+async fn merge_request_notes_are_edited_by_their_author_only() {
+    let fake = FakeGitlab::start(TOKEN, "project_42_bot");
+    let iid = fake.seed_merge_request();
+    let theirs = fake.seed_mr_note(iid, "looks good", "alice");
+    let (status, mine) = call(
+        &fake,
+        "POST",
+        &format!("/merge_requests/{iid}/notes"),
+        Some(json!({ "body": "preview" })),
+    )
+    .await;
+    assert_eq!(
+        (status, mine["noteable_type"].as_str()),
+        (201, Some("MergeRequest"))
+    );
+    let mine = mine["id"].as_u64().unwrap();
+    let (status, edited) = call(
+        &fake,
+        "PUT",
+        &format!("/merge_requests/{iid}/notes/{mine}"),
+        Some(json!({ "body": "preview, again" })),
+    )
+    .await;
+    assert_eq!(
+        (status, edited["body"].as_str()),
+        (200, Some("preview, again"))
+    );
+
+    let (status, _) = call(
+        &fake,
+        "PUT",
+        &format!("/merge_requests/{iid}/notes/{theirs}"),
+        Some(json!({ "body": "mine now" })),
+    )
+    .await;
+    assert_eq!(status, 403);
+    let (status, answer) = call(
+        &fake,
+        "PUT",
+        &format!("/merge_requests/{iid}/notes/{mine}"),
+        Some(json!({ "body": "  " })),
+    )
+    .await;
+    assert_eq!((status, answer), (400, json!({ "error": "body is empty" })));
+    let (status, _) = call(&fake, "GET", "/merge_requests/9/notes", None).await;
+    assert_eq!(status, 404);
+    let violations = fake.take_violations();
+    assert_eq!(violations.len(), 2, "{violations:#?}");
+    assert!(violations[0].contains("admin_note"), "{violations:#?}");
+    assert!(violations[1].contains("body is empty"), "{violations:#?}");
+    assert_eq!(fake.mr_notes(iid)[0]["body"], "looks good");
+}

@@ -219,6 +219,9 @@ fn check_value(p: &Param, name: &str, v: &Value) -> Vec<String> {
     if text.as_deref().is_some_and(|t| p.except.contains(&t)) {
         return vec![format!("{name} has a value not allowed")];
     }
+    if p.nonblank && text.as_deref().is_some_and(|t| t.trim().is_empty()) {
+        return vec![format!("{name} is empty")];
+    }
     vec![]
 }
 
