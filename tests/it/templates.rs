@@ -9,8 +9,8 @@ use std::process::Command;
 
 use serde_yaml::Value;
 
-const ACTIONS: [&str; 8] = [
-    "version", "schema", "issue", "promote", "window", "verify", "notify", "log",
+const ACTIONS: [&str; 9] = [
+    "version", "schema", "issue", "promote", "window", "verify", "notify", "log", "image",
 ];
 const WORKFLOWS: [&str; 3] = ["release", "deploy", "promote"];
 
