@@ -186,7 +186,10 @@ fn promoting_into_another_repository_mounts_the_blobs_and_pushes_the_manifests_b
         })
         .count();
     assert_eq!(mounts, 4, "{since:#?}");
-    assert!(registry.uploads_since("prod/app", before).is_empty(), "nothing uploaded");
+    assert!(
+        registry.uploads_since("prod/app", before).is_empty(),
+        "nothing uploaded"
+    );
     assert!(since.iter().all(|r| !r.starts_with("PATCH ")), "{since:#?}");
     assert_eq!(
         registry.stored_blobs(),
@@ -215,6 +218,39 @@ fn promoting_into_another_repository_mounts_the_blobs_and_pushes_the_manifests_b
             .iter()
             .all(|r| !r.contains("mount="))
     );
+}
+
+#[test]
+fn a_declined_mount_is_followed_by_a_copy_of_the_blob() {
+    let Some((registry, repo)) = setup() else {
+        return;
+    };
+    let digest = registry.push_image("team/app:rc-3.1.0", "copied across");
+    let proxy = RegistryProxy::declining_mounts(registry.host());
+    let host = proxy.host();
+    let before = registry.requests().len();
+    let (code, out) = json(
+        &repo,
+        &[
+            "promote",
+            "--from",
+            &format!("{host}/team/app:rc-3.1.0"),
+            "--to",
+            &format!("{host}/prod/app:3.1.0"),
+        ],
+    );
+    assert_eq!(code, 0, "{out}");
+    assert_eq!(out["targets"][0]["blobs_mounted"], 0);
+    assert_eq!(
+        out["targets"][0]["blobs_copied"], 2,
+        "the config and the layer"
+    );
+    assert_eq!(
+        registry.uploads_since("prod/app", before).len(),
+        4,
+        "a declined mount and an upload per blob"
+    );
+    assert_eq!(registry.manifest_digest("prod/app:3.1.0"), Some(digest));
 }
 
 #[test]

@@ -1,8 +1,10 @@
 //! A loopback proxy in front of a [`TestRegistry`](crate::registry::TestRegistry) that injects
-//! faults: answers 503 to the first manifest requests, and, when given credentials, demands
+//! faults: answers 503 to the first manifest requests, declines blob mounts (the request goes
+//! on as a plain upload, answered 202, as a registry that may not mount does), and, when given
+//! credentials, demands
 //! HTTP Basic authentication the way a registry does (401 with `WWW-Authenticate: Basic` on
 //! `GET /v2/`, 401 on anything else without the right `Authorization`).
-use std::sync::atomic::{AtomicU32, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
 use std::sync::{Arc, Mutex, OnceLock};
 
 use axum::Router;
@@ -19,6 +21,7 @@ struct Faults {
     own_host: OnceLock<String>,
     manifest_failures: AtomicU32,
     basic: Option<String>,
+    decline_mounts: AtomicBool,
     seen: Mutex<Vec<String>>,
 }
 
@@ -42,6 +45,7 @@ impl RegistryProxy {
                     base64::engine::general_purpose::STANDARD.encode(format!("{u}:{p}"))
                 )
             }),
+            decline_mounts: AtomicBool::new(false),
             seen: Mutex::new(Vec::new()),
         });
         let router = Router::new()
@@ -50,6 +54,13 @@ impl RegistryProxy {
         let server = HttpServer::start(router);
         faults.own_host.set(server.host()).unwrap();
         Self { faults, server }
+    }
+
+    /// A proxy to `upstream` that declines every blob mount.
+    pub fn declining_mounts(upstream: &str) -> Self {
+        let proxy = Self::start(upstream, 0, None);
+        proxy.faults.decline_mounts.store(true, Ordering::SeqCst);
+        proxy
     }
 
     /// `127.0.0.1:PORT` of the proxy.
@@ -65,11 +76,14 @@ impl RegistryProxy {
 
 async fn forward(State(faults): State<Arc<Faults>>, request: Request) -> Response {
     let method = request.method().clone();
-    let path = request
+    let mut path = request
         .uri()
         .path_and_query()
         .map_or("/", |p| p.as_str())
         .to_owned();
+    if faults.decline_mounts.load(Ordering::SeqCst) && path.contains("mount=") {
+        path = path.split('?').next().unwrap_or_default().to_owned();
+    }
     let status = |code: StatusCode| {
         faults
             .seen
