@@ -35,6 +35,17 @@ pub enum Action {
     WouldWrite,
 }
 
+impl Action {
+    /// How the text report and the summary say it.
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Written => "written",
+            Self::Unchanged => "unchanged",
+            Self::WouldWrite => "would write",
+        }
+    }
+}
+
 /// One target tag and what it took.
 #[derive(Debug, Clone, Serialize)]
 pub struct Target {
@@ -97,12 +108,7 @@ impl Promotion {
             return text;
         }
         for t in &self.targets {
-            let action = match t.action {
-                Action::Written => "written",
-                Action::Unchanged => "unchanged",
-                Action::WouldWrite => "would write",
-            };
-            text.push_str(&format!("{action:<11} {}", t.reference));
+            text.push_str(&format!("{:<11} {}", t.action.label(), t.reference));
             let mut moved = Vec::new();
             if t.blobs_mounted > 0 {
                 moved.push(format!("{} blobs mounted", t.blobs_mounted));
@@ -133,7 +139,7 @@ impl Promotion {
         }
         md.push_str("| tag | action |\n|---|---|\n");
         for t in &self.targets {
-            md.push_str(&format!("| `{}` | {:?} |\n", t.reference, t.action));
+            md.push_str(&format!("| `{}` | {} |\n", t.reference, t.action.label()));
         }
         md
     }

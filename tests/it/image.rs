@@ -553,8 +553,14 @@ fn outputs_reach_github_output_and_the_dotenv_file_and_dry_run_writes_nothing() 
         ],
     )
     .env("GITHUB_OUTPUT", &github_output)
+    .env("GITHUB_STEP_SUMMARY", repo.root().join("summary.md"))
     .assert()
     .code(0);
+    let summary = std::fs::read_to_string(repo.root().join("summary.md")).unwrap();
+    assert!(
+        summary.contains(&format!("| `{to}` | written |\n| `{latest}` | written |")),
+        "{summary}"
+    );
     let written = std::fs::read_to_string(&github_output).unwrap();
     assert!(written.contains(&format!("digest={digest}\n")), "{written}");
     assert!(
