@@ -17,6 +17,7 @@ fn main() {
         env!("CARGO_BIN_EXE_shipgate-verify"),
         env!("CARGO_BIN_EXE_shipgate-notify"),
         env!("CARGO_BIN_EXE_shipgate-log"),
+        env!("CARGO_BIN_EXE_shipgate-image"),
     ];
     let dir = std::env::temp_dir();
     println!(

@@ -46,10 +46,11 @@ need_npm() {
 }
 
 # apt_install PACKAGE: install one Debian package quietly; the service a package would start
-# (prometheus listens on :9090) is kept from starting, the tests start their own instances.
+# (prometheus listens on :9090, docker-registry on :5000) is kept from starting, the tests start
+# their own instances.
 apt_install() {
   local package=$1 policy=/usr/sbin/policy-rc.d added=
-  if [ "$package" = prometheus ] && [ -z "$sudo" ] && [ ! -e "$policy" ] && [ -w "${policy%/*}" ]; then
+  if { [ "$package" = prometheus ] || [ "$package" = docker-registry ]; } && [ -z "$sudo" ] && [ ! -e "$policy" ] && [ -w "${policy%/*}" ]; then
     printf '#!/bin/sh\nexit 101\n' >"$policy" && chmod +x "$policy" && added=1
   fi
   local status=0

@@ -3,7 +3,7 @@
 #
 # System tools (scripts/system-tools.sh says how): git and ssh-keygen (test repositories, signed
 # tags), openssl (the test CA of the e-mail TLS tests), prometheus (the verify gates' tests start
-# their own instance), rsync (gitlab-ci-local copies the checkout with it), and, only while the
+# their own instance), docker-registry (the image tests start their own registry), rsync (gitlab-ci-local copies the checkout with it), and, only while the
 # pinned tools below still have to be installed, npm and python3 with venv.
 #
 # Pinned tools, into .tools/ (git-ignored; SHIPGATE_TOOLS_DIR overrides): a Python virtual
@@ -34,6 +34,7 @@ need ssh-keygen openssh-client openssh "signs tags in the version tests"
 need openssl openssl openssl "makes the test CA of the e-mail TLS tests"
 need rsync rsync rsync "copies the checkout for gitlab-ci-local"
 need prometheus prometheus prometheus "serves the metrics the verify gates query"
+need docker-registry docker-registry distribution "serves the images shipgate-image promotes"
 if node_due; then need_npm; fi
 if venv_due; then need_python_venv; fi
 install_missing || {

@@ -8,6 +8,7 @@ pub mod deploy_log;
 pub mod exit;
 pub mod forge;
 pub mod git;
+pub mod image;
 pub mod issue;
 pub mod notify;
 pub mod preview;

@@ -9,8 +9,8 @@ use std::process::Command;
 
 use serde_yaml::Value;
 
-const ACTIONS: [&str; 9] = [
-    "version", "schema", "issue", "promote", "window", "verify", "notify", "log", "deploy",
+const ACTIONS: [&str; 10] = [
+    "version", "schema", "issue", "promote", "window", "verify", "notify", "log", "deploy", "image",
 ];
 const WORKFLOWS: [&str; 4] = ["release", "deploy", "promote", "preview"];
 

@@ -9,12 +9,13 @@ use std::process::{Command, Output};
 use tempfile::TempDir;
 
 /// Every system tool the script looks for, as the command it runs.
-const ALL_TOOLS: [&str; 7] = [
+const ALL_TOOLS: [&str; 8] = [
     "git",
     "ssh-keygen",
     "openssl",
     "rsync",
     "prometheus",
+    "docker-registry",
     "npm",
     "node",
 ];
@@ -186,6 +187,7 @@ fn every_missing_tool_is_installed_one_package_at_a_time() {
             "openssl",
             "rsync",
             "prometheus",
+            "docker-registry",
             "python3-venv"
         ]
     );
