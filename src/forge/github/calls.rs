@@ -125,45 +125,26 @@ impl Forge for GithubForge {
     }
 
     async fn comments(&self, number: u64) -> ForgeResult<Vec<Comment>> {
-        let what = format!("listing the comments of issue #{number} of {}", self.slug());
-        let call = self.call(&what, "issues: read", Idempotent);
-        let path = self.repo_path(&format!("/issues/{number}/comments?per_page={PER_PAGE}"));
-        let items: Vec<GhComment> = self.http.all(call, &path).await?;
-        Ok(items.into_iter().map(Comment::from).collect())
+        self.thread_comments(&format!("issue #{number}"), number, "issues: read")
+            .await
     }
 
     async fn create_comment(&self, number: u64, body: &str) -> ForgeResult<Comment> {
-        let what = format!("commenting on issue #{number} of {}", self.slug());
-        let call = self.call(&what, "issues: write", Create);
-        let path = self.repo_path(&format!("/issues/{number}/comments"));
-        let comment: GhComment = self
-            .http
-            .json(call, Method::Post, &path, Some(&json!({ "body": body })))
-            .await?;
-        Ok(comment.into())
+        self.comment_on_thread(&format!("issue #{number}"), number, body, "issues: write")
+            .await
     }
 
     /// A pull request's conversation comments are its issue comments.
     async fn change_comments(&self, number: u64) -> ForgeResult<Vec<Comment>> {
-        let what = format!(
-            "listing the comments of pull request #{number} of {}",
-            self.slug()
-        );
-        let call = self.call(&what, "pull-requests: read", Idempotent);
-        let path = self.repo_path(&format!("/issues/{number}/comments?per_page={PER_PAGE}"));
-        let items: Vec<GhComment> = self.http.all(call, &path).await?;
-        Ok(items.into_iter().map(Comment::from).collect())
+        let thread = format!("pull request #{number}");
+        self.thread_comments(&thread, number, "pull-requests: read")
+            .await
     }
 
     async fn comment_on_change(&self, number: u64, body: &str) -> ForgeResult<Comment> {
-        let what = format!("commenting on pull request #{number} of {}", self.slug());
-        let call = self.call(&what, "pull-requests: write", Create);
-        let path = self.repo_path(&format!("/issues/{number}/comments"));
-        let comment: GhComment = self
-            .http
-            .json(call, Method::Post, &path, Some(&json!({ "body": body })))
-            .await?;
-        Ok(comment.into())
+        let thread = format!("pull request #{number}");
+        self.comment_on_thread(&thread, number, body, "pull-requests: write")
+            .await
     }
 
     /// `PATCH /repos/{owner}/{repo}/issues/comments/{comment_id}`.
@@ -437,5 +418,40 @@ impl Forge for GithubForge {
             .send(call, Method::Post, &path, Some(&body))
             .await?;
         Ok(())
+    }
+}
+
+impl GithubForge {
+    /// The comments of issue or pull request `number` (`thread` names it in messages): one
+    /// endpoint serves both.
+    async fn thread_comments(
+        &self,
+        thread: &str,
+        number: u64,
+        permission: &'static str,
+    ) -> ForgeResult<Vec<Comment>> {
+        let what = format!("listing the comments of {thread} of {}", self.slug());
+        let call = self.call(&what, permission, Idempotent);
+        let path = self.repo_path(&format!("/issues/{number}/comments?per_page={PER_PAGE}"));
+        let items: Vec<GhComment> = self.http.all(call, &path).await?;
+        Ok(items.into_iter().map(Comment::from).collect())
+    }
+
+    /// Comment `body` on issue or pull request `number`.
+    async fn comment_on_thread(
+        &self,
+        thread: &str,
+        number: u64,
+        body: &str,
+        permission: &'static str,
+    ) -> ForgeResult<Comment> {
+        let what = format!("commenting on {thread} of {}", self.slug());
+        let call = self.call(&what, permission, Create);
+        let path = self.repo_path(&format!("/issues/{number}/comments"));
+        let comment: GhComment = self
+            .http
+            .json(call, Method::Post, &path, Some(&json!({ "body": body })))
+            .await?;
+        Ok(comment.into())
     }
 }
