@@ -323,6 +323,15 @@ type Params = Query<HashMap<String, String>>;
 
 /// `order_by` (`created_at`, the default, or `updated_at`; ties by id) and `sort=asc|desc` over
 /// `items` held oldest first, as the issues and notes routes order them (default `desc`).
+/// The notes of noteable `iid` (an issue or a merge request), oldest first.
+fn notes_on(notes: &[(u64, Value)], iid: u64) -> Vec<Value> {
+    notes
+        .iter()
+        .filter(|(i, _)| *i == iid)
+        .map(|(_, n)| n.clone())
+        .collect()
+}
+
 fn sorted(
     mut items: Vec<Value>,
     params: &HashMap<String, String>,
@@ -518,13 +527,7 @@ async fn notes_list(
     if !project_ok(&project) || find_issue(&mut db, iid).is_none() {
         return message(404, "404 Not found");
     }
-    let items: Vec<Value> = db
-        .notes
-        .iter()
-        .filter(|(i, _)| *i == iid)
-        .map(|(_, n)| n.clone())
-        .collect();
-    let items = sorted(items, &params, true);
+    let items = sorted(notes_on(&db.notes, iid), &params, true);
     db.pager().page(items, &uri, &headers)
 }
 

@@ -7,7 +7,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, put};
 use serde_json::{Value, json};
 
-use super::{FakeGitlab, Params, Shared, message, parse_body, project_ok, sorted};
+use super::{FakeGitlab, Params, Shared, message, notes_on, parse_body, project_ok, sorted};
 use crate::fake_server::refusal;
 
 /// Merge requests (by iid) and their notes.
@@ -47,11 +47,7 @@ impl FakeGitlab {
     /// The notes of merge request `iid`, oldest first.
     pub fn mr_notes(&self, iid: u64) -> Vec<Value> {
         let db = self.db.lock().unwrap();
-        let notes = db.merge_requests.notes.iter();
-        notes
-            .filter(|(i, _)| *i == iid)
-            .map(|(_, n)| n.clone())
-            .collect()
+        notes_on(&db.merge_requests.notes, iid)
     }
 }
 
@@ -88,14 +84,7 @@ async fn notes_list(
     if let Err(answer) = found(&db, &project, iid) {
         return *answer;
     }
-    let items: Vec<Value> = db
-        .merge_requests
-        .notes
-        .iter()
-        .filter(|(i, _)| *i == iid)
-        .map(|(_, n)| n.clone())
-        .collect();
-    let items = sorted(items, &params, true);
+    let items = sorted(notes_on(&db.merge_requests.notes, iid), &params, true);
     db.pager().page(items, &uri, &headers)
 }
 
