@@ -54,6 +54,17 @@ impl Report {
         Ok(self)
     }
 
+    /// Set every output of `pairs`, as [`Report::output`] does.
+    pub fn outputs_from<K: AsRef<str>, V: Into<String>>(
+        &mut self,
+        pairs: impl IntoIterator<Item = (K, V)>,
+    ) -> Result<&mut Self, Failure> {
+        for (key, value) in pairs {
+            self.output(key.as_ref(), value)?;
+        }
+        Ok(self)
+    }
+
     /// The same report, denied when `denied`.
     pub fn denied_if(mut self, denied: bool) -> Self {
         self.denied = denied;

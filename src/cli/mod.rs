@@ -1,12 +1,12 @@
 //! What every binary shares at its edge: common flags, logging, exit codes, the forge.
 mod edge;
 mod environment;
+mod files;
 mod forge;
 mod push;
 mod release;
 mod risk;
 
-use std::future::Future;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -18,6 +18,7 @@ use crate::config::Config;
 pub use crate::exit::{Exit, ExitClass};
 pub use edge::{Binary, Context, Edge, FailureContext, Report, main};
 pub use environment::configured_environment;
+pub use files::{read_flag_file, read_schema_report};
 pub use forge::{Connected, ForgeArg, ForgeArgs, TokenNeeds};
 pub use push::push_auth;
 pub use release::{deployed_tag, known_version, project_name, resolve_version};
@@ -60,28 +61,6 @@ pub enum Format {
     Json,
 }
 
-/// A binary's `main` after parsing its flags: logging set up, the CI variables read, and `run`
-/// driven to its exit code on a current-thread runtime; a failure is printed with its chain.
-pub fn run_main<Fut>(common: &CommonArgs, run: impl FnOnce(crate::ci::CiEnv) -> Fut) -> ExitCode
-where
-    Fut: Future<Output = Result<Exit, Failure>>,
-{
-    let var = |key: &str| std::env::var(key).ok();
-    init_logging(common, var("SHIPGATE_LOG"), var("NO_COLOR").is_some());
-    let ci = crate::ci::CiEnv::from_env();
-    let runtime = match tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-    {
-        Ok(runtime) => runtime,
-        Err(e) => return Failure::external(e).report(),
-    };
-    match runtime.block_on(run(ci)) {
-        Ok(exit) => exit.into(),
-        Err(failure) => failure.report(),
-    }
-}
-
 /// Send logs to stderr: `SHIPGATE_LOG` filter if set, else by `-v`/`-q`; colour unless `NO_COLOR`.
 pub fn init_logging(common: &CommonArgs, shipgate_log: Option<String>, no_color: bool) {
     let default = match (common.quiet, common.verbose) {
@@ -104,6 +83,7 @@ pub fn init_logging(common: &CommonArgs, shipgate_log: Option<String>, no_color:
 }
 
 /// An error at a binary's edge, with the exit code it maps to.
+#[derive(Debug)]
 pub struct Failure {
     /// What went wrong, with context.
     pub error: anyhow::Error,
@@ -147,46 +127,6 @@ pub fn load_config(repo: &Path, explicit: Option<&Path>) -> Result<Config, Failu
             .join(crate::config::DEFAULT_PATH),
     };
     crate::config::load(&path, explicit.is_some()).map_err(Failure::usage)
-}
-
-/// Write `outputs` where the CI reads them (`$GITHUB_OUTPUT`, and `dotenv` when given), then
-/// print the result on stdout: `text` for people, or the outputs as one JSON object.
-#[allow(clippy::print_stdout)]
-pub fn publish(
-    ci: &crate::ci::CiEnv,
-    to: &OutputArgs,
-    outputs: &crate::ci::Outputs,
-    text: &str,
-) -> anyhow::Result<()> {
-    if let Some(path) = &ci.github_output {
-        crate::ci::write_github_output(path, outputs)?;
-    }
-    if let Some(path) = &to.dotenv {
-        crate::ci::write_dotenv(path, outputs)?;
-    }
-    match to.format {
-        Format::Text => print!("{text}"),
-        Format::Json => {
-            let map: serde_json::Map<String, serde_json::Value> = outputs
-                .iter()
-                .map(|(k, v)| (k.replace('-', "_"), serde_json::Value::String(v.to_owned())))
-                .collect();
-            println!("{}", serde_json::to_string_pretty(&map)?);
-        }
-    }
-    Ok(())
-}
-
-/// Set one output; a key or value the CI cannot carry is an external failure.
-pub fn set_output(
-    outputs: &mut crate::ci::Outputs,
-    key: &str,
-    value: impl Into<String>,
-) -> Result<(), Failure> {
-    outputs
-        .set(key, value)
-        .map(|_| ())
-        .map_err(Failure::external)
 }
 
 /// The variable holding the key that seals shipgate's deciding markers.

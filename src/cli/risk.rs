@@ -1,12 +1,11 @@
 //! The risk a release is judged with by the deployment window, when `--risk` is not given.
 use std::path::Path;
 
-use anyhow::Context as _;
 use semver::Version;
 
 use crate::window::{Risk, RiskChoice, SchemaRisk, choose_risk};
 
-use super::Failure;
+use super::{Failure, read_schema_report};
 
 /// `given` (`--risk`) when set; else high for a new major version over the release before
 /// `version` (read from the repository at `repo`), or for a code-first, blocked or destructive
@@ -22,16 +21,7 @@ pub fn release_risk(
         return Ok(choose_risk(given, None, None, None));
     }
     let schema = match schema_report {
-        Some(path) => {
-            let json = std::fs::read_to_string(path)
-                .with_context(|| format!("{}: cannot read the schema report", path.display()))
-                .map_err(Failure::usage)?;
-            Some(
-                SchemaRisk::from_report_json(&json)
-                    .with_context(|| path.display().to_string())
-                    .map_err(Failure::usage)?,
-            )
-        }
+        Some(path) => Some(SchemaRisk::from(&read_schema_report(path)?)),
         None => None,
     };
     let previous = match version {

@@ -3,11 +3,6 @@
 /// Why an input of the deployment issue could not be read.
 #[derive(Debug, thiserror::Error)]
 pub enum DeployIssueError {
-    /// The schema report is not a `shipgate-schema --format json` report.
-    #[error(
-        "the schema report cannot be read ({0}); pass the output of `shipgate-schema --format json`"
-    )]
-    Report(#[source] serde_json::Error),
     /// A version is not a semantic version.
     #[error("`{value}` is not a semantic version ({reason}); write it as X.Y.Z or vX.Y.Z")]
     BadVersion {

@@ -67,6 +67,64 @@ impl Switch {
     }
 }
 
+/// What switching maintenance mode for a release came to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MaintenanceOutcome {
+    /// `on` or `off` when the hook ran, `skipped` when the release does not need it or the
+    /// environment has no maintenance mode.
+    pub state: &'static str,
+    /// Why, in words for the output.
+    pub why: String,
+    /// For people.
+    pub text: String,
+}
+
+impl MaintenanceOutcome {
+    /// The step outputs: `maintenance` and `why`.
+    pub fn outputs(&self) -> [(&'static str, &str); 2] {
+        [("maintenance", self.state), ("why", &self.why)]
+    }
+}
+
+/// Switch maintenance mode of `environment` for a release whose schema report is `report`: the
+/// hook runs when the environment has a maintenance mode and the release needs it.
+pub fn maintain<H: Hooks>(
+    hooks: &H,
+    maintenance: Option<&Maintenance>,
+    environment: &str,
+    switch: Switch,
+    version: Option<&str>,
+    report: Option<&ReadReport>,
+) -> Result<MaintenanceOutcome, RolloutError> {
+    let Some(maintenance) = maintenance else {
+        return Ok(MaintenanceOutcome {
+            state: "skipped",
+            why: "no maintenance mode configured".to_owned(),
+            text: format!(
+                "{environment} has no maintenance mode (deploy.{environment}.maintenance): nothing to do\n"
+            ),
+        });
+    };
+    let need = maintenance_need(maintenance, report);
+    if !need.needed {
+        return Ok(MaintenanceOutcome {
+            state: "skipped",
+            text: format!("maintenance not needed in {environment}: {}\n", need.why),
+            why: need.why,
+        });
+    }
+    switch_maintenance(hooks, maintenance, environment, switch, version)?;
+    Ok(MaintenanceOutcome {
+        state: switch.as_str(),
+        text: format!(
+            "maintenance {} in {environment}: {}\n",
+            switch.as_str(),
+            need.why
+        ),
+        why: need.why,
+    })
+}
+
 /// Run `maintenance`'s hook for `switch` in `environment`.
 pub fn switch_maintenance<H: Hooks>(
     hooks: &H,

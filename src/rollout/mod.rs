@@ -14,6 +14,8 @@ mod strategy;
 pub use error::RolloutError;
 pub use gates::{GateRun, GateRunner, GateStep, VerifyGates};
 pub use hook::{HookCall, Hooks, ShellHooks};
-pub use maintenance::{MaintenanceNeed, Switch, maintenance_need, switch_maintenance};
+pub use maintenance::{
+    MaintenanceNeed, MaintenanceOutcome, Switch, maintain, maintenance_need, switch_maintenance,
+};
 pub use outcome::{Color, Outcome, RolloutResult};
 pub use strategy::{Rollout, roll_out};

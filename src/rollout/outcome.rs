@@ -124,6 +124,20 @@ impl Outcome {
         self.reason = Some(reason);
     }
 
+    /// The step outputs: result, live-color, step, failed-at and reason (empty when unknown).
+    pub fn outputs(&self) -> [(&'static str, String); 5] {
+        [
+            ("result", self.result.as_str().to_owned()),
+            (
+                "live-color",
+                self.live_color.map(|c| c.to_string()).unwrap_or_default(),
+            ),
+            ("step", self.step.map(|s| s.to_string()).unwrap_or_default()),
+            ("failed-at", self.failed_at.clone().unwrap_or_default()),
+            ("reason", self.reason.clone().unwrap_or_default()),
+        ]
+    }
+
     /// The new version has all the traffic.
     pub fn deployed(&self) -> bool {
         self.result == RolloutResult::Deployed

@@ -4,7 +4,6 @@ use std::str::FromStr;
 
 use semver::Version;
 
-use crate::deploy_issue::DeployIssueError;
 use crate::schema::model::Order;
 use crate::schema::report::ReadReport;
 
@@ -47,14 +46,13 @@ pub struct SchemaRisk {
     pub destructive: usize,
 }
 
-impl SchemaRisk {
-    /// Reads the report's `order` and counts its destructive findings.
-    pub fn from_report_json(json: &str) -> Result<Self, DeployIssueError> {
-        let report = ReadReport::from_json(json).map_err(DeployIssueError::Report)?;
-        Ok(Self {
+impl From<&ReadReport> for SchemaRisk {
+    /// The report's `order` and how many of its findings are destructive.
+    fn from(report: &ReadReport) -> Self {
+        Self {
             order: report.order,
             destructive: report.destructive(),
-        })
+        }
     }
 }
 
@@ -222,12 +220,11 @@ mod tests {
         let report = r#"{"order":"schema-first","pre_deploy":[],"post_deploy":["db/post_migrate/1.rb"],
             "migrations":[{"path":"db/post_migrate/1.rb","findings":[{"class":"destructive"},{"class":"additive"}]}]}"#;
         assert_eq!(
-            SchemaRisk::from_report_json(report).unwrap(),
+            SchemaRisk::from(&ReadReport::from_json(report).unwrap()),
             SchemaRisk {
                 order: Order::SchemaFirst,
                 destructive: 1
             }
         );
-        assert!(SchemaRisk::from_report_json("{}").is_err());
     }
 }

@@ -79,4 +79,30 @@ mod tests {
                 .contains("missing field `order`")
         );
     }
+
+    #[test]
+    fn errors_name_what_is_wrong() {
+        let cases = [
+            ("not json", "expected ident"),
+            ("[1]", "the report is not a JSON object"),
+            (r#"{"pre_deploy":[]}"#, "missing field `order`"),
+            (r#"{"order":3}"#, "invalid type: integer `3`"),
+            (
+                r#"{"order":"later"}"#,
+                "unknown variant `later`, expected one of `none`, `schema-first`",
+            ),
+            (
+                r#"{"order":"none","pre_deploy":"a.sql"}"#,
+                "invalid type: string \"a.sql\", expected a sequence",
+            ),
+            (
+                r#"{"order":"none","post_deploy":[1]}"#,
+                "invalid type: integer `1`, expected a string",
+            ),
+        ];
+        for (json, expected) in cases {
+            let err = ReadReport::from_json(json).unwrap_err().to_string();
+            assert!(err.contains(expected), "{json}: {err}");
+        }
+    }
 }

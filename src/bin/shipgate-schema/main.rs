@@ -1,13 +1,11 @@
 //! `shipgate-schema`: classify a release's migrations and decide whether the schema or the code goes first.
-use std::io::IsTerminal as _;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Parser, ValueEnum};
-use shipgate::cli::{Binary, CommonArgs, Context, Edge, Failure, Format, Report};
-use shipgate::config::schema::Dialect;
-use shipgate::schema::model::{Order, Severity};
-use shipgate::schema::{SchemaRequest, report};
+use shipgate::cli::CommonArgs;
+
+mod run;
 
 /// Classify the release's database migrations — additive (old code keeps working), destructive
 /// (old code breaks), neutral or unknown — and decide the order: schema-first (migrate, then deploy),
@@ -82,62 +80,4 @@ enum SchemaFormat {
 
 fn main() -> ExitCode {
     shipgate::cli::main::<Cli>()
-}
-
-impl Binary for Cli {
-    fn edge(&self) -> Edge<'_> {
-        Edge {
-            common: &self.common,
-            repo: &self.repo,
-            // The JSON report is richer than the outputs; every other format is text.
-            format: match self.format {
-                SchemaFormat::Json => Format::Json,
-                _ => Format::Text,
-            },
-            dotenv: self.dotenv.as_deref(),
-            output: self.output.as_deref(),
-            forge: None,
-        }
-    }
-
-    async fn run(self, cx: &Context) -> Result<Report, Failure> {
-        let mut schema = cx.config.schema.clone();
-        if let Some(dialect) = self.dialect {
-            schema.dialect = match dialect {
-                DialectArg::Postgres => Dialect::Postgres,
-                DialectArg::Mysql => Dialect::Mysql,
-                DialectArg::Sqlite => Dialect::Sqlite,
-            };
-        }
-        let request = SchemaRequest {
-            repo: self.repo,
-            paths: self.paths,
-            base: self.base,
-            head: Some(self.head),
-            config: schema,
-            tag_prefix: cx.config.version.tag_prefix.clone(),
-        };
-        let found = shipgate::schema::run(&request)?;
-        let color = self.output.is_none()
-            && std::env::var_os("NO_COLOR").is_none()
-            && std::io::stdout().is_terminal();
-        let mut out = Report::text(match self.format {
-            SchemaFormat::Text => report::text::render(&found, color),
-            SchemaFormat::Json => String::new(),
-            SchemaFormat::Github => report::github::annotations(&found),
-            SchemaFormat::Gitlab => report::gitlab::render(&found),
-            SchemaFormat::Sarif => report::sarif::render(&found, env!("CARGO_PKG_VERSION")),
-        });
-        out.json = Some(report::json::render(&found));
-        for (key, value) in report::outputs(&found) {
-            out.output(key, value)?;
-        }
-        out.summary = Some(report::github::step_summary(&found));
-        let error_found = found
-            .migrations
-            .iter()
-            .flat_map(|m| &m.findings)
-            .any(|f| f.severity == Severity::Error);
-        Ok(out.denied_if(found.order == Order::Blocked || error_found))
-    }
 }

@@ -1,11 +1,10 @@
 //! `shipgate-image`: promote a container image by digest, or say what a reference resolves to.
-use std::path::Path;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
-use shipgate::cli::{Binary, CommonArgs, Context, Edge, Failure, OutputArgs, Report};
-use shipgate::image::{self, Connection, ImageError, PromoteRequest, Registry, Want};
-use shipgate::retry::RetryPolicy;
+use shipgate::cli::{CommonArgs, OutputArgs};
+
+mod run;
 
 /// Promote a container image by digest: the manifest a release candidate's tag resolves to is
 /// written byte for byte under the release's tags, so what runs in production is what was
@@ -67,73 +66,4 @@ const AFTER_HELP: &str = concat!(
 
 fn main() -> ExitCode {
     shipgate::cli::main::<Cli>()
-}
-
-impl Binary for Cli {
-    fn edge(&self) -> Edge<'_> {
-        Edge::with_outputs(&self.common, Path::new("."), &self.output, None)
-    }
-
-    async fn run(self, _cx: &Context) -> Result<Report, Failure> {
-        match self.command {
-            Command::Promote {
-                from,
-                to,
-                expect_digest,
-                dry_run,
-            } => {
-                let from = image::parse_reference("--from", &from, Want::TagOrDigest)?;
-                let to = to
-                    .iter()
-                    .map(|t| image::parse_reference("--to", t, Want::Tag))
-                    .collect::<Result<Vec<_>, _>>()?;
-                if let Some(digest) = expect_digest.as_ref().filter(|d| !image::is_digest(d)) {
-                    return Err(ImageError::BadDigest(digest.clone()).into());
-                }
-                let registry = connect(from.registry(), self.insecure)?;
-                let request = PromoteRequest {
-                    from,
-                    to,
-                    expect_digest,
-                    dry_run,
-                };
-                let promotion = image::promote(&registry, &request).await?;
-                let mut report = Report::text(promotion.text());
-                report.output("digest", promotion.digest.as_str())?;
-                report.output("tags", promotion.tags().join(","))?;
-                report.output("written", promotion.written().join(","))?;
-                report.summary = Some(promotion.summary());
-                report.json = Some(json(&promotion)?);
-                Ok(report.denied_if(promotion.refused.is_some()))
-            }
-            Command::Inspect { reference } => {
-                let reference = image::parse_reference("REF", &reference, Want::TagOrDigest)?;
-                let registry = connect(reference.registry(), self.insecure)?;
-                let inspection = image::inspect(&registry, &reference).await?;
-                let mut report = Report::text(inspection.text());
-                report.output("digest", inspection.digest.as_str())?;
-                report.output("media-type", inspection.media_type.as_str())?;
-                report.output("platforms", inspection.platforms.join(","))?;
-                report.json = Some(json(&inspection)?);
-                Ok(report)
-            }
-        }
-    }
-}
-
-/// A client for `registry` with the credentials the environment gives for it.
-fn connect(registry: &str, plain_http: bool) -> Result<Registry, Failure> {
-    let credentials = image::credentials(registry, &|key| std::env::var(key).ok())?;
-    if let Some(c) = &credentials {
-        tracing::debug!("registry credentials from {}", c.source);
-    }
-    Ok(Registry::new(&Connection {
-        plain_http,
-        credentials,
-        policy: RetryPolicy::default(),
-    }))
-}
-
-fn json(value: &impl serde::Serialize) -> Result<String, Failure> {
-    serde_json::to_string_pretty(value).map_err(Failure::external)
 }

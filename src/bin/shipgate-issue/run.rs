@@ -1,121 +1,14 @@
-//! `shipgate-issue`: open, record in and close the deployment issue that tracks one release.
-use std::path::{Path, PathBuf};
-use std::process::ExitCode;
-
-use anyhow::Context as _;
-use clap::{Parser, Subcommand, ValueEnum};
+//! What `shipgate-issue` does with its flags: the `Binary` implementation.
 use shipgate::cli::{
-    Binary, CommonArgs, Context, Edge, Failure, ForgeArgs, OutputArgs, Report, TokenNeeds,
-    configured_environment, resolve_version,
+    Binary, Context, Edge, Failure, Report, TokenNeeds, configured_environment, read_flag_file,
+    read_schema_report, resolve_version,
 };
-use shipgate::deploy_issue::{Image, Release, SchemaSummary};
+use shipgate::deploy_issue::{Release, SchemaSummary};
 use shipgate::forge::DeploymentState;
 use shipgate::issue::{self, CloseReason, CloseRequest, OpenRequest, RecordRequest};
 use shipgate::release::release_facts;
 
-/// Keep one deployment issue per release ("Deploy vX.Y.Z") up to date: what is deployed, the
-/// schema order, the runbook checklist, each environment's status, and who did what when.
-#[derive(Debug, Parser)]
-#[command(name = "shipgate-issue", version, about, long_about, after_long_help = AFTER_HELP)]
-struct Cli {
-    #[command(subcommand)]
-    command: Command,
-
-    /// A path inside the repository
-    #[arg(long, value_name = "PATH", default_value = ".", global = true)]
-    repo: PathBuf,
-
-    #[command(flatten)]
-    forge: ForgeArgs,
-
-    #[command(flatten)]
-    output: OutputArgs,
-
-    #[command(flatten)]
-    common: CommonArgs,
-}
-
-#[derive(Debug, Subcommand)]
-enum Command {
-    /// Find the release's open deployment issue (or create it) and bring it up to date
-    Open {
-        /// The release [default: the release tag of the pipeline, or on HEAD]
-        #[arg(long)]
-        version: Option<String>,
-        /// The release tag [default: version.tag_prefix + version]
-        #[arg(long)]
-        tag: Option<String>,
-        /// An image deployed, NAME=REF (repeatable)
-        #[arg(long, value_name = "NAME=REF")]
-        image: Vec<Image>,
-        /// Release notes (Markdown) [default: the notes in the tag's message]
-        #[arg(long, value_name = "FILE")]
-        notes: Option<PathBuf>,
-        /// A `shipgate-schema --format json` report, for the schema section
-        #[arg(long, value_name = "FILE")]
-        schema_report: Option<PathBuf>,
-        /// A label for a new issue (repeatable) [default: issue.labels]
-        #[arg(long)]
-        label: Vec<String>,
-        /// An assignee for a new issue (repeatable)
-        #[arg(long)]
-        assignee: Vec<String>,
-    },
-    /// Record an environment's deployment state in the issue and on the forge
-    Record {
-        /// The environment (one of `environments`)
-        #[arg(long = "env", value_name = "NAME")]
-        environment: String,
-        /// The state
-        #[arg(long, value_enum)]
-        status: StatusArg,
-        /// The release [default: the release tag of the pipeline, or on HEAD]
-        #[arg(long)]
-        version: Option<String>,
-        /// A link to the logs or the environment [default: the CI run]
-        #[arg(long)]
-        url: Option<String>,
-        /// What the deployment left live, shown beside the status, e.g. "green live"
-        #[arg(long, value_name = "TEXT")]
-        detail: Option<String>,
-    },
-    /// Add a final history entry and close the issue
-    Close {
-        /// The release [default: the release tag of the pipeline, or on HEAD]
-        #[arg(long)]
-        version: Option<String>,
-        /// Why
-        #[arg(long, value_enum, default_value_t = ReasonArg::Completed)]
-        reason: ReasonArg,
-    },
-}
-
-const AFTER_HELP: &str = concat!(
-    "The issue is found again by a hidden marker, <!-- shipgate:release vX.Y.Z -->, among open issues opened by shipgate's own login (forge.login, else the token's user, else github-actions[bot]). Re-running updates it and keeps ticked checkboxes and history.\n\n",
-    "The release is also sealed in a comment of shipgate's, written once: promotions read it from there, since anyone who may edit issues may edit the body. SHIPGATE_SIGNING_KEY (environment only) seals it with HMAC-SHA256, as shipgate-promote seals its answers; without it the comment must never be edited.\n\n",
-    "Forges: github (GITHUB_TOKEN with issues: write and deployments: write), gitlab (GITLAB_TOKEN with the api scope: Reporter to open issues, Developer to record deployments), local (a directory, forge.local_dir, to try the flow with no server).\n\n",
-    "Outputs: issue-number, issue-url (and deployment-id for record) — to $GITHUB_OUTPUT and --dotenv FILE.\n\n",
-    "Exit codes: 0 done; 2 usage or configuration error (no issue to record in, bad version); 3 forge failure after retries."
-);
-
-#[derive(Debug, Clone, Copy, ValueEnum)]
-enum StatusArg {
-    Queued,
-    InProgress,
-    Success,
-    Failure,
-}
-
-#[derive(Debug, Clone, Copy, ValueEnum)]
-enum ReasonArg {
-    Completed,
-    RolledBack,
-    Abandoned,
-}
-
-fn main() -> ExitCode {
-    shipgate::cli::main::<Cli>()
-}
+use super::{Cli, Command, ReasonArg, StatusArg};
 
 impl Binary for Cli {
     fn edge(&self) -> Edge<'_> {
@@ -147,15 +40,11 @@ impl Binary for Cli {
                 let facts = release_facts(&cx.repo, &version, prefix).map_err(Failure::usage)?;
                 let tag = tag.unwrap_or(facts.tag);
                 let notes = match notes {
-                    Some(path) => read(&path, "the release notes")?,
+                    Some(path) => read_flag_file(&path, "the release notes")?,
                     None => facts.notes.unwrap_or_default(),
                 };
                 let schema = match schema_report {
-                    Some(path) => Some(
-                        SchemaSummary::from_report_json(&read(&path, "the schema report")?)
-                            .with_context(|| path.display().to_string())
-                            .map_err(Failure::usage)?,
-                    ),
+                    Some(path) => Some(SchemaSummary::from(&read_schema_report(&path)?)),
                     None => None,
                 };
                 let request = OpenRequest {
@@ -256,11 +145,4 @@ impl Binary for Cli {
         }
         Ok(report)
     }
-}
-
-/// A file the flags name, whole; one that cannot be read is a usage error naming it.
-fn read(path: &Path, what: &str) -> Result<String, Failure> {
-    std::fs::read_to_string(path)
-        .with_context(|| format!("{}: cannot read {what}", path.display()))
-        .map_err(Failure::usage)
 }
