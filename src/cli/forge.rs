@@ -93,8 +93,9 @@ impl ForgeArgs {
                 let root = crate::git::Repo::discover(repo)
                     .map(|r| r.root().to_path_buf())
                     .unwrap_or_else(|_| repo.to_path_buf());
+                // The local forge acts as the person at the keyboard, never as a CI actor.
                 let login = login
-                    .or_else(|| std::env::var("USER").ok())
+                    .or_else(|| ci.user.clone())
                     .unwrap_or_else(|| "shipgate".to_owned());
                 let forge =
                     LocalForge::new(root.join(&config.forge.local_dir), login).with_repo(&root);
