@@ -57,7 +57,15 @@ impl FromStr for Image {
     /// Reads `NAME=REF` (split at the first `=`; both sides non-empty).
     fn from_str(text: &str) -> Result<Self, Self::Err> {
         match text.trim().split_once('=') {
-            Some((name, reference)) if !name.trim().is_empty() && !reference.trim().is_empty() => {
+            // A reference never holds white space or markup: it is written into markers.
+            Some((name, reference))
+                if !name.trim().is_empty()
+                    && !reference.trim().is_empty()
+                    && !name.trim().contains(char::is_whitespace)
+                    && !reference
+                        .trim()
+                        .contains(|c: char| c.is_whitespace() || "<>`".contains(c)) =>
+            {
                 Ok(Self {
                     name: name.trim().to_owned(),
                     reference: reference.trim().to_owned(),
@@ -217,7 +225,15 @@ mod tests {
         let image: Image = "api=ghcr.io/acme/api@sha256:ab=cd".parse().unwrap();
         assert_eq!(image.name, "api");
         assert_eq!(image.reference, "ghcr.io/acme/api@sha256:ab=cd");
-        for bad in ["api", "=ref", "api=", ""] {
+        for bad in [
+            "api",
+            "=ref",
+            "api=",
+            "",
+            "api=reg/app latest",
+            "api=<b>x</b>",
+            "my api=reg/app",
+        ] {
             let err = bad.parse::<Image>().unwrap_err();
             assert!(err.to_string().contains("NAME=REF"), "{err}");
         }

@@ -5,6 +5,7 @@
 //! the [`Seal`] proves unaltered (HMAC with a key, or never edited without one).
 use semver::Version;
 
+use crate::deploy_issue::Image;
 use crate::forge::{Comment, Forge, create_once};
 use crate::seal::Seal;
 
@@ -18,27 +19,59 @@ fn context(issue: u64) -> String {
     format!("issue {issue} release")
 }
 
-/// The comment that seals `version` as the release issue `issue` tracks.
-pub fn claim_comment(seal: &Seal, issue: u64, version: &Version) -> String {
-    let sealed = seal.seal(&context(issue), &format!("v{version}"));
+/// What a sealed claim says: the release, and the images built for it (`NAME=REF`, pinned by
+/// digest when the pipeline pinned them), which later environments deploy unchanged.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Claim {
+    /// The release the issue tracks.
+    pub version: Version,
+    /// The images sealed with it, in the order given.
+    pub images: Vec<Image>,
+}
+
+impl Claim {
+    /// The marker's fields: `v1.4.0 app=registry/app@sha256:…`.
+    fn fields(&self) -> String {
+        let mut fields = format!("v{}", self.version);
+        for image in &self.images {
+            fields.push_str(&format!(" {}={}", image.name, image.reference));
+        }
+        fields
+    }
+
+    fn parse(fields: &str) -> Option<Self> {
+        let mut words = fields.split(' ');
+        let version = Version::parse(words.next()?.strip_prefix('v')?).ok()?;
+        let images = words.map(|w| w.parse().ok()).collect::<Option<_>>()?;
+        Some(Self { version, images })
+    }
+}
+
+/// The comment that seals `claim` as what issue `issue` tracks.
+pub fn claim_comment(seal: &Seal, issue: u64, claim: &Claim) -> String {
+    let sealed = seal.seal(&context(issue), &claim.fields());
+    let version = &claim.version;
+    let images = match claim.images.len() {
+        0 => String::new(),
+        1 => " and its image".to_owned(),
+        n => format!(" and its {n} images"),
+    };
     format!(
-        "{CLAIM_START}{sealed}{CLAIM_END}\n📦 This issue tracks release **v{version}**. \
+        "{CLAIM_START}{sealed}{CLAIM_END}\n📦 This issue tracks release **v{version}**{images}. \
          shipgate reads the release from this comment, not from the issue body; \
          an edited or deleted copy of this comment stops promotions from this issue.\n"
     )
 }
 
-/// The version a comment of `own_login`'s seals for issue `issue`, when the seal proves it.
-fn claimed(comment: &Comment, own_login: &str, seal: &Seal, issue: u64) -> Option<Version> {
+/// The claim a comment of `own_login`'s seals for issue `issue`, when the seal proves it.
+fn claimed(comment: &Comment, own_login: &str, seal: &Seal, issue: u64) -> Option<Claim> {
     if !comment.author.eq_ignore_ascii_case(own_login) {
         return None;
     }
     let line = comment.body.lines().next()?;
     let sealed = line.strip_prefix(CLAIM_START)?.strip_suffix(CLAIM_END)?;
     match seal.open(&context(issue), sealed, comment) {
-        Ok(fields) => fields
-            .strip_prefix('v')
-            .and_then(|v| Version::parse(v).ok()),
+        Ok(fields) => Claim::parse(fields),
         Err(why) => {
             tracing::warn!(
                 comment = comment.id,
@@ -58,34 +91,56 @@ pub fn sealed_release(
     seal: &Seal,
     issue: u64,
 ) -> Option<Version> {
+    sealed_claim(comments, own_login, seal, issue).map(|claim| claim.version)
+}
+
+/// What issue `issue` tracks by shipgate's proven claims among `comments`: the release they all
+/// name, with the images of the newest (a rebuilt image is sealed again); `None` when there is
+/// no proven claim, or when they disagree on the release.
+pub fn sealed_claim(
+    comments: &[Comment],
+    own_login: &str,
+    seal: &Seal,
+    issue: u64,
+) -> Option<Claim> {
     let mut proven = comments
         .iter()
         .filter_map(|c| claimed(c, own_login, seal, issue));
     let first = proven.next()?;
-    proven.all(|v| v == first).then_some(first)
+    proven.try_fold(first, |newest, next| {
+        (next.version == newest.version).then(|| if next.images.is_empty() { newest } else { next })
+    })
 }
 
-/// Write the claim that issue `issue` tracks `version`, unless a proven one is there already
-/// (`Ok(false)`). A claim whose creation seemed to fail is looked for before it is written again.
+/// Write the claim that issue `issue` tracks `claim`, unless a proven one says it already
+/// (`Ok(false)`): the same release, and the same images when `claim` names any. A claim whose
+/// creation seemed to fail is looked for before it is written again.
 pub async fn ensure_claim<F: Forge>(
     forge: &F,
     seal: &Seal,
     own_login: &str,
     issue: u64,
-    version: &Version,
+    claim: &Claim,
 ) -> Result<bool, IssueError> {
+    let says_it = |found: &Claim| {
+        found.version == claim.version && (claim.images.is_empty() || found.images == claim.images)
+    };
     let present = || async {
         let comments = forge.comments(issue).await?;
-        Ok::<_, IssueError>(
+        let current = sealed_claim(&comments, own_login, seal, issue);
+        let newest = || {
             comments
-                .into_iter()
-                .find(|c| claimed(c, own_login, seal, issue).as_ref() == Some(version)),
-        )
+                .iter()
+                .rev()
+                .find(|c| claimed(c, own_login, seal, issue).is_some())
+                .cloned()
+        };
+        Ok::<_, IssueError>(current.as_ref().is_some_and(says_it).then(newest).flatten())
     };
     if present().await?.is_some() {
         return Ok(false);
     }
-    let body = claim_comment(seal, issue, version);
+    let body = claim_comment(seal, issue, claim);
     create_once(
         &forge.retry_policy(),
         "sealing the release the deployment issue tracks",
@@ -115,6 +170,13 @@ mod tests {
         }
     }
 
+    fn claim(version: Version) -> Claim {
+        Claim {
+            version,
+            images: Vec::new(),
+        }
+    }
+
     fn keyed() -> Seal {
         Seal::new(Some(SecretString::from("k".to_owned())))
     }
@@ -123,7 +185,7 @@ mod tests {
     fn a_claim_reads_back_on_its_own_issue_only() {
         let v = Version::new(1, 4, 0);
         for seal in [Seal::default(), keyed()] {
-            let c = comment("bot", &claim_comment(&seal, 7, &v));
+            let c = comment("bot", &claim_comment(&seal, 7, &claim(v.clone())));
             assert_eq!(
                 sealed_release(std::slice::from_ref(&c), "bot", &seal, 7),
                 Some(v.clone())
@@ -144,25 +206,80 @@ mod tests {
         let seal = keyed();
         let altered = comment(
             "bot",
-            &claim_comment(&seal, 7, &v).replace("v1.4.0", "v1.3.0"),
+            &claim_comment(&seal, 7, &claim(v.clone())).replace("v1.4.0", "v1.3.0"),
         );
         assert_eq!(sealed_release(&[altered], "bot", &seal, 7), None);
-        let mut edited = comment("bot", &claim_comment(&Seal::default(), 7, &v));
+        let mut edited = comment(
+            "bot",
+            &claim_comment(&Seal::default(), 7, &claim(v.clone())),
+        );
         edited.updated_at = "2026-11-24T10:05:00Z".parse().unwrap();
         assert_eq!(sealed_release(&[edited], "bot", &Seal::default(), 7), None);
-        let unsealed = comment("bot", &claim_comment(&Seal::default(), 7, &v));
+        let unsealed = comment(
+            "bot",
+            &claim_comment(&Seal::default(), 7, &claim(v.clone())),
+        );
         assert_eq!(sealed_release(&[unsealed], "bot", &seal, 7), None);
     }
 
     #[test]
     fn claims_that_disagree_prove_nothing() {
         let seal = Seal::default();
-        let one = comment("bot", &claim_comment(&seal, 7, &Version::new(1, 4, 0)));
-        let two = comment("bot", &claim_comment(&seal, 7, &Version::new(1, 5, 0)));
+        let one = comment(
+            "bot",
+            &claim_comment(&seal, 7, &claim(Version::new(1, 4, 0))),
+        );
+        let two = comment(
+            "bot",
+            &claim_comment(&seal, 7, &claim(Version::new(1, 5, 0))),
+        );
         assert_eq!(sealed_release(&[one.clone(), two], "bot", &seal, 7), None);
         assert_eq!(
             sealed_release(&[one.clone(), one], "bot", &seal, 7),
             Some(Version::new(1, 4, 0))
+        );
+    }
+
+    #[test]
+    fn the_newest_claim_of_the_release_gives_its_images() {
+        let seal = keyed();
+        let image = |text: &str| text.parse::<Image>().unwrap();
+        let v = Version::new(1, 4, 0);
+        let first = Claim {
+            version: v.clone(),
+            images: vec![image("app=registry.test/app@sha256:aa")],
+        };
+        let rebuilt = Claim {
+            version: v.clone(),
+            images: vec![
+                image("app=registry.test/app@sha256:bb"),
+                image("worker=registry.test/worker@sha256:cc"),
+            ],
+        };
+        let comments = [
+            comment("bot", &claim_comment(&seal, 7, &claim(v.clone()))),
+            comment("bot", &claim_comment(&seal, 7, &first)),
+            comment("bot", &claim_comment(&seal, 7, &rebuilt)),
+            comment("bot", &claim_comment(&seal, 7, &claim(v.clone()))),
+        ];
+        assert!(
+            comments[2].body.contains("and its 2 images"),
+            "{}",
+            comments[2].body
+        );
+        assert_eq!(sealed_claim(&comments, "bot", &seal, 7), Some(rebuilt));
+        assert_eq!(sealed_release(&comments, "bot", &seal, 7), Some(v));
+
+        let forged = comment(
+            "bot",
+            &claim_comment(&seal, 7, &first).replace("sha256:aa", "sha256:ff"),
+        );
+        let mut with_forged = comments.to_vec();
+        with_forged.push(forged);
+        assert_eq!(
+            sealed_claim(&with_forged, "bot", &seal, 7),
+            sealed_claim(&comments, "bot", &seal, 7),
+            "an altered claim neither adds nor replaces images"
         );
     }
 }

@@ -7,7 +7,7 @@ mod find;
 mod open;
 mod record;
 
-pub use claim::{claim_comment, ensure_claim, sealed_release};
+pub use claim::{Claim, claim_comment, ensure_claim, sealed_claim, sealed_release};
 pub use close::{CloseReason, CloseRequest, close};
 pub use error::IssueError;
 pub use find::{MARKER_PREFIX, own_open_issue, own_open_issues};

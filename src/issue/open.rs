@@ -7,7 +7,7 @@ use crate::forge::{Forge, Issue, NewIssue, create_once};
 use crate::seal::Seal;
 
 use super::IssueError;
-use super::claim::ensure_claim;
+use super::claim::{Claim, ensure_claim};
 use super::find::{own_open_issue, own_open_issues};
 
 /// What `open` needs.
@@ -116,7 +116,11 @@ pub async fn open<F: Forge>(forge: &F, request: &OpenRequest) -> Result<Opened, 
         }
     };
 
-    let claimed = ensure_claim(forge, &request.seal, &login, issue.number, version).await?;
+    let claim = Claim {
+        version: version.clone(),
+        images: request.release.images.clone(),
+    };
+    let claimed = ensure_claim(forge, &request.seal, &login, issue.number, &claim).await?;
     let mut superseded = Vec::new();
     if request.close_superseded {
         for (old, issue) in ours.iter().filter(|(v, _)| v < version) {

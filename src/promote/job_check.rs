@@ -4,8 +4,9 @@
 //! have held the release, since the comment was accepted.
 use semver::Version;
 
+use crate::deploy_issue::Image;
 use crate::forge::{CiJob, Deployment, DeploymentQuery, Forge, scan};
-use crate::issue::{own_open_issues, sealed_release};
+use crate::issue::{own_open_issues, sealed_claim, sealed_release};
 use crate::window::Risk;
 
 use super::answer::{Answer, Verdict, answers, tampered};
@@ -70,12 +71,40 @@ impl JobVerdict {
     }
 }
 
-/// Every check, in order; the job may go on when all passed.
+/// What the checks found: every check, and the images the deployment issue sealed for the
+/// release (what an environment after the first deploys, pinned by digest).
+#[derive(Debug, Clone)]
+pub struct JobChecked {
+    /// Every check, in order; the job may go on when all passed.
+    pub checks: Vec<Check>,
+    /// The images of the issue's sealed claim (none when it sealed none, or there is no issue).
+    pub images: Vec<Image>,
+}
+
+impl JobChecked {
+    /// The outputs: `images` (`NAME=REF` joined by `,`) and `image` (the reference when exactly
+    /// one image is sealed, else empty).
+    pub fn outputs(&self) -> [(&'static str, String); 2] {
+        let images = self
+            .images
+            .iter()
+            .map(|i| format!("{}={}", i.name, i.reference))
+            .collect::<Vec<_>>()
+            .join(",");
+        let image = match self.images.as_slice() {
+            [one] => one.reference.clone(),
+            _ => String::new(),
+        };
+        [("images", images), ("image", image)]
+    }
+}
+
+/// Every check, in order, and the sealed images; the job may go on when all checks passed.
 pub async fn check_job<F: Forge>(
     forge: &F,
     policy: Policy<'_>,
     job: &JobCheck,
-) -> Result<Vec<Check>, PromoteError> {
+) -> Result<JobChecked, PromoteError> {
     let tag = crate::release::tag_name(policy.tag_prefix, &job.version);
     let own_login = forge.own_login().await?;
     // The issues whose body names the release, kept when shipgate's sealed comment agrees: an
@@ -105,14 +134,17 @@ pub async fn check_job<F: Forge>(
     }) {
         checks.push(check);
     }
-    let (ours, altered) = match claiming.into_iter().next() {
+    let (ours, altered, images) = match claiming.into_iter().next() {
         Some((issue, comments)) => (
             answers(&comments, &own_login, policy.seal, issue.number),
             tampered(&comments, &own_login, policy.seal, issue.number),
+            sealed_claim(&comments, &own_login, policy.seal, issue.number)
+                .map(|claim| claim.images)
+                .unwrap_or_default(),
         ),
         None => {
             tracing::warn!("no open deployment issue for {tag}: no promotion, hold or override");
-            (Vec::new(), Vec::new())
+            (Vec::new(), Vec::new(), Vec::new())
         }
     };
     let position = policy
@@ -203,7 +235,7 @@ pub async fn check_job<F: Forge>(
         policy.now,
         policy.promote.lock_timeout.0,
     ));
-    Ok(checks)
+    Ok(JobChecked { checks, images })
 }
 
 /// The latest command of ours accepted for this environment and tag, and not followed by a
@@ -225,6 +257,35 @@ fn latest_accepted<'a>(answers: &'a [Answer], environment: &str, tag: &str) -> O
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_sealed_images_are_outputs() {
+        let checked = |images: &[&str]| JobChecked {
+            checks: Vec::new(),
+            images: images.iter().map(|i| i.parse().unwrap()).collect(),
+        };
+        assert_eq!(
+            checked(&[]).outputs(),
+            [("images", String::new()), ("image", String::new())]
+        );
+        assert_eq!(
+            checked(&["app=r.test/app@sha256:aa"]).outputs(),
+            [
+                ("images", "app=r.test/app@sha256:aa".to_owned()),
+                ("image", "r.test/app@sha256:aa".to_owned())
+            ]
+        );
+        assert_eq!(
+            checked(&["app=r.test/app@sha256:aa", "worker=r.test/w@sha256:bb"]).outputs(),
+            [
+                (
+                    "images",
+                    "app=r.test/app@sha256:aa,worker=r.test/w@sha256:bb".to_owned()
+                ),
+                ("image", String::new())
+            ]
+        );
+    }
 
     #[test]
     fn a_verdict_names_every_failed_check() {

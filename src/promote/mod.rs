@@ -25,5 +25,5 @@ pub use error::PromoteError;
 pub use event::{CommentEvent, EventIssueFacts, read_event};
 pub use flows::{EventResult, on_event, poll};
 pub use handle::{Handled, Outcome, PollSummary};
-pub use job_check::{JobCheck, JobVerdict, check_job};
+pub use job_check::{JobCheck, JobChecked, JobVerdict, check_job};
 pub use rollback::{rollback_target, running_release};

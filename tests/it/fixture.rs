@@ -256,10 +256,13 @@ pub fn seal_release_on_gitlab(
     author: &str,
     seal: &shipgate::seal::Seal,
 ) {
-    let version = semver::Version::parse(version).unwrap();
+    let claim = shipgate::issue::Claim {
+        version: semver::Version::parse(version).unwrap(),
+        images: Vec::new(),
+    };
     fake.seed_note(
         iid,
-        &shipgate::issue::claim_comment(seal, iid, &version),
+        &shipgate::issue::claim_comment(seal, iid, &claim),
         author,
         false,
     );

@@ -306,6 +306,49 @@ fn calls(fake: &FakeGithub) -> Vec<String> {
 }
 
 #[tokio::test]
+async fn open_seals_the_images_and_seals_again_only_when_they_change() {
+    let fake = FakeGithub::start(TOKEN, None);
+    let forge = github(&fake);
+    let with_image = |reference: &str| {
+        let mut request = open_request("1.2.0");
+        request.release.images = vec![format!("app={reference}").parse().unwrap()];
+        request
+    };
+    let first = "registry.test/app@sha256:aaaa";
+    let opened = issue::open(&forge, &with_image(first)).await.unwrap();
+    assert!(opened.claimed);
+    let own = forge.own_login().await.unwrap();
+    let sealed = |comments: &[shipgate::forge::Comment]| {
+        issue::sealed_claim(comments, &own, &Default::default(), opened.number)
+            .map(|claim| claim.images)
+    };
+    // The same images, or none (a later run that builds nothing), add no claim.
+    for rerun in [with_image(first), open_request("1.2.0")] {
+        assert!(!issue::open(&forge, &rerun).await.unwrap().claimed);
+    }
+    let comments = forge.comments(opened.number).await.unwrap();
+    assert_eq!(comments.len(), 1, "{comments:?}");
+    assert_eq!(
+        sealed(&comments),
+        Some(vec!["app=registry.test/app@sha256:aaaa".parse().unwrap()])
+    );
+    // A rebuilt image is sealed again, and the newest claim is what later environments get.
+    let rebuilt = "registry.test/app@sha256:bbbb";
+    assert!(
+        issue::open(&forge, &with_image(rebuilt))
+            .await
+            .unwrap()
+            .claimed
+    );
+    let comments = forge.comments(opened.number).await.unwrap();
+    assert_eq!(comments.len(), 2, "{comments:?}");
+    assert_eq!(
+        sealed(&comments),
+        Some(vec![format!("app={rebuilt}").parse().unwrap()])
+    );
+}
+
+#[tokio::test]
 async fn github_open_and_record_rerun_within_their_call_budgets() {
     let fake = FakeGithub::start(TOKEN, None);
     let forge = github(&fake);

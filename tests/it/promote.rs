@@ -224,6 +224,7 @@ impl World {
         self.rt
             .block_on(promote::check_job(&self.forge, policy, &job))
             .unwrap()
+            .checks
     }
 
     /// Another deployment issue, for `version` tagged at `sha`, opened by shipgate.
@@ -250,7 +251,10 @@ impl World {
                 &self.seal,
                 &self.own,
                 issue,
-                &semver::Version::parse(version).unwrap(),
+                &shipgate::issue::Claim {
+                    version: semver::Version::parse(version).unwrap(),
+                    images: Vec::new(),
+                },
             ))
             .unwrap();
     }

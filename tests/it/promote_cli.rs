@@ -23,6 +23,11 @@ fn issue_body() -> String {
 /// The fake GitHub with v1.2.0 green on stage and its deployment issue opened by the workflow
 /// token, seeded through the real client.
 fn github(repo: &TestRepo) -> (FakeGithub, u64) {
+    github_with_images(repo, &[])
+}
+
+/// [`github`], with `images` (`NAME=REF`) sealed on the issue as the stage pipeline sealed them.
+fn github_with_images(repo: &TestRepo, images: &[&str]) -> (FakeGithub, u64) {
     let fake = FakeGithub::start(GH_TOKEN, None);
     fake.add_tag("v1.2.0", SHA);
     fake.set_role("alice", "maintain");
@@ -48,7 +53,10 @@ fn github(repo: &TestRepo) -> (FakeGithub, u64) {
             &shipgate::seal::Seal::default(),
             &own,
             issue.number,
-            &semver::Version::new(1, 2, 0),
+            &shipgate::issue::Claim {
+                version: semver::Version::new(1, 2, 0),
+                images: images.iter().map(|i| i.parse().unwrap()).collect(),
+            },
         )
         .await
         .unwrap();
@@ -263,6 +271,51 @@ fn check_at_job_start_repeats_the_window_and_the_hold() {
         .stderr(contains(
             "not one of the configured environments (stage, production)",
         ));
+}
+
+#[test]
+fn check_gives_the_image_digest_stage_sealed() {
+    let repo = TestRepo::new();
+    let pinned = "registry.test/shop/app@sha256:5f0e1b8c3d2a4f6e8a0b1c2d3e4f5a6b7c8d9e0f1a2b3c4d5e6f7a8b9c0d1e2f";
+    let (fake, issue) = github_with_images(&repo, &[&format!("app={pinned}")]);
+    let (comment, _) = fake.seed_comment(issue, "/promote production", "alice", "User");
+    let promoted = event(&repo, &fake, issue, comment);
+    promote_on_github(&repo, &fake)
+        .env("GITHUB_EVENT_PATH", &promoted)
+        .args(["--at", MONDAY])
+        .assert()
+        .success();
+    let output = repo.root().join("check-output");
+    promote_on_github(&repo, &fake)
+        .env("GITHUB_SHA", SHA)
+        .env("GITHUB_OUTPUT", &output)
+        .args([
+            "check",
+            "--env",
+            "production",
+            "--tag",
+            "v1.2.0",
+            "--risk",
+            "low",
+        ])
+        .args(["--at", MONDAY])
+        .assert()
+        .success();
+    let written = outputs(&output);
+    assert!(
+        written.contains("allowed<<") || written.contains("allowed=true"),
+        "{written}"
+    );
+    assert!(written.contains(&format!("app={pinned}")), "{written}");
+    let image = written
+        .split_once("image<<")
+        .or_else(|| written.split_once("\nimage="))
+        .map(|(_, rest)| rest.to_owned())
+        .unwrap_or_default();
+    assert!(
+        image.contains(pinned),
+        "the one image is its own output: {written}"
+    );
 }
 
 #[test]

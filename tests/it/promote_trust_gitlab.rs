@@ -52,6 +52,7 @@ impl World {
         self.rt
             .block_on(promote::check_job(&self.forge, policy, &job))
             .unwrap()
+            .checks
     }
 
     /// A note by `author` on issue `iid`, answered by one poll; its verdict.

@@ -63,11 +63,13 @@ impl Binary for Cli {
                     commit: cx.job_commit(commit),
                     expected_commit: expect_commit.filter(|c| !c.is_empty()),
                 };
-                let verdict = JobVerdict::of(&promote::check_job(forge, policy, &job).await?);
+                let checked = promote::check_job(forge, policy, &job).await?;
+                let verdict = JobVerdict::of(&checked.checks);
                 let environment = &job.environment;
                 let mut report = Report::text(verdict.text(&tag, environment, risk.risk));
                 report.output("allowed", verdict.allowed.to_string())?;
                 report.output("reason", verdict.reason.clone())?;
+                report.outputs_from(checked.outputs())?;
                 report.summary = verdict.summary(&tag, environment);
                 Ok(report.denied_if(!verdict.allowed))
             }
