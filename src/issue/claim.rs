@@ -107,8 +107,11 @@ pub fn sealed_claim(
         .iter()
         .filter_map(|c| claimed(c, own_login, seal, issue));
     let first = proven.next()?;
-    proven.try_fold(first, |newest, next| {
-        (next.version == newest.version).then(|| if next.images.is_empty() { newest } else { next })
+    proven.try_fold(first, |kept, next| {
+        if next.version != kept.version {
+            return None;
+        }
+        Some(if next.images.is_empty() { kept } else { next })
     })
 }
 
