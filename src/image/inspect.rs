@@ -21,6 +21,8 @@ pub struct Inspection {
     pub reference: String,
     /// The digest it resolves to.
     pub digest: String,
+    /// The same image pinned: `REGISTRY/REPOSITORY@DIGEST`, what a later step deploys.
+    pub pinned: String,
     /// The manifest's media type.
     pub media_type: String,
     /// The platforms of an index (empty for a single-platform image).
@@ -45,6 +47,7 @@ pub async fn inspect(registry: &Registry, reference: &Reference) -> ImageResult<
     let fetched = registry.fetch(reference).await?;
     Ok(Inspection {
         reference: reference.to_string(),
+        pinned: super::reference::by_digest(reference, &fetched.digest).to_string(),
         digest: fetched.digest,
         platforms: fetched.manifest.platforms(),
         media_type: fetched.manifest.media_type,

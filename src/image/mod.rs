@@ -14,4 +14,4 @@ pub use inspect::{Entry, Inspection, inspect};
 pub use manifest::{ACCEPTED, Child, Manifest};
 pub use promote::{Action, PromoteRequest, Promotion, Target, promote};
 pub use reference::{Want, by_digest, is_digest, parse as parse_reference};
-pub use registry::{Connection, Fetched, Mount, Registry};
+pub use registry::{Connection, Fetched, Mount, Registry, is_loopback};

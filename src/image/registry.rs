@@ -20,12 +20,25 @@ use crate::retry::{Attempt, CallKind, RetryPolicy, Verdict, classify};
 /// How to reach the registry.
 #[derive(Debug, Clone)]
 pub struct Connection {
-    /// Plain HTTP instead of HTTPS (a registry on loopback, in tests).
+    /// Plain HTTP instead of HTTPS (asked for, or a registry on loopback: [`is_loopback`]).
     pub plain_http: bool,
     /// The credentials; `None`: anonymous.
     pub credentials: Option<Credentials>,
     /// The retry policy of every call.
     pub policy: RetryPolicy,
+}
+
+/// Whether `registry` (`host[:port]`) is on loopback (`localhost`, `127.0.0.0/8`, `[::1]`): such a
+/// registry is spoken to over plain HTTP, as docker does, since nothing leaves the machine.
+pub fn is_loopback(registry: &str) -> bool {
+    let host = match registry.strip_prefix('[') {
+        Some(bracketed) => bracketed.split(']').next().unwrap_or_default(),
+        None => registry.split(':').next().unwrap_or_default(),
+    };
+    host.eq_ignore_ascii_case("localhost")
+        || host
+            .parse::<std::net::IpAddr>()
+            .is_ok_and(|ip| ip.is_loopback())
 }
 
 /// A manifest as fetched: its exact bytes, their digest, and what they refer to.
@@ -343,6 +356,28 @@ fn transient(e: &OciDistributionError) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn loopback_registries_are_recognised() {
+        for host in [
+            "localhost:5000",
+            "127.0.0.1:5000",
+            "127.1.2.3",
+            "[::1]:5000",
+            "LOCALHOST",
+        ] {
+            assert!(is_loopback(host), "{host}");
+        }
+        for host in [
+            "registry.example.com",
+            "10.0.0.1:5000",
+            "localhost.example.com",
+            "[fe80::1]:5000",
+            "",
+        ] {
+            assert!(!is_loopback(host), "{host}");
+        }
+    }
 
     fn server(code: u16) -> OciDistributionError {
         OciDistributionError::ServerError {

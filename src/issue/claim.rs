@@ -270,7 +270,19 @@ mod tests {
             "{}",
             comments[2].body
         );
-        assert_eq!(sealed_claim(&comments, "bot", &seal, 7), Some(rebuilt));
+        assert_eq!(
+            sealed_claim(&comments, "bot", &seal, 7),
+            Some(rebuilt.clone())
+        );
+        let other_release = Claim {
+            version: Version::new(1, 5, 0),
+            ..rebuilt
+        };
+        let disagreeing = [
+            comments[0].clone(),
+            comment("bot", &claim_comment(&seal, 7, &other_release)),
+        ];
+        assert_eq!(sealed_claim(&disagreeing, "bot", &seal, 7), None);
         assert_eq!(sealed_release(&comments, "bot", &seal, 7), Some(v));
 
         let forged = comment(

@@ -63,7 +63,9 @@ fn user_repo_with(extra: &str) -> TestRepo {
     for hook in ["build", "migrate", "deploy", "verify"] {
         repo.write(
             &format!("deploy/{hook}.sh"),
-            &format!("#!/bin/sh\necho \"{hook} $* ${{MIGRATIONS:-}}\" >> \"$HOOK_LOG\"\n"),
+            &format!(
+                "#!/bin/sh\necho \"{hook} $* ${{MIGRATIONS:-}} ${{SHIPGATE_IMAGE:-}}\" >> \"$HOOK_LOG\"\n"
+            ),
         );
         let path = repo.path().join(format!("deploy/{hook}.sh"));
         let mut permissions = std::fs::metadata(&path).unwrap().permissions();
@@ -438,5 +440,79 @@ fn a_blue_green_stage_whose_gate_fails_switches_back_inside_maintenance_mode() {
     assert!(
         body.contains("| stage | ❌ failure (failed at post-deploy) |"),
         "{body}"
+    );
+}
+
+#[test]
+fn production_promotes_and_deploys_the_image_digest_stage_pinned() {
+    let Some(binary) = crate::registry::binary() else {
+        return;
+    };
+    let registry = crate::registry::TestRegistry::start(&binary);
+    let host = registry.host().to_owned();
+    let fake = FakeGithub::start(TOKEN, None);
+    fake.set_role("alice", "maintain");
+    let repo = user_repo();
+    // The repository variable the starter reads; act takes it from `.vars` where it runs.
+    repo.write(
+        ".vars",
+        &format!("SHIPGATE_IMAGE_REPOSITORY={host}/shop/app\n"),
+    );
+    let commit = release_first_version(&repo, &fake);
+    // What build.sh pushes: the candidate at the commit's own tag.
+    let built = registry.push_image(&format!("shop/app:{commit}"), "built by stage");
+
+    let zero = "0".repeat(40);
+    let tag_push = fake.push_event("refs/tags/v0.1.0", &zero, &commit, "release-bot");
+    let (output, _) = act_environment_job(
+        &repo, &fake, "push", tag_push, 2, "stage", "v0.1.0", &commit,
+    );
+    succeeded(&output);
+    let pinned = format!("{host}/shop/app@{built}");
+    assert!(
+        hooks(&repo).contains(&format!("deploy stage  {pinned}")),
+        "stage deployed the pinned image: {:?}",
+        hooks(&repo)
+    );
+    // Someone pushes another image over the candidate's tag after stage passed.
+    let moved = registry.push_image(&format!("shop/app:{commit}"), "pushed later");
+    assert_ne!(moved, built);
+
+    let issue = fake.issues()[0]["number"].as_u64().unwrap();
+    succeeded(&act(
+        &repo,
+        &fake,
+        "issue_comment",
+        "promote",
+        comment_event(&fake, issue, "alice", "/promote production"),
+        3,
+    ));
+    let dispatches = fake.dispatches();
+    let dispatch = fake.dispatch_event(
+        "deploy.yml",
+        "refs/tags/v0.1.0",
+        &dispatches[0].1["inputs"],
+        "alice",
+    );
+    let (output, _) = act_environment_job(
+        &repo,
+        &fake,
+        "workflow_dispatch",
+        dispatch,
+        4,
+        "production",
+        "v0.1.0",
+        &commit,
+    );
+    succeeded(&output);
+    // Production got the digest stage sealed on the issue, not what the tag points at now.
+    assert_eq!(
+        registry.manifest_digest("shop/app:v0.1.0").as_deref(),
+        Some(built.as_str())
+    );
+    assert!(
+        hooks(&repo).contains(&format!("deploy production  {pinned}")),
+        "production deployed the pinned image: {:?}",
+        hooks(&repo)
     );
 }

@@ -510,6 +510,21 @@ fn inspect_prints_the_digest_media_type_and_platforms() {
     validates("image-inspect-output.schema.json", &out);
     assert_eq!(out["manifests"][1]["digest"], children[1].as_str());
     assert_eq!(out["manifests"][1]["platform"], "linux/arm64");
+    assert_eq!(out["pinned"], format!("{host}/app@{index}"));
+    // A registry on loopback is spoken to over plain HTTP without --insecure, as docker does;
+    // `pinned` is what a later environment deploys.
+    let outputs = repo.root().join("inspect-output");
+    repo.binary("shipgate-image")
+        .args(["inspect", &format!("{host}/app:one")])
+        .env("GITHUB_OUTPUT", &outputs)
+        .assert()
+        .code(0);
+    let written = std::fs::read_to_string(&outputs).unwrap();
+    assert!(written.contains(&format!("digest={single}\n")), "{written}");
+    assert!(
+        written.contains(&format!("pinned={host}/app@{single}\n")),
+        "{written}"
+    );
 }
 
 #[test]

@@ -15,8 +15,9 @@ struct Cli {
     #[command(subcommand)]
     command: Command,
 
-    /// Talk plain HTTP to the registry (a registry on loopback); credentials would travel
-    /// unencrypted
+    /// Talk plain HTTP to the registry; credentials would travel unencrypted (a registry on
+    /// loopback — localhost, 127.0.0.0/8, [::1] — is spoken to over plain HTTP without it, as
+    /// docker does)
     #[arg(long, visible_alias = "plain-http", global = true)]
     insecure: bool,
 
@@ -59,7 +60,7 @@ enum Command {
 
 const AFTER_HELP: &str = concat!(
     "Promotion: the source's manifest (an image, or an index of several platforms) is written unchanged under each --to tag, so every tag has the source's digest. Within the source's repository no blob moves. In another repository of the same registry, the blobs it lacks are mounted from the source (POST /v2/<to>/blobs/uploads/?mount=<digest>&from=<repository>; uploaded when the registry declines) and an index's manifests are pushed by digest first. A tag already at the digest is reported unchanged and not written again, so a re-run is safe.\n\n",
-    "Outputs: promote — digest, tags (every --to now at the digest, comma-separated), written (the tags this run wrote); inspect — digest, media-type, platforms — to $GITHUB_OUTPUT and --dotenv FILE; a table in $GITHUB_STEP_SUMMARY. --format json prints the whole result (schemas/image-promote-output.schema.json, schemas/image-inspect-output.schema.json).\n\n",
+    "Outputs: promote — digest, tags (every --to now at the digest, comma-separated), written (the tags this run wrote); inspect — digest, pinned (REGISTRY/REPO@DIGEST), media-type, platforms — to $GITHUB_OUTPUT and --dotenv FILE; a table in $GITHUB_STEP_SUMMARY. --format json prints the whole result (schemas/image-promote-output.schema.json, schemas/image-inspect-output.schema.json).\n\n",
     "Credentials: SHIPGATE_REGISTRY_USER and SHIPGATE_REGISTRY_PASSWORD; on GitLab CI_REGISTRY_USER and CI_REGISTRY_PASSWORD for CI_REGISTRY; else the registry's `auths` entry in $DOCKER_CONFIG/config.json or ~/.docker/config.json (docker login; credential helpers are not run); else anonymous. Passwords are never printed. Calls failing with 5xx, 429 or a lost connection are retried with backoff.\n\n",
     "Exit codes: 0 promoted (or nothing to do); 1 --expect-digest refused: the source now resolves to another digest (both are named); 2 usage: a bad reference, a source that is not in the registry, a target on another registry, credentials refused; 3 the registry kept failing after retries."
 );

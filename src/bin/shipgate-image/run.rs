@@ -50,6 +50,7 @@ impl Binary for Cli {
                 let inspection = image::inspect(&registry, &reference).await?;
                 let mut report = Report::text(inspection.text());
                 report.output("digest", inspection.digest.as_str())?;
+                report.output("pinned", inspection.pinned.as_str())?;
                 report.output("media-type", inspection.media_type.as_str())?;
                 report.output("platforms", inspection.platforms.join(","))?;
                 report.json = Some(json(&inspection)?);
@@ -66,7 +67,7 @@ fn connect(registry: &str, plain_http: bool) -> Result<Registry, Failure> {
         tracing::debug!("registry credentials from {}", c.source);
     }
     Ok(Registry::new(&Connection {
-        plain_http,
+        plain_http: plain_http || image::is_loopback(registry),
         credentials,
         policy: RetryPolicy::default(),
     }))
