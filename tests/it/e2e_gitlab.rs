@@ -25,7 +25,7 @@ fn tools() -> PathBuf {
 
 fn user_repo() -> TestRepo {
     user_repo_with(
-        ".deploy:\n  script:\n    - echo \"deploy $SHIPGATE_TARGET\" >> \"$HOOK_LOG\"\n",
+        ".deploy:\n  script:\n    - echo \"deploy $SHIPGATE_TARGET ${SHIPGATE_IMAGE:-}\" >> \"$HOOK_LOG\"\n",
         "",
     )
 }
@@ -447,4 +447,129 @@ fn a_canary_stage_whose_gate_fails_at_a_step_goes_back_to_zero() {
     assert_eq!(stage[0]["status"], "failed");
     let log = String::from_utf8_lossy(&output.stdout);
     assert!(log.contains("step 2/3 (50%)"), "{log}");
+}
+
+#[test]
+fn production_promotes_and_deploys_the_image_digest_stage_pinned() {
+    let Some(binary) = crate::registry::binary() else {
+        return;
+    };
+    let registry = crate::registry::TestRegistry::start(&binary);
+    let host = registry.host().to_owned();
+    let fake = FakeGitlab::start(TOKEN, ME);
+    fake.start_clock_at(jiff::Timestamp::now());
+    fake.set_access("maria", 40);
+    let repo = user_repo();
+    let ci = std::fs::read_to_string(repo.path().join(".gitlab-ci.yml")).unwrap();
+    repo.write(
+        ".gitlab-ci.yml",
+        &ci.replace(
+            "      migrate-job: .migrate\n",
+            &format!("      migrate-job: .migrate\n      image-repository: {host}/shop/app\n"),
+        ),
+    );
+    repo.write(
+        "db/migrate/001_add_nickname.sql",
+        "ALTER TABLE users ADD COLUMN nickname text;\n",
+    );
+    repo.git(&["add", "."]);
+    repo.git(&["commit", "-q", "-m", "feat: nicknames"]);
+    repo.git(&["push", "-q", "origin", "main"]);
+    succeeded(&pipeline(
+        &repo,
+        &fake,
+        &[("CI_PIPELINE_SOURCE", "push")],
+        &["shipgate-version"],
+    ));
+    repo.git(&["fetch", "-q", "--tags", "origin"]);
+    repo.git(&["merge", "-q", "--ff-only", "origin/main"]);
+    let commit = repo.git(&["rev-parse", "v0.1.0^{commit}"]);
+    fake.add_tag("v0.1.0", &commit);
+    // What the user's build job pushed: the candidate at the commit.
+    let built = registry.push_image(&format!("shop/app:{commit}"), "built for stage");
+    let pinned = format!("{host}/shop/app@{built}");
+
+    let tag = [
+        ("CI_COMMIT_TAG", "v0.1.0"),
+        ("CI_COMMIT_BRANCH", ""),
+        ("CI_COMMIT_SHA", &commit),
+        ("CI_PIPELINE_SOURCE", "push"),
+        ("CI_PIPELINE_ID", "601"),
+    ];
+    pipeline_by_steps(
+        &repo,
+        &fake,
+        &tag,
+        (601, "v0.1.0", &commit),
+        &[
+            Step::Jobs(&[
+                "shipgate-schema",
+                "shipgate-issue-open",
+                "shipgate-stage-maintenance-on",
+                "shipgate-stage-migrate-before",
+            ]),
+            Step::Environment {
+                job: "shipgate-stage-deploy",
+                environment: "stage",
+                id: 8001,
+            },
+        ],
+    );
+    assert!(
+        hooks(&repo).contains(&format!("deploy stage {pinned}")),
+        "{:?}",
+        hooks(&repo)
+    );
+    // The candidate's tag is pushed again after stage passed.
+    let moved = registry.push_image(&format!("shop/app:{commit}"), "pushed later");
+    assert_ne!(moved, built);
+
+    let iid = fake.issues()[0]["iid"].as_u64().unwrap();
+    fake.seed_note(iid, "/promote production", "maria", false);
+    succeeded(&pipeline(
+        &repo,
+        &fake,
+        &[
+            ("CI_PIPELINE_SOURCE", "schedule"),
+            ("CI_COMMIT_BRANCH", "main"),
+        ],
+        &["shipgate-promote-poll"],
+    ));
+    let production = [
+        ("CI_COMMIT_TAG", "v0.1.0"),
+        ("CI_COMMIT_BRANCH", ""),
+        ("CI_COMMIT_SHA", &commit),
+        ("CI_PIPELINE_SOURCE", "api"),
+        ("CI_PIPELINE_ID", "602"),
+        ("SHIPGATE_ENVIRONMENT", "production"),
+    ];
+    pipeline_by_steps(
+        &repo,
+        &fake,
+        &production,
+        (602, "v0.1.0", &commit),
+        &[
+            Step::Jobs(&[
+                "shipgate-schema",
+                "shipgate-production-check",
+                "shipgate-production-maintenance-on",
+                "shipgate-production-migrate-before",
+            ]),
+            Step::Environment {
+                job: "shipgate-production-deploy",
+                environment: "production",
+                id: 8002,
+            },
+        ],
+    );
+    assert_eq!(
+        registry.manifest_digest("shop/app:v0.1.0").as_deref(),
+        Some(built.as_str()),
+        "production promoted the digest stage sealed, not what the tag points at now"
+    );
+    assert!(
+        hooks(&repo).contains(&format!("deploy production {pinned}")),
+        "{:?}",
+        hooks(&repo)
+    );
 }
