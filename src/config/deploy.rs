@@ -88,6 +88,9 @@ pub struct Maintenance {
     pub on: String,
     /// The command that switches it off.
     pub off: String,
+    /// The command that prints `on` or `off` (`ENV` is added): what a `maintenance` gate asks.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<String>,
     /// Which releases need it.
     #[serde(default)]
     pub when: MaintenanceWhen,

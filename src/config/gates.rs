@@ -30,6 +30,8 @@ pub enum GateKind {
     Prometheus,
     /// A soak period.
     Wait,
+    /// Maintenance mode is off (`deploy.ENV.maintenance.status` prints `off`).
+    Maintenance,
 }
 
 impl GateKind {
@@ -41,6 +43,7 @@ impl GateKind {
             Self::File => "file",
             Self::Prometheus => "prometheus",
             Self::Wait => "wait",
+            Self::Maintenance => "maintenance",
         }
     }
 
@@ -73,6 +76,7 @@ impl GateKind {
                 "timeout",
             ],
             Self::Wait => &["duration"],
+            Self::Maintenance => &["timeout"],
         }
     }
 }

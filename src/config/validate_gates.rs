@@ -56,11 +56,52 @@ pub(crate) fn gates(config: &Config) -> Option<Violation> {
             ));
         }
         let has_url = gate.url.is_some() || !config.prometheus.url.is_empty();
-        if let Some(v) = required(gate, has_url, &at).or_else(|| consistent(gate, &at)) {
+        if let Some(v) = required(gate, has_url, &at)
+            .or_else(|| consistent(gate, &at))
+            .or_else(|| maintenance_status(config, gate, &at))
+        {
             return Some(v);
         }
     }
     None
+}
+
+/// A `maintenance` gate asks each environment it runs in for its status: every one of them
+/// needs `deploy.ENV.maintenance.status`.
+fn maintenance_status(
+    config: &Config,
+    gate: &GateConfig,
+    at: &impl Fn(&'static str) -> Vec<Step>,
+) -> Option<Violation> {
+    if gate.kind != GateKind::Maintenance {
+        return None;
+    }
+    let runs_in = if gate.environments.is_empty() {
+        &config.environments
+    } else {
+        &gate.environments
+    };
+    runs_in
+        .iter()
+        .find(|env| {
+            config
+                .deploy
+                .get(*env)
+                .and_then(|d| d.maintenance.as_ref())
+                .and_then(|m| m.status.as_deref())
+                .is_none_or(|s| s.trim().is_empty())
+        })
+        .map(|env| {
+            Violation::new(
+                at("name"),
+                format!(
+                    "the maintenance gate `{}` runs in {env}, which has no \
+                     `deploy.{env}.maintenance.status`: add the command that prints on or off, \
+                     or limit the gate with `environments:`",
+                    gate.name
+                ),
+            )
+        })
 }
 
 /// Names and texts that must not be empty when given.
@@ -107,6 +148,7 @@ fn required(
             ),
         ],
         GateKind::Wait => &[("duration", gate.duration.is_some(), "e.g. 60s")],
+        GateKind::Maintenance => &[],
     };
     missing
         .iter()

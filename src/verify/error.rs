@@ -13,6 +13,23 @@ pub enum VerifyError {
         /// The configured names, comma-separated.
         known: String,
     },
+    /// A maintenance gate runs without `--env`: it cannot tell whose maintenance mode to ask.
+    #[error("the maintenance gate `{gate}` asks one environment: give --env")]
+    MaintenanceNeedsEnv {
+        /// The gate.
+        gate: String,
+    },
+    /// The environment has no status command for a maintenance gate.
+    #[error(
+        "the maintenance gate `{gate}` needs `deploy.{environment}.maintenance.status`: the \
+         command that prints on or off"
+    )]
+    NoMaintenanceStatus {
+        /// The gate.
+        gate: String,
+        /// The environment.
+        environment: String,
+    },
     /// A header's environment variable is not set.
     #[error(
         "gate `{gate}` sends header `{header}` from the environment variable {variable}, which is not set; set it in the job (as a secret)"
@@ -57,6 +74,8 @@ impl ExitClass for VerifyError {
             Self::Forge(e) => e.exit_class(),
             Self::Client(_) => Exit::External,
             Self::UnknownGate { .. }
+            | Self::MaintenanceNeedsEnv { .. }
+            | Self::NoMaintenanceStatus { .. }
             | Self::MissingSecret { .. }
             | Self::BadHeader { .. }
             | Self::NoIssue { .. } => Exit::Usage,

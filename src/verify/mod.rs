@@ -10,6 +10,7 @@ mod error;
 mod file;
 mod http;
 mod issue;
+mod maintenance;
 mod model;
 mod prometheus;
 mod report;

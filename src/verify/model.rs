@@ -33,6 +33,18 @@ pub enum Check {
     Prometheus(PromCheck),
     /// A soak period.
     Wait(Duration),
+    /// Maintenance mode is off: the status command prints `off`.
+    Maintenance(MaintenanceCheck),
+}
+
+/// A maintenance gate: the environment's status command (`deploy.ENV.maintenance.status`), run
+/// by `sh` with the environment's name as its argument.
+#[derive(Debug, Clone)]
+pub struct MaintenanceCheck {
+    /// The environment asked about.
+    pub environment: String,
+    /// The status command, run as a shell command with `ENV` added.
+    pub command: CommandCheck,
 }
 
 impl Check {
@@ -44,6 +56,7 @@ impl Check {
             Self::File(_) => "file",
             Self::Prometheus(_) => "prometheus",
             Self::Wait(_) => "wait",
+            Self::Maintenance(_) => "maintenance",
         }
     }
 }

@@ -4,7 +4,7 @@ use std::time::Instant;
 use super::model::{Check, Gate, GateResult, Measured, Outcome, Verdict};
 use super::report::Report;
 use super::scrub::Scrubber;
-use super::{VerifyError, command, file, http, prometheus, wait};
+use super::{VerifyError, command, file, http, maintenance, prometheus, wait};
 
 /// How gates are run and judged.
 #[derive(Debug, Clone, Default)]
@@ -74,5 +74,6 @@ async fn evaluate(
         Check::File(c) => file::evaluate(c).await,
         Check::Prometheus(c) => prometheus::evaluate(client, c, scrub).await,
         Check::Wait(d) => wait::evaluate(*d).await,
+        Check::Maintenance(c) => maintenance::evaluate(c, scrub, env).await,
     }
 }

@@ -8,7 +8,7 @@ use secrecy::SecretString;
 use crate::config::{Config, GateConfig, GateKind, Span};
 
 use super::VerifyError;
-use super::model::{Check, CommandCheck, FileCheck, Gate, HttpCheck, PromCheck};
+use super::model::{Check, CommandCheck, FileCheck, Gate, HttpCheck, MaintenanceCheck, PromCheck};
 
 /// Which gates to run.
 #[derive(Debug, Clone, Default)]
@@ -48,7 +48,7 @@ pub fn select(
         .iter()
         .filter(|g| selection.names.is_empty() || selection.names.contains(&g.name))
         .filter(|g| g.runs_in(selection.environment) && g.runs_at(selection.step))
-        .map(|g| gate(config, g, root, secret))
+        .map(|g| gate(config, g, selection.environment, root, secret))
         .collect()
 }
 
@@ -61,6 +61,7 @@ fn seconds(value: Option<Span>, default: u32) -> Duration {
 fn gate(
     config: &Config,
     g: &GateConfig,
+    environment: Option<&str>,
     root: &Path,
     secret: &dyn Fn(&str) -> Option<String>,
 ) -> Result<Gate, VerifyError> {
@@ -130,11 +131,48 @@ fn gate(
             })
         }
         GateKind::Wait => Check::Wait(seconds(g.duration, 0)),
+        GateKind::Maintenance => Check::Maintenance(maintenance(config, g, environment, root)?),
     };
     Ok(Gate {
         name: g.name.clone(),
         checklist: g.checklist.clone(),
         check,
+    })
+}
+
+/// A maintenance gate asks the status command of the environment being verified, which
+/// `--env` must name (configuration validation made sure it has one).
+fn maintenance(
+    config: &Config,
+    g: &GateConfig,
+    environment: Option<&str>,
+    root: &Path,
+) -> Result<MaintenanceCheck, VerifyError> {
+    let environment = environment.ok_or_else(|| VerifyError::MaintenanceNeedsEnv {
+        gate: g.name.clone(),
+    })?;
+    let status = config
+        .deploy
+        .get(environment)
+        .and_then(|d| d.maintenance.as_ref())
+        .and_then(|m| m.status.clone())
+        .ok_or_else(|| VerifyError::NoMaintenanceStatus {
+            gate: g.name.clone(),
+            environment: environment.to_owned(),
+        })?;
+    Ok(MaintenanceCheck {
+        environment: environment.to_owned(),
+        command: CommandCheck {
+            // `$0` names the call; the environment is a word of its own, never pasted in.
+            argv: vec![
+                format!("{status} \"$@\""),
+                "shipgate-maintenance-status".to_owned(),
+                environment.to_owned(),
+            ],
+            shell: true,
+            timeout: seconds(g.timeout, 60),
+            dir: root.to_path_buf(),
+        },
     })
 }
 

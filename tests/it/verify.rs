@@ -508,6 +508,94 @@ gates:
 }
 
 #[test]
+fn a_maintenance_gate_passes_only_when_the_status_command_says_off() {
+    let repo = repo(
+        "\
+environments: [stage, production]
+deploy:
+  production:
+    maintenance:
+      on: echo on > maintenance-state
+      off: echo off > maintenance-state
+      status: ./status.sh
+gates:
+  - { name: maintenance-off, type: maintenance, environments: [production] }
+",
+    );
+    // The status hook gets the environment as its argument and answers from a file.
+    repo.write(
+        "status.sh",
+        "#!/bin/sh\n[ \"$1\" = production ] || exit 9\ncat maintenance-state\n",
+    );
+    let script = repo.path().join("status.sh");
+    let mut permissions = std::fs::metadata(&script).unwrap().permissions();
+    std::os::unix::fs::PermissionsExt::set_mode(&mut permissions, 0o755);
+    std::fs::set_permissions(&script, permissions).unwrap();
+
+    repo.write("maintenance-state", "off\n");
+    verify(&repo)
+        .args(["--env", "production"])
+        .assert()
+        .code(0)
+        .stdout(contains(
+            "PASS         maintenance-off (maintenance): maintenance is off in production",
+        ));
+    repo.write("maintenance-state", "on\n");
+    let (code, report) = json(&repo, &["--env", "production"]);
+    assert_eq!(code, 1, "{report}");
+    let failed = gate(&report, "maintenance-off");
+    assert_eq!(failed["verdict"], "fail");
+    assert_eq!(measured(failed, "maintenance"), "on");
+    assert!(
+        failed["summary"]
+            .as_str()
+            .unwrap()
+            .contains("still on in production"),
+        "{failed}"
+    );
+    let schema: Value = serde_json::from_str(
+        &std::fs::read_to_string(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/schemas/verify-output.schema.json"
+        ))
+        .unwrap(),
+    )
+    .unwrap();
+    assert!(
+        jsonschema::validator_for(&schema)
+            .unwrap()
+            .is_valid(&report),
+        "{report}"
+    );
+    // No answer either way: inconclusive, which --strict fails.
+    std::fs::remove_file(repo.path().join("maintenance-state")).unwrap();
+    let (code, report) = json(&repo, &["--env", "production"]);
+    assert_eq!(
+        (code, gate(&report, "maintenance-off")["verdict"].as_str()),
+        (0, Some("inconclusive"))
+    );
+    verify(&repo)
+        .args(["--env", "production", "--strict"])
+        .assert()
+        .code(1);
+    // Stage does not run the gate; a gate for every environment needs every status command.
+    verify(&repo).args(["--env", "stage"]).assert().code(0);
+    let config = std::fs::read_to_string(repo.path().join("shipgate.yml")).unwrap();
+    repo.write(
+        "shipgate.yml",
+        &config.replace(", environments: [production]", ""),
+    );
+    verify(&repo)
+        .args(["--env", "production"])
+        .assert()
+        .code(2)
+        .stderr(contains(
+            "the maintenance gate `maintenance-off` runs in stage, which has no \
+         `deploy.stage.maintenance.status`",
+        ));
+}
+
+#[test]
 fn json_output_matches_its_schema() {
     let schema: Value = serde_json::from_str(
         &std::fs::read_to_string(concat!(

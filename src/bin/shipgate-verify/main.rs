@@ -72,6 +72,7 @@ const AFTER_HELP: &str = concat!(
     "file: a file (a backup) exists and is not empty; its size and sha256 are reported.\n\n",
     "prometheus: a PromQL query (GET /api/v1/query) every `interval` for `duration`: a value matching `fail_fast` fails at once, a breach of `threshold` lasting `for` (default: the whole window) fails, no data at all is inconclusive (`missing: fail` fails instead).\n\n",
     "wait: a soak period.\n\n",
+    "maintenance: the environment's deploy.ENV.maintenance.status command (ENV added) prints off; on fails, any other answer is inconclusive. Needs --env.\n\n",
     "Each gate reports pass, fail or inconclusive with what it measured; after a failure the rest are skipped (--keep-going runs them). Inconclusive passes unless --strict. Prometheus unreachable counts as no data; a query it rejects fails.\n\n",
     "Outputs: passed (true/false), failed-gates (comma-separated), inconclusive-gates; with --on-fail-rollback after a failure rollback-to; with --issue issue — to $GITHUB_OUTPUT and --dotenv FILE; a table in $GITHUB_STEP_SUMMARY. --format json prints the whole report (schemas/verify-output.schema.json).\n\n",
     "Deployment issue (--issue): the release (--release, else the pipeline's tag, else the release tag on HEAD) must have an open deployment issue opened by shipgate. Each passed gate with a `checklist` text ticks that item of the issue's runbook checklist; each failed gate gets one comment with what it measured, marked <!-- shipgate:verify GATE run RUN --> so a re-run of the same CI run adds no second one.\n\n",
