@@ -61,11 +61,12 @@ windows:
     production: { open: true }
 gates:
   - { name: green-or-blue-answers, type: command, step: pre-switch, command: [sh, -c, 'test -s ".demo/$SHIPGATE_COLOR"'] }
+  - { name: out-of-maintenance, type: maintenance, step: post-deploy, environments: [production] }
 deploy:
   production:
     strategy: blue-green
     keep_previous: 2s
-    maintenance: { on: ./deploy/maintenance.sh on, off: ./deploy/maintenance.sh off, when: always }
+    maintenance: { on: ./deploy/maintenance.sh on, off: ./deploy/maintenance.sh off, status: ./deploy/maintenance.sh status, when: always }
 YAML
 forge=.shipgate/forge
 printf '{"alice": "maintain"}\n' > "$forge/permissions.json"
@@ -82,7 +83,7 @@ cat "$forge/issues/1/comments/$((n + 1)).md"
 echo "--- the pipeline started: $(cat "$forge/pipelines.jsonl")"
 
 echo
-echo "==> the production job: maintenance on, blue-green rollout, maintenance off (shipgate-deploy)"
+echo "==> the production job: maintenance on, blue-green rollout, maintenance off (shipgate-deploy), and a gate that proves it is off (shipgate-verify)"
 # The hooks a real project writes: here they keep the state in .demo/ and say what they do.
 mkdir -p deploy .demo
 echo blue > .demo/live
@@ -99,12 +100,15 @@ echo "$2" > .demo/live
 SH
 cat > deploy/maintenance.sh <<'SH'
 #!/bin/sh
+if [ "$1" = status ]; then cat .demo/maintenance; exit 0; fi
 echo "    maintenance.sh: maintenance mode $1 in $2"
+echo "$1" > .demo/maintenance
 SH
 chmod +x deploy/*.sh
 "$bin/shipgate-deploy" maintenance on --env production
 "$bin/shipgate-deploy" rollout --env production
 "$bin/shipgate-deploy" maintenance off --env production
+"$bin/shipgate-verify" --env production --step post-deploy
 "$bin/shipgate-issue" --forge local record --env production --status success --detail "$(cat .demo/live) live"
 echo
 sed -n '/## Environments/,/## Commands/p' "$forge/issues/1/body.md"

@@ -71,7 +71,14 @@ impl VerifyGates {
                 environment: Some(environment),
                 step: Some(step.as_str()),
             };
-            verify::select(config, &selection, root, &secret)
+            // A maintenance gate checks the end state, after `maintenance off`: between the
+            // rollout's steps maintenance mode is on by design.
+            verify::select(config, &selection, root, &secret).map(|gates| {
+                gates
+                    .into_iter()
+                    .filter(|g| !matches!(g.check, verify::Check::Maintenance(_)))
+                    .collect::<Vec<_>>()
+            })
         };
         Ok(Self {
             environment: environment.to_owned(),
@@ -122,5 +129,27 @@ pub(super) async fn watch<G: GateRunner>(
             return Ok(run);
         }
         tokio::time::sleep(pause.min(left)).await;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_rollout_leaves_maintenance_gates_to_the_end() {
+        let config = crate::config::parse(
+            "gates:\n  \
+             - { name: smoke, type: wait, duration: 0s, step: post-deploy }\n  \
+             - { name: out-of-maintenance, type: maintenance, step: post-deploy }\n\
+             deploy:\n  production:\n    maintenance: { on: 'true', off: 'true', status: echo on }\n\
+             environments: [production]\n",
+            "shipgate.yml",
+        )
+        .unwrap();
+        let gates =
+            VerifyGates::from_config(&config, "production", std::path::Path::new(".")).unwrap();
+        let names: Vec<&str> = gates.post_deploy.iter().map(|g| g.name.as_str()).collect();
+        assert_eq!(names, ["smoke"]);
     }
 }

@@ -24,7 +24,8 @@ mod wait;
 pub use error::VerifyError;
 pub use issue::{IssueRequest, IssueUpdate, failure_marker, report_on_issue};
 pub use model::{
-    Check, CommandCheck, FileCheck, Gate, GateResult, HttpCheck, Measured, PromCheck, Verdict,
+    Check, CommandCheck, FileCheck, Gate, GateResult, HttpCheck, MaintenanceCheck, Measured,
+    PromCheck, Verdict,
 };
 pub use report::{Report, markdown_summary, text_report};
 pub use rollback::rollback_to;
