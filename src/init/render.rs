@@ -33,12 +33,14 @@ promote:
 ";
 
 const GITHUB_PROMOTE: &str = "  \
-  github: { permission: maintain }  # the lowest role allowed: admin | maintain | write
-  dispatch: deploy.yml              # the workflow run at the release tag (.github/workflows)
+  github:
+    permission: maintain  # the lowest role allowed: admin | maintain | write
+  dispatch: deploy.yml    # the workflow run at the release tag (.github/workflows)
 ";
 
 const GITLAB_PROMOTE: &str = "  \
-  gitlab: { access_level: 40 }  # the lowest role allowed: 30 Developer | 40 Maintainer | 50 Owner
+  gitlab:
+    access_level: 40  # the lowest role allowed: 30 Developer | 40 Maintainer | 50 Owner
 ";
 
 const WINDOWS: &str = "

@@ -33,6 +33,7 @@ fn an_empty_github_repository_gets_the_defaults_and_the_dispatch() {
 fn gitlab_gets_no_dispatch() {
     let (text, config) = loaded(&detected(Forge::Gitlab, &[], &[], &[]));
     assert_eq!(config.promote.dispatch, "");
+    assert_eq!(config.promote.gitlab.access_level.value(), 40);
     assert!(text.contains("access_level: 40"));
 }
 
