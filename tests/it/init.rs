@@ -1,6 +1,6 @@
 //! `shipgate-init` in sample repositories: what it detects (forge, manifests, migrations), the
 //! files it writes, and that it never overwrites one without `--force`.
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use predicates::str::contains;
 use serde_json::{Value, json};
@@ -397,7 +397,7 @@ fn a_broken_shipgate_yml_is_not_read_and_is_replaced_with_force() {
         .stderr(contains("shipgate.yml exists and differs"));
     init(&repo).arg("--force").assert().success();
     loaded(&repo);
-    let nested = PathBuf::from(repo.path()).join("web");
+    let nested = repo.path().join("web");
     std::fs::create_dir_all(&nested).unwrap();
     // --repo: any path inside the repository.
     init(&repo)
