@@ -18,6 +18,7 @@ fn main() {
         env!("CARGO_BIN_EXE_shipgate-notify"),
         env!("CARGO_BIN_EXE_shipgate-log"),
         env!("CARGO_BIN_EXE_shipgate-image"),
+        env!("CARGO_BIN_EXE_shipgate-init"),
     ];
     let dir = std::env::temp_dir();
     println!(

@@ -9,6 +9,7 @@ pub mod exit;
 pub mod forge;
 pub mod git;
 pub mod image;
+pub mod init;
 pub mod issue;
 pub mod notify;
 pub mod preview;

@@ -207,6 +207,12 @@ pub trait Binary: Parser {
 
     /// Do the work and say what to publish; a failure carries its exit class.
     fn run(self, cx: &Context) -> impl Future<Output = Result<Report, Failure>>;
+
+    /// Whether the edge reads `shipgate.yml` before the run; `false` gives the run the
+    /// defaults (a binary that writes the file reads none).
+    fn reads_config(&self) -> bool {
+        true
+    }
 }
 
 /// The `main` of every binary: parse, log, load, run on a current-thread runtime, publish, exit.
@@ -215,7 +221,11 @@ pub fn main<B: Binary>() -> ExitCode {
     let var = |key: &str| std::env::var(key).ok();
     let edge = cli.edge();
     init_logging(edge.common, var("SHIPGATE_LOG"), var("NO_COLOR").is_some());
-    let config = match load_config(edge.repo, edge.common.config.as_deref()) {
+    let loaded = match cli.reads_config() {
+        true => load_config(edge.repo, edge.common.config.as_deref()),
+        false => Ok(Config::default()),
+    };
+    let config = match loaded {
         Ok(config) => config,
         Err(failure) => return failure.report(),
     };

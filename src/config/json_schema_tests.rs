@@ -9,7 +9,8 @@ const SCHEMA: &str = include_str!("../../schemas/shipgate.schema.json");
 const CONFIG_DOC: &str = include_str!("../../docs/config.md");
 const README: &str = include_str!("../../README.md");
 
-fn validator() -> jsonschema::Validator {
+/// The validator of `schemas/shipgate.schema.json`.
+pub(crate) fn validator() -> jsonschema::Validator {
     let schema: Json = serde_json::from_str(SCHEMA).unwrap();
     jsonschema::draft202012::new(&schema).unwrap()
 }
@@ -22,7 +23,8 @@ fn instance(yaml: &str) -> Json {
     }
 }
 
-fn schema_errors(validator: &jsonschema::Validator, yaml: &str) -> Vec<String> {
+/// Where the schema rejects `yaml`, one line each (empty: valid).
+pub(crate) fn schema_errors(validator: &jsonschema::Validator, yaml: &str) -> Vec<String> {
     let instance = instance(yaml);
     validator
         .iter_errors(&instance)

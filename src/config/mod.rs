@@ -28,7 +28,7 @@ pub mod windows;
 #[cfg(test)]
 pub(crate) mod doc_examples;
 #[cfg(test)]
-mod json_schema_tests;
+pub(crate) mod json_schema_tests;
 #[cfg(test)]
 mod load_tests;
 #[cfg(test)]

@@ -2,6 +2,7 @@
 mod error;
 mod push;
 mod push_local;
+mod remote;
 mod repo;
 mod side_branch;
 mod tree;
@@ -9,6 +10,7 @@ mod write;
 
 pub use error::GitError;
 pub use push::{PushAuth, RemoteState, redact_credentials};
+pub use remote::remote_host;
 pub use repo::{CommitInfo, Repo, TagRef, short};
 pub use tree::FileChange;
 pub use write::{Identity, Person};

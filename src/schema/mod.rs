@@ -1,5 +1,6 @@
 //! `shipgate-schema`: classify a release's migrations and decide the order of schema and code.
 pub mod discover;
+pub mod folders;
 pub mod frameworks;
 mod history;
 pub mod model;

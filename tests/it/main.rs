@@ -16,6 +16,7 @@ mod git_daemon;
 mod git_http;
 mod http_server;
 mod image;
+mod init;
 mod issue;
 mod issue_gitlab;
 mod notify;

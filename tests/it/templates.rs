@@ -180,6 +180,45 @@ fn yamllint_passes_every_template() {
     passes(tool("yamllint").args(["--strict", "-c", ".yamllint.yml", "actions", "ci-templates"]));
 }
 
+/// What `shipgate-init` writes for GitLab (the workflows are the templates above): the
+/// templates' yamllint rules pass `shipgate.yml` and `.gitlab-ci.yml`, new and appended to, and
+/// GitLab's schema passes `.gitlab-ci.yml`.
+#[test]
+fn the_files_shipgate_init_writes_pass_yamllint_and_the_gitlab_schema() {
+    for existing in [None, Some("build:\n  script: make\n")] {
+        let repo = crate::fixture::TestRepo::new();
+        repo.git(&[
+            "remote",
+            "set-url",
+            "origin",
+            "https://gitlab.com/acme/api.git",
+        ]);
+        repo.write("db/migrate/20260101000000_a.rb", "class A; end\n");
+        repo.write("db/structure.sql", "CREATE TABLE a (id int);\n");
+        repo.write("web/package.json", "{ \"version\": \"1.0.0\" }\n");
+        if let Some(text) = existing {
+            repo.write(".gitlab-ci.yml", text);
+        }
+        repo.binary("shipgate-init").assert().success();
+        let (config, gitlab) = (
+            repo.path().join("shipgate.yml"),
+            repo.path().join(".gitlab-ci.yml"),
+        );
+        passes(
+            tool("yamllint")
+                .args(["--strict", "-c", ".yamllint.yml"])
+                .arg(&config)
+                .arg(&gitlab),
+        );
+        passes(
+            tool("check-jsonschema")
+                .args(["--builtin-schema", "vendor.gitlab-ci"])
+                .args(["--data-transform", "gitlab-ci"])
+                .arg(&gitlab),
+        );
+    }
+}
+
 /// Every `run:` script in a workflow or an action, with where it is.
 fn scripts(value: &Value, at: &str, out: &mut Vec<(String, String)>) {
     match value {

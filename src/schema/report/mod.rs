@@ -45,7 +45,7 @@ fn findings(report: &Report) -> impl Iterator<Item = (&Migration, &Finding)> {
 }
 
 /// The lowercase name `serde` gives a [`Framework`].
-fn framework_name(framework: Framework) -> &'static str {
+pub fn framework_name(framework: Framework) -> &'static str {
     match framework {
         Framework::Sql => "sql",
         Framework::Rails => "rails",

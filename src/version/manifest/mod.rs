@@ -22,7 +22,7 @@ mod toml_doc;
 
 pub use apply::apply;
 pub use error::{Location, ManifestError};
-pub use resolve::resolve;
+pub use resolve::{found, resolve};
 pub use text::Located;
 
 /// What kind of file, and so which editor.

@@ -1,5 +1,7 @@
 //! From `version.manifests` (or its absence) to the files to edit.
-use std::path::{Component, Path};
+use std::path::{Component, Path, PathBuf};
+
+use semver::Version;
 
 use crate::config::version::ManifestEntry;
 
@@ -24,6 +26,32 @@ pub fn resolve(
             .map(|entry| configured_file(root, entry))
             .collect(),
     }
+}
+
+/// The known manifests among `files` (relative to `root`, in any directory) that hold a version
+/// of their own, with that version: the files `version.manifests` can list. The root's come
+/// first, in the order the defaults are read, then the others by path. A file without a version,
+/// with a dynamic or inherited one, or that cannot be read or parsed is passed over.
+pub fn found(root: &Path, files: &[PathBuf]) -> Vec<(ManifestFile, Version)> {
+    let rank = |path: &Path| {
+        let at_root = DEFAULTS.iter().position(|d| Path::new(d) == path);
+        (at_root.unwrap_or(DEFAULTS.len()), path.to_path_buf())
+    };
+    let mut found: Vec<(ManifestFile, Version)> = files
+        .iter()
+        .filter_map(|path| {
+            let kind = ManifestKind::from_path(path)?;
+            let text = read(root, path).ok()?;
+            let version = locate(path, &text, &kind).ok()?.version;
+            let file = ManifestFile {
+                path: path.clone(),
+                kind,
+            };
+            Some((file, version))
+        })
+        .collect();
+    found.sort_by_key(|(file, _)| rank(&file.path));
+    found
 }
 
 /// The default manifests present at `root`.

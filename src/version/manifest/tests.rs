@@ -42,6 +42,49 @@ const PACKAGE: &str = "{\n  \"name\": \"app\",\n  \"version\": \"1.2.3\"\n}\n";
 const PACKAGE_LOCK: &str = "{\n  \"name\": \"app\",\n  \"version\": \"1.2.3\",\n  \"packages\": {\n    \"\": { \"version\": \"1.2.3\" }\n  }\n}\n";
 
 #[test]
+fn found_lists_the_known_manifests_with_a_version_root_first() {
+    let dir = repo(&[
+        ("web/package.json", PACKAGE),
+        ("VERSION", "2.0.0\n"),
+        ("Cargo.toml", CARGO),
+        ("pyproject.toml", "[tool.ruff]\nline-length = 100\n"),
+        (
+            "crates/b/Cargo.toml",
+            "[package]\nname = \"b\"\nversion.workspace = true\n",
+        ),
+        ("docs/package.json", "{ \"private\": true }\n"),
+        ("broken/package.json", "{"),
+        ("README.md", "# app\n"),
+    ]);
+    let files: Vec<PathBuf> = [
+        "README.md",
+        "VERSION",
+        "broken/package.json",
+        "crates/b/Cargo.toml",
+        "docs/package.json",
+        "pyproject.toml",
+        "web/package.json",
+        "Cargo.toml",
+    ]
+    .iter()
+    .map(PathBuf::from)
+    .collect();
+    let found = found(dir.path(), &files);
+    let listed: Vec<(&Path, String)> = found
+        .iter()
+        .map(|(f, v)| (f.path.as_path(), v.to_string()))
+        .collect();
+    assert_eq!(
+        listed,
+        [
+            (Path::new("Cargo.toml"), "1.2.3".to_owned()),
+            (Path::new("VERSION"), "2.0.0".to_owned()),
+            (Path::new("web/package.json"), "1.2.3".to_owned()),
+        ]
+    );
+}
+
+#[test]
 fn defaults_are_the_known_manifests_present_at_the_root() {
     let dir = repo(&[
         ("VERSION", "1.2.3\n"),
