@@ -54,6 +54,7 @@ fn user_repo_with(deploy_job: &str, extra: &str) -> TestRepo {
          gates:\n  - name: smoke\n    type: command\n    command: [\"true\"]\n    environments: [production]\n    step: post-deploy\n    checklist: Production verified\n\
          \x20 - name: canary-health\n    type: command\n    shell: true\n    environments: [stage]\n    step: post-deploy\n    \
          command: ['test ! -e \"$(dirname \"$HOOK_LOG\")/broken-step-${{SHIPGATE_STEP:-none}}\"']\n\
+         notify:\n  channels:\n    - {{ name: issue, type: issue, events: [maintenance, maintenance-end] }}\n\
          deploy:\n  production:\n    maintenance:\n      on: echo maintenance on >> \"$HOOK_LOG\"\n      off: echo maintenance off >> \"$HOOK_LOG\"\n      when: always\n{extra}",
     ));
     repo.write(".gitignore", ".gitlab-ci-local/\n*.env\n*.json\n");
@@ -372,6 +373,22 @@ fn a_release_goes_from_commit_to_production_by_note() {
     );
     let body = issue["description"].as_str().unwrap();
     assert!(body.contains("- [x] Production verified"), "{body}");
+    // The notices said maintenance mode started and ended.
+    let notes: Vec<String> = fake
+        .notes(iid)
+        .iter()
+        .map(|n| n["body"].as_str().unwrap().to_owned())
+        .collect();
+    for said in [
+        "production is in maintenance mode for v0.1.0",
+        "production is out of maintenance mode",
+    ] {
+        assert_eq!(
+            notes.iter().filter(|n| n.contains(said)).count(),
+            1,
+            "{said:?} once in {notes:#?}"
+        );
+    }
 }
 
 #[test]

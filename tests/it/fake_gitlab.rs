@@ -298,6 +298,11 @@ impl FakeGitlab {
     pub fn issues(&self) -> Vec<Value> {
         self.db.lock().unwrap().issues.clone()
     }
+
+    /// The notes of issue `iid`, oldest first.
+    pub fn notes(&self, iid: u64) -> Vec<Value> {
+        notes_on(&self.db.lock().unwrap().notes, iid)
+    }
 }
 
 impl Drop for FakeGitlab {
