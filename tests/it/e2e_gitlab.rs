@@ -396,7 +396,7 @@ fn a_canary_stage_whose_gate_fails_at_a_step_goes_back_to_zero() {
     let fake = FakeGitlab::start(TOKEN, ME);
     fake.start_clock_at(jiff::Timestamp::now());
     let repo = user_repo_with(
-        ".deploy:\n  script:\n    - shipgate-deploy rollout --env \"$SHIPGATE_TARGET\"\n",
+        ".deploy:\n  script:\n    - shipgate-deploy rollout --env \"$SHIPGATE_TARGET\" --dotenv rollout.env\n",
         "  stage:\n    strategy: canary\n    steps: [10, 50, 100]\n",
     );
     repo.write(
@@ -464,6 +464,12 @@ fn a_canary_stage_whose_gate_fails_at_a_step_goes_back_to_zero() {
     assert_eq!(stage[0]["status"], "failed");
     let log = String::from_utf8_lossy(&output.stdout);
     assert!(log.contains("step 2/3 (50%)"), "{log}");
+    // The issue's table says where the rollout failed.
+    let body = fake.issues()[0]["description"].as_str().unwrap().to_owned();
+    assert!(
+        body.contains("| stage | ❌ failure (failed at step 2/3 (50%)) |"),
+        "{body}"
+    );
 }
 
 #[test]
