@@ -1,7 +1,8 @@
 //! Registry credentials: `SHIPGATE_REGISTRY_USER`/`SHIPGATE_REGISTRY_PASSWORD`, GitLab's
-//! `CI_REGISTRY_USER`/`CI_REGISTRY_PASSWORD` for `CI_REGISTRY`, else the `auths` of the Docker
-//! configuration (`$DOCKER_CONFIG/config.json` or `~/.docker/config.json`). Passwords are held
-//! as secrets and never printed.
+//! `CI_REGISTRY_USER`/`CI_REGISTRY_PASSWORD` for `CI_REGISTRY`, else the Docker configuration
+//! (`$DOCKER_CONFIG/config.json` or `~/.docker/config.json`) as docker reads it: the registry's
+//! `credHelpers` helper, else the `credsStore` helper, else its `auths` entry. Passwords are
+//! held as secrets and never printed.
 use std::path::PathBuf;
 
 use base64::Engine as _;
@@ -76,35 +77,84 @@ pub fn lookup(
             });
         }
     };
-    from_docker_config(registry, &text).map_err(|reason| ImageError::DockerConfig { path, reason })
+    let found = match from_docker_config(registry, &text) {
+        Ok(Found::Helper(name)) => {
+            let program = format!("docker-credential-{name}");
+            super::cred_helper::get(&name, &program, &helper_server(registry))
+        }
+        Ok(Found::Credentials(credentials)) => Ok(Some(credentials)),
+        Ok(Found::Nothing) => Ok(None),
+        Err(reason) => Err(reason),
+    };
+    found.map_err(|reason| ImageError::DockerConfig { path, reason })
 }
 
-/// The `auths` entry of a Docker configuration for `registry`: its key is the host, possibly
-/// with a scheme and a path (`https://index.docker.io/v1/` for Docker Hub); `auth` is
-/// base64 of `user:password`. Credential helpers (`credsStore`, `credHelpers`) are not run.
-fn from_docker_config(registry: &str, text: &str) -> Result<Option<Credentials>, String> {
-    let config: serde_json::Value =
-        serde_json::from_str(text).map_err(|e| format!("not JSON: {e}"))?;
-    let Some(auths) = config.get("auths").and_then(|a| a.as_object()) else {
-        return Ok(None);
-    };
-    let wanted = match registry {
+/// What the Docker configuration says for a registry.
+enum Found {
+    /// Ask this credential helper (`docker-credential-NAME`).
+    Helper(String),
+    /// Its `auths` entry.
+    Credentials(Credentials),
+    /// Nothing: anonymous.
+    Nothing,
+}
+
+/// The server address docker gives a helper: Docker Hub's legacy URL, else the host.
+fn helper_server(registry: &str) -> String {
+    match docker_hub_key(registry) {
+        "index.docker.io" => "https://index.docker.io/v1/".to_owned(),
+        other => other.to_owned(),
+    }
+}
+
+/// The name Docker Hub is stored under, for any of its aliases; other registries as given.
+fn docker_hub_key(registry: &str) -> &str {
+    match registry {
         "docker.io" | "index.docker.io" | "registry-1.docker.io" => "index.docker.io",
         other => other,
-    };
+    }
+}
+
+/// What a Docker configuration gives `registry`, in docker's order: a `credHelpers` entry
+/// (keyed by host, possibly with a scheme and a path), else `credsStore`, else the `auths` entry
+/// (same keys; `auth` is base64 of `user:password`; `https://index.docker.io/v1/` for Docker Hub).
+fn from_docker_config(registry: &str, text: &str) -> Result<Found, String> {
+    let config: serde_json::Value =
+        serde_json::from_str(text).map_err(|e| format!("not JSON: {e}"))?;
+    let wanted = docker_hub_key(registry);
     let host = |key: &str| {
         let key = key.split_once("://").map_or(key, |(_, rest)| rest);
         key.split('/').next().unwrap_or(key).to_owned()
     };
+    let named = |value: &serde_json::Value| {
+        value
+            .as_str()
+            .filter(|name| !name.is_empty())
+            .map(str::to_owned)
+    };
+    if let Some(name) = config
+        .get("credHelpers")
+        .and_then(|h| h.as_object())
+        .and_then(|helpers| helpers.iter().find(|(key, _)| host(key) == wanted))
+        .and_then(|(_, name)| named(name))
+    {
+        return Ok(Found::Helper(name));
+    }
+    if let Some(name) = config.get("credsStore").and_then(named) {
+        return Ok(Found::Helper(name));
+    }
+    let Some(auths) = config.get("auths").and_then(|a| a.as_object()) else {
+        return Ok(Found::Nothing);
+    };
     let Some((key, entry)) = auths.iter().find(|(key, _)| host(key) == wanted) else {
-        return Ok(None);
+        return Ok(Found::Nothing);
     };
     let Some(encoded) = entry
         .get("auth")
         .and_then(|a| a.as_str())
         .filter(|a| !a.is_empty())
     else {
-        return Ok(None);
+        return Ok(Found::Nothing);
     };
     let decoded = base64::engine::general_purpose::STANDARD
         .decode(encoded.trim())
@@ -114,7 +164,7 @@ fn from_docker_config(registry: &str, text: &str) -> Result<Option<Credentials>,
     let (user, password) = decoded
         .split_once(':')
         .ok_or_else(|| format!("auths.{key}.auth is not base64 of user:password"))?;
-    Ok(Some(Credentials {
+    Ok(Found::Credentials(Credentials {
         user: user.to_owned(),
         password: password.to_owned().into(),
         source: format!("docker config auths.{key}"),
@@ -171,27 +221,46 @@ mod tests {
             r#"{{"auths": {{"https://index.docker.io/v1/": {{"auth": "{auth}"}}, "127.0.0.1:5000": {{"auth": "{auth}"}}, "empty.example": {{}}}}}}"#
         );
         for registry in ["docker.io", "127.0.0.1:5000"] {
-            let c = from_docker_config(registry, &text).unwrap().unwrap();
+            let Ok(Found::Credentials(c)) = from_docker_config(registry, &text) else {
+                panic!("no credentials for {registry}");
+            };
             assert_eq!(
                 (c.user.as_str(), c.password.expose_secret()),
                 ("robot", "pa:ss")
             );
         }
-        assert!(
-            from_docker_config("empty.example", &text)
-                .unwrap()
-                .is_none()
-        );
-        assert!(
-            from_docker_config("127.0.0.1:5001", &text)
-                .unwrap()
-                .is_none()
-        );
+        for registry in ["empty.example", "127.0.0.1:5001"] {
+            assert!(matches!(
+                from_docker_config(registry, &text),
+                Ok(Found::Nothing)
+            ));
+        }
         let bad = from_docker_config("x.example", r#"{"auths": {"x.example": {"auth": "!!"}}}"#);
         assert_eq!(
-            bad.unwrap_err(),
+            bad.err().unwrap(),
             "auths.x.example.auth is not base64 of user:password"
         );
+    }
+
+    #[test]
+    fn helpers_come_before_auths_as_docker_reads_them() {
+        let auth = base64::engine::general_purpose::STANDARD.encode("u:p");
+        let text = format!(
+            r#"{{"credHelpers": {{"ecr.example": "ecr-login"}}, "credsStore": "desktop", "auths": {{"ecr.example": {{"auth": "{auth}"}}, "other.example": {{"auth": "{auth}"}}}}}}"#
+        );
+        let helper = |registry: &str| match from_docker_config(registry, &text) {
+            Ok(Found::Helper(name)) => name,
+            _ => panic!("no helper for {registry}"),
+        };
+        assert_eq!(helper("ecr.example"), "ecr-login");
+        assert_eq!(helper("other.example"), "desktop");
+        let no_store = format!(r#"{{"auths": {{"other.example": {{"auth": "{auth}"}}}}}}"#);
+        assert!(matches!(
+            from_docker_config("other.example", &no_store),
+            Ok(Found::Credentials(_))
+        ));
+        assert_eq!(helper_server("docker.io"), "https://index.docker.io/v1/");
+        assert_eq!(helper_server("127.0.0.1:5000"), "127.0.0.1:5000");
     }
 
     #[test]

@@ -1,6 +1,7 @@
 //! Container images promoted by digest: the manifest a release candidate's tag resolves to is
 //! written under the release's tags, so production runs the bytes stage tested.
 mod auth;
+mod cred_helper;
 mod error;
 mod inspect;
 mod manifest;

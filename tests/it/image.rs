@@ -480,6 +480,44 @@ fn credentials_come_from_the_docker_config_or_the_environment_and_are_never_prin
     );
     assert!(!all.contains("hunter2"), "{all}");
     assert!(all.contains("docker config auths"), "{all}");
+    // A credential helper named for the registry (credHelpers) is asked for it, on PATH.
+    let helpers = repo.root().join("helpers");
+    std::fs::create_dir_all(&helpers).unwrap();
+    let helper = helpers.join("docker-credential-vault");
+    std::fs::write(
+        &helper,
+        format!(
+            "#!/bin/sh\nread -r server\n[ \"$server\" = \"{host}\" ] || exit 1\n\
+             echo '{{\"ServerURL\":\"{host}\",\"Username\":\"robot\",\"Secret\":\"hunter2-secret\"}}'\n"
+        ),
+    )
+    .unwrap();
+    let mut permissions = std::fs::metadata(&helper).unwrap().permissions();
+    std::os::unix::fs::PermissionsExt::set_mode(&mut permissions, 0o755);
+    std::fs::set_permissions(&helper, permissions).unwrap();
+    std::fs::write(
+        docker.join("config.json"),
+        format!(r#"{{"credHelpers": {{"{host}": "vault"}}, "auths": {{"{host}": {{}}}}}}"#),
+    )
+    .unwrap();
+    let path = format!(
+        "{}:{}",
+        helpers.display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    let output = image(&repo, &["-vv", "inspect", &format!("{host}/app:1.7.0")])
+        .env("DOCKER_CONFIG", &docker)
+        .env("PATH", &path)
+        .output()
+        .unwrap();
+    let all = format!(
+        "{}{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert_eq!(output.status.code(), Some(0), "{all}");
+    assert!(all.contains("docker credential helper vault"), "{all}");
+    assert!(!all.contains("hunter2"), "{all}");
     image(&repo, &["inspect", &format!("{host}/app:1.7.0")])
         .env("SHIPGATE_REGISTRY_USER", "robot")
         .env("SHIPGATE_REGISTRY_PASSWORD", "hunter2-secret")
