@@ -516,3 +516,136 @@ fn production_promotes_and_deploys_the_image_digest_stage_pinned() {
         hooks(&repo)
     );
 }
+
+/// Runs the tag pipeline of `tag` (at `commit`) on stage as run `run`, promotes it as alice and
+/// runs the production job as run `run + 2`; act's output of the production job.
+fn stage_then_production(
+    repo: &TestRepo,
+    fake: &FakeGithub,
+    tag: &str,
+    commit: &str,
+    run: u32,
+) -> Output {
+    let zero = "0".repeat(40);
+    let tag_push = fake.push_event(&format!("refs/tags/{tag}"), &zero, commit, "release-bot");
+    let (output, _) = act_environment_job(repo, fake, "push", tag_push, run, "stage", tag, commit);
+    succeeded(&output);
+    let issue = fake
+        .issues()
+        .into_iter()
+        .find(|i| i["title"] == format!("Deploy {tag}").as_str())
+        .unwrap()["number"]
+        .as_u64()
+        .unwrap();
+    let before = fake.dispatches().len();
+    succeeded(&act(
+        repo,
+        fake,
+        "issue_comment",
+        "promote",
+        comment_event(fake, issue, "alice", "/promote production"),
+        run + 1,
+    ));
+    let dispatches = fake.dispatches();
+    assert_eq!(dispatches.len(), before + 1);
+    let dispatch = fake.dispatch_event(
+        "deploy.yml",
+        &format!("refs/tags/{tag}"),
+        &dispatches[before].1["inputs"],
+        "alice",
+    );
+    let (output, _) = act_environment_job(
+        repo,
+        fake,
+        "workflow_dispatch",
+        dispatch,
+        run + 2,
+        "production",
+        tag,
+        commit,
+    );
+    output
+}
+
+#[test]
+fn a_failed_production_gate_rolls_back_to_the_previous_release() {
+    let fake = FakeGithub::start(TOKEN, None);
+    fake.set_role("alice", "maintain");
+    let repo = user_repo_with(
+        "  - name: production-health\n    type: command\n    shell: true\n    \
+         command: ['test ! -e \"$(dirname \"$HOOK_LOG\")/broken-production\"']\n    \
+         environments: [production]\n    step: post-deploy\n",
+    );
+    repo.write(
+        "deploy/deploy.sh",
+        "#!/bin/sh\necho \"deploy $* ${VERSION:-}\" >> \"$HOOK_LOG\"\n",
+    );
+    repo.git(&[
+        "commit",
+        "-q",
+        "-am",
+        "ci: the deploy hook names the version",
+    ]);
+    repo.git(&["push", "-q", "origin", "main"]);
+    let first = release_first_version(&repo, &fake);
+    succeeded(&stage_then_production(&repo, &fake, "v0.1.0", &first, 2));
+
+    // The next release fails its production gate: v0.1.0 is deployed again.
+    repo.git(&[
+        "commit",
+        "-q",
+        "--allow-empty",
+        "-m",
+        "fix: the second release",
+    ]);
+    repo.git(&["push", "-q", "origin", "main"]);
+    let (before, head) = (
+        repo.git(&["rev-parse", "HEAD~1"]),
+        repo.git(&["rev-parse", "HEAD"]),
+    );
+    let main_push = fake.push_event("refs/heads/main", &before, &head, "alice");
+    succeeded(&act(&repo, &fake, "push", "release", main_push, 10));
+    repo.git(&["fetch", "-q", "--tags", "origin"]);
+    repo.git(&["merge", "-q", "--ff-only", "origin/main"]);
+    let second = repo.git(&["rev-parse", "v0.1.1^{commit}"]);
+    fake.add_tag("v0.1.1", &second);
+    std::fs::write(repo.root().join("broken-production"), "").unwrap();
+    let output = stage_then_production(&repo, &fake, "v0.1.1", &second, 11);
+    assert!(!output.status.success(), "the production job must fail");
+    let production: Vec<String> = hooks(&repo)
+        .into_iter()
+        .filter(|h| h.starts_with("deploy production"))
+        .collect();
+    assert_eq!(
+        production,
+        [
+            "deploy production",
+            "deploy production",
+            "deploy production v0.1.0"
+        ],
+        "v0.1.0, then v0.1.1, then v0.1.0 again by the rollback step"
+    );
+    let issue = fake
+        .issues()
+        .into_iter()
+        .find(|i| i["title"] == "Deploy v0.1.1")
+        .unwrap();
+    assert_eq!(issue["state"], "closed", "{issue}");
+    assert!(
+        issue["body"]
+            .as_str()
+            .unwrap()
+            .contains("| production | ❌ failure | v0.1.1 |")
+            && issue["body"]
+                .as_str()
+                .unwrap()
+                .contains("closed: rolled-back"),
+        "{issue}"
+    );
+    let log = repo.only_file_on_remote_branch("shipgate-log");
+    assert!(
+        log.lines()
+            .any(|l| l.contains("0.1.1") && l.contains("failure")),
+        "{log}"
+    );
+}
