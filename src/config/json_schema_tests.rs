@@ -41,7 +41,10 @@ fn schema_is_draft_2020_12_with_our_id() {
     );
     assert_eq!(
         schema["$id"],
-        "https://shipgate.dev/schemas/shipgate.schema.json"
+        format!(
+            "https://raw.githubusercontent.com/shipgate/shipgate/v{}/schemas/shipgate.schema.json",
+            env!("CARGO_PKG_VERSION")
+        )
     );
     assert!(jsonschema::meta::is_valid(&schema));
 }

@@ -52,7 +52,10 @@ fn user_repo_with(extra: &str) -> TestRepo {
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
     let workflows = repo.path().join(".github/workflows");
     std::fs::create_dir_all(&workflows).unwrap();
-    let remote_action = regex::Regex::new(r"shipgate/shipgate/actions/([a-z]+)@v[0-9.]+").unwrap();
+    let remote_action = regex::Regex::new(
+        r"shipgate/shipgate/actions/([a-z]+)@(?:v[0-9.]+|[0-9a-f]{40}  # v[0-9.]+)",
+    )
+    .unwrap();
     for name in ["release", "deploy", "promote"] {
         let text =
             std::fs::read_to_string(root.join(format!("ci-templates/github/{name}.yml"))).unwrap();

@@ -32,6 +32,8 @@ mod promote_trust_gitlab;
 mod record_load;
 mod registry;
 mod registry_proxy;
+mod release;
+mod release_install;
 mod rollout;
 mod schema;
 mod smtp_sink;

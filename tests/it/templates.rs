@@ -1,5 +1,6 @@
 //! The YAML users copy — `actions/*/action.yml`, `ci-templates/github/*.yml`,
-//! `ci-templates/gitlab/shipgate.yml` — checked by the linters others wrote (check-jsonschema with
+//! `ci-templates/gitlab/shipgate.yml` — and shipgate's own pipelines (`.github/workflows/*.yml`,
+//! `.gitlab-ci.yml`), checked by the linters others wrote (check-jsonschema with
 //! its vendored schemas, actionlint with shellcheck, zizmor, yamllint; pinned, installed by
 //! `scripts/tools.sh`), and by our own rules: no `${{ }}` in a script, every GitLab input
 //! declared and used, every action input and output documented.
@@ -13,6 +14,8 @@ const ACTIONS: [&str; 10] = [
     "version", "schema", "issue", "promote", "window", "verify", "notify", "log", "deploy", "image",
 ];
 const WORKFLOWS: [&str; 4] = ["release", "deploy", "promote", "preview"];
+/// shipgate's own workflows, in `.github/workflows`.
+const OWN_WORKFLOWS: [&str; 2] = ["release", "promote"];
 
 fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -60,6 +63,13 @@ fn workflow_files() -> Vec<PathBuf> {
         .collect()
 }
 
+fn own_workflow_files() -> Vec<PathBuf> {
+    OWN_WORKFLOWS
+        .iter()
+        .map(|w| root().join(format!(".github/workflows/{w}.yml")))
+        .collect()
+}
+
 fn gitlab_template() -> String {
     std::fs::read_to_string(root().join("ci-templates/gitlab/shipgate.yml")).unwrap()
 }
@@ -80,7 +90,8 @@ fn workflows_and_actions_match_the_vendored_schemas() {
     passes(
         tool("check-jsonschema")
             .args(["--builtin-schema", "vendor.github-workflows"])
-            .args(workflow_files()),
+            .args(workflow_files())
+            .args(own_workflow_files()),
     );
     passes(
         tool("check-jsonschema")
@@ -104,6 +115,12 @@ fn the_gitlab_template_matches_the_vendored_schema_as_two_documents() {
             .arg(&spec_file)
             .arg(&jobs_file),
     );
+    passes(
+        tool("check-jsonschema")
+            .args(["--builtin-schema", "vendor.gitlab-ci"])
+            .args(["--data-transform", "gitlab-ci"])
+            .arg(root().join(".gitlab-ci.yml")),
+    );
     // The check can fail: a job with an unknown key does not pass.
     std::fs::write(&jobs_file, "broken:\n  script: [true]\n  stagee: test\n").unwrap();
     let output = tool("check-jsonschema")
@@ -118,6 +135,7 @@ fn the_gitlab_template_matches_the_vendored_schema_as_two_documents() {
 #[test]
 fn actionlint_and_shellcheck_pass_the_workflows() {
     passes(tool("actionlint").args(workflow_files()));
+    passes(tool("actionlint").args(own_workflow_files()));
     passes(tool("shellcheck").arg("actions/lib/install.sh"));
 }
 
@@ -173,11 +191,27 @@ fn zizmor_finds_nothing_at_its_default_persona() {
             .args(workflow_files())
             .args(action_files()),
     );
+    // shipgate's own workflows run this checkout's actions (./actions/…); everything else is
+    // pinned by commit hash.
+    passes(
+        tool("zizmor")
+            .args(["--offline", "--config", ".github/zizmor.yml"])
+            .args(own_workflow_files()),
+    );
 }
 
 #[test]
 fn yamllint_passes_every_template() {
-    passes(tool("yamllint").args(["--strict", "-c", ".yamllint.yml", "actions", "ci-templates"]));
+    passes(tool("yamllint").args([
+        "--strict",
+        "-c",
+        ".yamllint.yml",
+        "actions",
+        "ci-templates",
+        ".github",
+        ".gitlab-ci.yml",
+        "shipgate.yml",
+    ]));
 }
 
 /// What `shipgate-init` writes for GitLab (the workflows are the templates above): the
@@ -245,7 +279,11 @@ fn scripts(value: &Value, at: &str, out: &mut Vec<(String, String)>) {
 #[test]
 fn no_script_interpolates_an_expression() {
     let mut all = Vec::new();
-    for file in action_files().into_iter().chain(workflow_files()) {
+    for file in action_files()
+        .into_iter()
+        .chain(workflow_files())
+        .chain(own_workflow_files())
+    {
         scripts(&yaml(&file), &file.display().to_string(), &mut all);
     }
     assert!(all.len() > 10, "found the scripts: {}", all.len());
@@ -262,11 +300,14 @@ fn no_script_interpolates_an_expression() {
         "CI_MERGE_REQUEST_TITLE",
     ] {
         let (_, jobs) = gitlab_documents();
-        let in_scripts = jobs
-            .lines()
-            .filter(|l| l.trim_start().starts_with("- "))
-            .any(|l| l.contains(forbidden));
-        assert!(!in_scripts, "{forbidden} in a GitLab script line");
+        let own = std::fs::read_to_string(root().join(".gitlab-ci.yml")).unwrap();
+        for text in [jobs, own] {
+            let in_scripts = text
+                .lines()
+                .filter(|l| l.trim_start().starts_with("- "))
+                .any(|l| l.contains(forbidden) || l.contains("CI_COMMIT_TAG_MESSAGE"));
+            assert!(!in_scripts, "{forbidden} in a GitLab script line");
+        }
     }
 }
 
