@@ -2,8 +2,14 @@
 use super::detect::{Detected, Forge};
 use super::sections::{manifests, migrations};
 
+/// The schema of this release's configuration, at its tag in shipgate's repository.
+const SCHEMA_LINE: &str = concat!(
+    "# yaml-language-server: $schema=https://raw.githubusercontent.com/shipgate/shipgate/v",
+    env!("CARGO_PKG_VERSION"),
+    "/schemas/shipgate.schema.json\n"
+);
+
 const HEADER: &str = "\
-# yaml-language-server: $schema=https://shipgate.dev/schemas/shipgate.schema.json
 # shipgate's configuration, written by shipgate-init. Every key is optional: one left out keeps
 # its default. Every key and its default: docs/config.md in shipgate's repository.
 
@@ -60,7 +66,8 @@ windows:
 
 /// The commented `shipgate.yml` for `detected`: valid for shipgate's loader and its JSON Schema.
 pub fn shipgate_yml(detected: &Detected) -> String {
-    let mut out = String::from(HEADER);
+    let mut out = String::from(SCHEMA_LINE);
+    out.push_str(HEADER);
     out.push_str(&manifests(&detected.manifests));
     out.push_str(SCHEMA);
     out.push_str(&migrations(&detected.migrations));
