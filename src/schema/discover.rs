@@ -90,40 +90,45 @@ pub fn django_app(path: &Path) -> Option<String> {
 /// Order migrations as the tools run them: by file name, numbers compared as numbers
 /// (`V2__` before `V10__`), then by path.
 pub fn run_order(a: &Path, b: &Path) -> Ordering {
-    let name = |p: &Path| {
-        p.file_name()
-            .and_then(|n| n.to_str())
-            .unwrap_or_default()
-            .to_owned()
-    };
-    natural(&name(a), &name(b)).then_with(|| a.cmp(b))
+    natural(file_name(a), file_name(b)).then_with(|| a.cmp(b))
+}
+
+fn file_name(path: &Path) -> &str {
+    path.file_name()
+        .and_then(|n| n.to_str())
+        .unwrap_or_default()
 }
 
 fn natural(a: &str, b: &str) -> Ordering {
-    let chunks = |s: &str| {
-        let mut out: Vec<(bool, String)> = Vec::new();
-        for c in s.chars() {
-            let digit = c.is_ascii_digit();
-            match out.last_mut() {
-                Some((d, chunk)) if *d == digit => chunk.push(c),
-                _ => out.push((digit, c.to_string())),
-            }
-        }
-        out
-    };
-    for (x, y) in chunks(a).iter().zip(chunks(b).iter()) {
-        let ordering = match (x, y) {
-            ((true, x), (true, y)) => {
-                let (x, y) = (x.trim_start_matches('0'), y.trim_start_matches('0'));
-                x.len().cmp(&y.len()).then_with(|| x.cmp(y))
-            }
-            ((_, x), (_, y)) => x.cmp(y),
+    for ((x_digits, x), (y_digits, y)) in chunks(a).zip(chunks(b)) {
+        let ordering = if x_digits && y_digits {
+            let (x, y) = (x.trim_start_matches('0'), y.trim_start_matches('0'));
+            x.len().cmp(&y.len()).then_with(|| x.cmp(y))
+        } else {
+            x.cmp(y)
         };
         if ordering != Ordering::Equal {
             return ordering;
         }
     }
     a.len().cmp(&b.len())
+}
+
+/// The runs of ASCII digits and of other characters in `s`, in order: (is digits, run).
+/// Bytes suffice: no byte of a multi-byte character is an ASCII digit, so every cut falls on a
+/// character boundary.
+fn chunks(s: &str) -> impl Iterator<Item = (bool, &str)> {
+    let mut rest = s;
+    std::iter::from_fn(move || {
+        let digits = rest.as_bytes().first()?.is_ascii_digit();
+        let end = rest
+            .bytes()
+            .position(|b| b.is_ascii_digit() != digits)
+            .unwrap_or(rest.len());
+        let (chunk, tail) = rest.split_at(end);
+        rest = tail;
+        Some((digits, chunk))
+    })
 }
 
 #[cfg(test)]
@@ -195,6 +200,32 @@ mod tests {
         assert_eq!(
             django_app(Path::new("src/shop/migrations/0001_x.py")).as_deref(),
             Some("shop")
+        );
+    }
+
+    #[test]
+    fn natural_order_cuts_runs_around_multibyte_characters() {
+        let mut names = vec![
+            "é10__ü.sql",
+            "é2__ü.sql",
+            "é002a.sql",
+            "é2__ä.sql",
+            "ü1.sql",
+        ];
+        names.sort_by(|a, b| natural(a, b));
+        assert_eq!(
+            names,
+            [
+                "é2__ä.sql",
+                "é2__ü.sql",
+                "é002a.sql",
+                "é10__ü.sql",
+                "ü1.sql"
+            ]
+        );
+        assert_eq!(
+            chunks("V0012_é3").collect::<Vec<_>>(),
+            [(false, "V"), (true, "0012"), (false, "_é"), (true, "3")]
         );
     }
 }

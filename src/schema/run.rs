@@ -1,5 +1,6 @@
 //! The `shipgate-schema` flow: find the release's migrations, read them, judge them, decide.
 use std::collections::HashSet;
+use std::ffi::OsString;
 use std::path::{Path, PathBuf};
 
 use git2::Oid;
@@ -322,9 +323,12 @@ fn walk(dir: &Path, files: &mut Vec<PathBuf>) -> Result<(), SchemaError> {
         path: dir.to_path_buf(),
         cause,
     })?;
-    let mut paths: Vec<PathBuf> = entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
-    paths.sort();
-    for path in paths {
+    let mut paths: Vec<(OsString, PathBuf)> = entries
+        .filter_map(|e| e.ok().map(|e| (e.file_name(), e.path())))
+        .collect();
+    // Entries of one directory: their names order them as their whole paths would.
+    paths.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+    for (_, path) in paths {
         if path.is_dir() {
             walk(&path, files)?;
         } else if path.is_file() && framework_of(&path, true, None).is_some() {

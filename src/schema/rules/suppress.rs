@@ -45,6 +45,9 @@ fn is_code(line: &str) -> bool {
 impl Ignores {
     /// Find the ignore comments of `text`.
     pub fn scan(text: &str) -> Self {
+        if !text.contains(MARKER) {
+            return Self::default();
+        }
         let lines: Vec<&str> = text.lines().collect();
         let mut entries = Vec::new();
         for (i, line) in lines.iter().enumerate() {

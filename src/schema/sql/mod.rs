@@ -74,6 +74,12 @@ pub fn read_sql(text: &str, dialect: Dialect, origin: Position) -> Vec<Located<C
 /// the old ones); the `CREATE` of `new_t` and the `RENAME` that gives the table back its own name
 /// are part of it, nothing old code notices.
 fn rebuilds(changes: &mut [Located<Change>]) {
+    if !changes
+        .iter()
+        .any(|c| matches!(c.item, Change::RenameTable { .. }))
+    {
+        return;
+    }
     let created: Vec<String> = changes
         .iter()
         .filter_map(|c| match &c.item {

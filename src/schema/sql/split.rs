@@ -31,7 +31,7 @@ pub(super) fn split(text: &str, dialect: &dyn Dialect) -> Vec<Piece> {
     // Where `rest` starts in `text`.
     let mut base = Base::default();
     loop {
-        let mut buf = Vec::new();
+        let mut buf = Vec::with_capacity(token_estimate(rest));
         let result = Tokenizer::new(dialect, rest)
             .with_unescape(false)
             .tokenize_with_location_into_buf_with_mapper(&mut buf, |t| base.token(t));
@@ -60,6 +60,12 @@ pub(super) fn split(text: &str, dialect: &dyn Dialect) -> Vec<Piece> {
         rest = &rest[offset..];
     }
     cutter.pieces
+}
+
+/// About how many tokens `text` holds (SQL averages 3-4 bytes a token, whitespace included),
+/// so that the token buffer is rarely regrown; at most 64 Ki, as a hint must not reserve much.
+fn token_estimate(text: &str) -> usize {
+    (text.len() / 3).min(1 << 16)
 }
 
 /// Whether a tokenizer error means everything after it belongs to the broken token.
