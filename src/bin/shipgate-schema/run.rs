@@ -54,7 +54,12 @@ impl Binary for Cli {
         });
         out.json = Some(report::json::render(&found));
         out.outputs_from(report::outputs(&found))?;
-        out.summary = Some(report::github::step_summary(&found));
+        // Only GitHub reads a job summary; building it is a measurable share of a large run.
+        out.summary = cx
+            .ci
+            .github_step_summary
+            .is_some()
+            .then(|| report::github::step_summary(&found));
         let error_found = found
             .migrations
             .iter()
