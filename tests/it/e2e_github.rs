@@ -71,9 +71,7 @@ fn user_repo_with(extra: &str) -> TestRepo {
             ),
         );
         let path = repo.path().join(format!("deploy/{hook}.sh"));
-        let mut permissions = std::fs::metadata(&path).unwrap().permissions();
-        std::os::unix::fs::PermissionsExt::set_mode(&mut permissions, 0o755);
-        std::fs::set_permissions(&path, permissions).unwrap();
+        crate::fixture::make_executable(&path);
     }
     repo.write(
         "shipgate.yml",
@@ -96,9 +94,7 @@ fn user_repo_with(extra: &str) -> TestRepo {
     ] {
         let path = repo.path().join(format!("deploy/{hook}.sh"));
         std::fs::write(&path, text).unwrap();
-        let mut permissions = std::fs::metadata(&path).unwrap().permissions();
-        std::os::unix::fs::PermissionsExt::set_mode(&mut permissions, 0o755);
-        std::fs::set_permissions(&path, permissions).unwrap();
+        crate::fixture::make_executable(&path);
     }
     repo.git(&["add", "."]);
     repo.git(&["commit", "-q", "-m", "ci: shipgate workflows"]);
@@ -465,12 +461,7 @@ fn production_promotes_and_deploys_the_image_digest_stage_pinned() {
     // What build.sh pushes: the candidate at the commit's own tag.
     let built = registry.push_image(&format!("shop/app:{commit}"), "built by stage");
 
-    let zero = "0".repeat(40);
-    let tag_push = fake.push_event("refs/tags/v0.1.0", &zero, &commit, "release-bot");
-    let (output, _) = act_environment_job(
-        &repo, &fake, "push", tag_push, 2, "stage", "v0.1.0", &commit,
-    );
-    succeeded(&output);
+    succeeded(&stage(&repo, &fake, "v0.1.0", &commit, 2));
     let pinned = format!("{host}/shop/app@{built}");
     assert!(
         hooks(&repo).contains(&format!("deploy stage  {pinned}")),
@@ -480,34 +471,7 @@ fn production_promotes_and_deploys_the_image_digest_stage_pinned() {
     // Someone pushes another image over the candidate's tag after stage passed.
     let moved = registry.push_image(&format!("shop/app:{commit}"), "pushed later");
     assert_ne!(moved, built);
-
-    let issue = fake.issues()[0]["number"].as_u64().unwrap();
-    succeeded(&act(
-        &repo,
-        &fake,
-        "issue_comment",
-        "promote",
-        comment_event(&fake, issue, "alice", "/promote production"),
-        3,
-    ));
-    let dispatches = fake.dispatches();
-    let dispatch = fake.dispatch_event(
-        "deploy.yml",
-        "refs/tags/v0.1.0",
-        &dispatches[0].1["inputs"],
-        "alice",
-    );
-    let (output, _) = act_environment_job(
-        &repo,
-        &fake,
-        "workflow_dispatch",
-        dispatch,
-        4,
-        "production",
-        "v0.1.0",
-        &commit,
-    );
-    succeeded(&output);
+    succeeded(&promote_then_production(&repo, &fake, "v0.1.0", &commit, 3));
     // Production got the digest stage sealed on the issue, not what the tag points at now.
     assert_eq!(
         registry.manifest_digest("shop/app:v0.1.0").as_deref(),
@@ -520,19 +484,22 @@ fn production_promotes_and_deploys_the_image_digest_stage_pinned() {
     );
 }
 
-/// Runs the tag pipeline of `tag` (at `commit`) on stage as run `run`, promotes it as alice and
-/// runs the production job as run `run + 2`; act's output of the production job.
-fn stage_then_production(
+/// The tag pipeline of `tag` (at `commit`) on stage, as run `run`: act's output.
+fn stage(repo: &TestRepo, fake: &FakeGithub, tag: &str, commit: &str, run: u32) -> Output {
+    let zero = "0".repeat(40);
+    let tag_push = fake.push_event(&format!("refs/tags/{tag}"), &zero, commit, "release-bot");
+    act_environment_job(repo, fake, "push", tag_push, run, "stage", tag, commit).0
+}
+
+/// alice's "/promote production" on `tag`'s deployment issue (run `run`), then the production
+/// job it dispatches (run `run + 1`): act's output of the production job.
+fn promote_then_production(
     repo: &TestRepo,
     fake: &FakeGithub,
     tag: &str,
     commit: &str,
     run: u32,
 ) -> Output {
-    let zero = "0".repeat(40);
-    let tag_push = fake.push_event(&format!("refs/tags/{tag}"), &zero, commit, "release-bot");
-    let (output, _) = act_environment_job(repo, fake, "push", tag_push, run, "stage", tag, commit);
-    succeeded(&output);
     let issue = fake
         .issues()
         .into_iter()
@@ -547,7 +514,7 @@ fn stage_then_production(
         "issue_comment",
         "promote",
         comment_event(fake, issue, "alice", "/promote production"),
-        run + 1,
+        run,
     ));
     let dispatches = fake.dispatches();
     assert_eq!(dispatches.len(), before + 1);
@@ -557,17 +524,29 @@ fn stage_then_production(
         &dispatches[before].1["inputs"],
         "alice",
     );
-    let (output, _) = act_environment_job(
+    act_environment_job(
         repo,
         fake,
         "workflow_dispatch",
         dispatch,
-        run + 2,
+        run + 1,
         "production",
         tag,
         commit,
-    );
-    output
+    )
+    .0
+}
+
+/// [`stage`] as run `run`, then [`promote_then_production`] as runs `run + 1` and `run + 2`.
+fn stage_then_production(
+    repo: &TestRepo,
+    fake: &FakeGithub,
+    tag: &str,
+    commit: &str,
+    run: u32,
+) -> Output {
+    succeeded(&stage(repo, fake, tag, commit, run));
+    promote_then_production(repo, fake, tag, commit, run + 1)
 }
 
 #[test]

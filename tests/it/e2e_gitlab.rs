@@ -202,6 +202,23 @@ fn hooks(repo: &TestRepo) -> Vec<String> {
     repo.root_file_lines("hooks.log")
 }
 
+/// The default branch's pipeline on the commit pushed last: shipgate-version tags v0.1.0, and
+/// the fake knows the tag. The job log and the tag's commit.
+fn release_first_version(repo: &TestRepo, fake: &FakeGitlab) -> (String, String) {
+    repo.git(&["push", "-q", "origin", "main"]);
+    let log = succeeded(&pipeline(
+        repo,
+        fake,
+        &[("CI_PIPELINE_SOURCE", "push")],
+        &["shipgate-version"],
+    ));
+    repo.git(&["fetch", "-q", "--tags", "origin"]);
+    repo.git(&["merge", "-q", "--ff-only", "origin/main"]);
+    let commit = repo.git(&["rev-parse", "v0.1.0^{commit}"]);
+    fake.add_tag("v0.1.0", &commit);
+    (log, commit)
+}
+
 #[test]
 fn a_release_goes_from_commit_to_production_by_note() {
     assert!(
@@ -222,18 +239,8 @@ fn a_release_goes_from_commit_to_production_by_note() {
     );
     repo.git(&["add", "."]);
     repo.git(&["commit", "-q", "-m", "feat: nicknames"]);
-    repo.git(&["push", "-q", "origin", "main"]);
-    let text = succeeded(&pipeline(
-        &repo,
-        &fake,
-        &[("CI_PIPELINE_SOURCE", "push")],
-        &["shipgate-version"],
-    ));
+    let (text, commit) = release_first_version(&repo, &fake);
     assert!(!text.contains(TOKEN), "the token in the job log");
-    repo.git(&["fetch", "-q", "--tags", "origin"]);
-    repo.git(&["merge", "-q", "--ff-only", "origin/main"]);
-    let commit = repo.git(&["rev-parse", "v0.1.0^{commit}"]);
-    fake.add_tag("v0.1.0", &commit);
 
     // The tag pipeline.
     let tag = [
@@ -404,24 +411,12 @@ fn a_canary_stage_whose_gate_fails_at_a_step_goes_back_to_zero() {
         "#!/bin/sh\necho \"deploy $* step=$SHIPGATE_STEP\" >> \"$HOOK_LOG\"\n",
     );
     let hook = repo.path().join("deploy/deploy.sh");
-    let mut permissions = std::fs::metadata(&hook).unwrap().permissions();
-    std::os::unix::fs::PermissionsExt::set_mode(&mut permissions, 0o755);
-    std::fs::set_permissions(&hook, permissions).unwrap();
+    crate::fixture::make_executable(&hook);
     std::fs::write(repo.root().join("broken-step-50"), "").unwrap();
     repo.write("src/app.txt", "v1\n");
     repo.git(&["add", "."]);
     repo.git(&["commit", "-q", "-m", "feat: canary"]);
-    repo.git(&["push", "-q", "origin", "main"]);
-    succeeded(&pipeline(
-        &repo,
-        &fake,
-        &[("CI_PIPELINE_SOURCE", "push")],
-        &["shipgate-version"],
-    ));
-    repo.git(&["fetch", "-q", "--tags", "origin"]);
-    repo.git(&["merge", "-q", "--ff-only", "origin/main"]);
-    let commit = repo.git(&["rev-parse", "v0.1.0^{commit}"]);
-    fake.add_tag("v0.1.0", &commit);
+    let (_, commit) = release_first_version(&repo, &fake);
     let tag = [
         ("CI_COMMIT_TAG", "v0.1.0"),
         ("CI_COMMIT_BRANCH", ""),
@@ -497,17 +492,7 @@ fn production_promotes_and_deploys_the_image_digest_stage_pinned() {
     );
     repo.git(&["add", "."]);
     repo.git(&["commit", "-q", "-m", "feat: nicknames"]);
-    repo.git(&["push", "-q", "origin", "main"]);
-    succeeded(&pipeline(
-        &repo,
-        &fake,
-        &[("CI_PIPELINE_SOURCE", "push")],
-        &["shipgate-version"],
-    ));
-    repo.git(&["fetch", "-q", "--tags", "origin"]);
-    repo.git(&["merge", "-q", "--ff-only", "origin/main"]);
-    let commit = repo.git(&["rev-parse", "v0.1.0^{commit}"]);
-    fake.add_tag("v0.1.0", &commit);
+    let (_, commit) = release_first_version(&repo, &fake);
     // What the user's build job pushed: the candidate at the commit.
     let built = registry.push_image(&format!("shop/app:{commit}"), "built for stage");
     let pinned = format!("{host}/shop/app@{built}");

@@ -272,3 +272,9 @@ pub fn seal_release_on_gitlab(
 pub fn is_release_claim(body: &str) -> bool {
     body.starts_with("<!-- shipgate:tracks ")
 }
+
+/// Make the file at `path` executable (`rwxr-xr-x`), as a hook or a helper script must be.
+pub fn make_executable(path: &Path) {
+    use std::os::unix::fs::PermissionsExt as _;
+    std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o755)).unwrap();
+}

@@ -492,9 +492,7 @@ fn credentials_come_from_the_docker_config_or_the_environment_and_are_never_prin
         ),
     )
     .unwrap();
-    let mut permissions = std::fs::metadata(&helper).unwrap().permissions();
-    std::os::unix::fs::PermissionsExt::set_mode(&mut permissions, 0o755);
-    std::fs::set_permissions(&helper, permissions).unwrap();
+    crate::fixture::make_executable(&helper);
     std::fs::write(
         docker.join("config.json"),
         format!(r#"{{"credHelpers": {{"{host}": "vault"}}, "auths": {{"{host}": {{}}}}}}"#),

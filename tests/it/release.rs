@@ -81,9 +81,7 @@ pub fn bin_dir() -> &'static Path {
 
 pub fn write_executable(path: &Path, text: &str) {
     std::fs::write(path, text).unwrap();
-    let mut permissions = std::fs::metadata(path).unwrap().permissions();
-    std::os::unix::fs::PermissionsExt::set_mode(&mut permissions, 0o755);
-    std::fs::set_permissions(path, permissions).unwrap();
+    crate::fixture::make_executable(path);
 }
 
 /// `scripts/release.sh ARGS`, with SOURCE_DATE_EPOCH fixed.

@@ -1,7 +1,7 @@
 //! `shipgate-deploy`: the strategies run the user's hooks in order, watch real gates (an HTTP
 //! service on loopback that fails when the state the hooks leave says so, and commands), and
 //! undo a failed step as the strategy says; maintenance mode follows the schema report.
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use axum::Router;
 use axum::http::StatusCode;
@@ -88,7 +88,7 @@ impl Setup {
             ("deploy/maintenance.sh", MAINTENANCE_HOOK),
         ] {
             repo.write(name, text);
-            make_executable(&repo.path().join(name));
+            crate::fixture::make_executable(&repo.path().join(name));
         }
         repo.commit("feat: deploy hooks");
         Self {
@@ -124,11 +124,6 @@ impl Setup {
     fn hooks(&self) -> Vec<String> {
         self.repo.root_file_lines("hooks.log")
     }
-}
-
-fn make_executable(path: &Path) {
-    use std::os::unix::fs::PermissionsExt;
-    std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o755)).unwrap();
 }
 
 fn outputs(stdout: &str) -> serde_json::Value {

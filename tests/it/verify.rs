@@ -528,9 +528,7 @@ gates:
         "#!/bin/sh\n[ \"$1\" = production ] || exit 9\ncat maintenance-state\n",
     );
     let script = repo.path().join("status.sh");
-    let mut permissions = std::fs::metadata(&script).unwrap().permissions();
-    std::os::unix::fs::PermissionsExt::set_mode(&mut permissions, 0o755);
-    std::fs::set_permissions(&script, permissions).unwrap();
+    crate::fixture::make_executable(&script);
 
     repo.write("maintenance-state", "off\n");
     verify(&repo)
