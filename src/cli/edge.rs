@@ -221,9 +221,10 @@ pub fn main<B: Binary>() -> ExitCode {
     let var = |key: &str| std::env::var(key).ok();
     let edge = cli.edge();
     init_logging(edge.common, var("SHIPGATE_LOG"), var("NO_COLOR").is_some());
-    let loaded = match cli.reads_config() {
-        true => load_config(edge.repo, edge.common.config.as_deref()),
-        false => Ok(Config::default()),
+    let loaded = if cli.reads_config() {
+        load_config(edge.repo, edge.common.config.as_deref())
+    } else {
+        Ok(Config::default())
     };
     let config = match loaded {
         Ok(config) => config,

@@ -2,8 +2,9 @@
 //! the GitLab template as the README's GitLab quick start writes it.
 use std::path::PathBuf;
 
-/// The shipgate release the starter CI names: the actions' `@` and the template's `ref:`.
-pub const TEMPLATE_REF: &str = "v0.1.0";
+/// The shipgate release the starter CI names, this binary's own: the actions' `@` and the
+/// template's `ref:`.
+pub const TEMPLATE_REF: &str = concat!("v", env!("CARGO_PKG_VERSION"));
 
 /// Where GitHub reads workflows.
 const WORKFLOWS_DIR: &str = ".github/workflows";
@@ -11,7 +12,7 @@ const WORKFLOWS_DIR: &str = ".github/workflows";
 /// The GitLab CI file.
 pub(super) const GITLAB_CI: &str = ".gitlab-ci.yml";
 
-/// The starter workflows, copied as they are: file name and content.
+/// The starter workflows as `ci-templates/github` holds them: file name and content.
 const GITHUB_WORKFLOWS: [(&str, &str); 4] = [
     (
         "release.yml",
@@ -31,12 +32,27 @@ const GITHUB_WORKFLOWS: [(&str, &str); 4] = [
     ),
 ];
 
-/// The workflows to write: path in the repository and content.
-pub(super) fn github_workflows() -> Vec<(PathBuf, &'static str)> {
+/// The workflows to write: path in the repository and content, shipgate's actions named at
+/// [`TEMPLATE_REF`] (the templates in the repository keep the tag of the last release).
+pub(super) fn github_workflows() -> Vec<(PathBuf, String)> {
     GITHUB_WORKFLOWS
         .iter()
-        .map(|(name, text)| (PathBuf::from(WORKFLOWS_DIR).join(name), *text))
+        .map(|(name, text)| {
+            (
+                PathBuf::from(WORKFLOWS_DIR).join(name),
+                at_this_release(text),
+            )
+        })
         .collect()
+}
+
+/// `text` with every `shipgate/shipgate/actions/NAME@vX.Y.Z` naming [`TEMPLATE_REF`] instead.
+pub(super) fn at_this_release(text: &str) -> String {
+    let action = regex::Regex::new(r"(shipgate/shipgate/actions/[a-z]+)@v[0-9][^\s]*")
+        .expect("a valid pattern");
+    action
+        .replace_all(text, format!("${{1}}@{TEMPLATE_REF}"))
+        .into_owned()
 }
 
 /// The README's `.gitlab-ci.yml`, its comment line left out.

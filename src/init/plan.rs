@@ -15,11 +15,7 @@ pub fn plan(root: &Path, detected: &Detected, force: bool) -> Result<Plan, InitE
         render::shipgate_yml(detected),
     )];
     if detected.forge == Forge::Github {
-        wanted.extend(
-            github_workflows()
-                .into_iter()
-                .map(|(p, t)| (p, t.to_owned())),
-        );
+        wanted.extend(github_workflows());
     }
     let mut files = Vec::new();
     let mut existing_files = Vec::new();

@@ -3,7 +3,9 @@
 use serde_yaml::Value;
 
 use crate::config::doc_examples::fenced_blocks;
-use crate::init::ci::{GITLAB_INCLUDE, GitlabCi, TEMPLATE_REF, github_workflows, gitlab_ci};
+use crate::init::ci::{
+    GITLAB_INCLUDE, GitlabCi, TEMPLATE_REF, at_this_release, github_workflows, gitlab_ci,
+};
 
 const README: &str = include_str!("../../../README.md");
 
@@ -30,6 +32,21 @@ fn the_workflows_name_the_same_release_as_the_include() {
             assert!(line.ends_with(&format!("@{TEMPLATE_REF}")), "{line}");
         }
     }
+}
+
+#[test]
+fn the_actions_are_named_at_this_release() {
+    let text = "      - uses: shipgate/shipgate/actions/issue@v0.0.9\n\
+                \x20     - uses: shipgate/shipgate/actions/image@v1.2.3-rc.1  # pinned\n\
+                \x20     - uses: actions/checkout@v4\n";
+    assert_eq!(
+        at_this_release(text),
+        format!(
+            "      - uses: shipgate/shipgate/actions/issue@{TEMPLATE_REF}\n\
+             \x20     - uses: shipgate/shipgate/actions/image@{TEMPLATE_REF}  # pinned\n\
+             \x20     - uses: actions/checkout@v4\n"
+        )
+    );
 }
 
 fn appended(existing: &str) -> String {
