@@ -4,7 +4,7 @@
 //! again. Every job that exits 0 has its row on the remote exactly once, and any other exits 3
 //! with nothing written.
 use std::fs::File;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::{Child, ExitStatus};
 use std::time::{Duration, Instant};
 
@@ -67,26 +67,13 @@ fn fleet(through_daemon: bool) -> Fleet {
     let mut clones = vec![first.clone()];
     for n in 1..WRITERS {
         let clone = repo.root().join(format!("clones/{n}"));
-        copy_dir(&first, &clone);
+        crate::fixture::copy_dir(&first, &clone);
         clones.push(clone);
     }
     Fleet {
         repo,
         clones,
         _daemon: daemon,
-    }
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let target = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            copy_dir(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), target).unwrap();
-        }
     }
 }
 

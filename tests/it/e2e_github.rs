@@ -62,7 +62,7 @@ fn user_repo_with(extra: &str) -> TestRepo {
         let local = remote_action.replace_all(&text, "./shipgate-actions/$1");
         std::fs::write(workflows.join(format!("{name}.yml")), local.as_ref()).unwrap();
     }
-    copy_dir(&root.join("actions"), &repo.path().join("shipgate-actions"));
+    crate::fixture::copy_dir(&root.join("actions"), &repo.path().join("shipgate-actions"));
     for hook in ["build", "migrate", "deploy", "verify"] {
         repo.write(
             &format!("deploy/{hook}.sh"),
@@ -100,19 +100,6 @@ fn user_repo_with(extra: &str) -> TestRepo {
     repo.git(&["commit", "-q", "-m", "ci: shipgate workflows"]);
     repo.git(&["push", "-q", "origin", "main"]);
     repo
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let target = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            copy_dir(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), &target).unwrap();
-        }
-    }
 }
 
 /// `act EVENT` for `workflow` with `event` as the payload, as GitHub run `run`.

@@ -651,7 +651,7 @@ fn the_package_leaves_out_tests_and_ci_files() {
 fn a_release_pins_again_what_an_earlier_release_pinned() {
     let copy = tempfile::tempdir().unwrap();
     for dir in ["scripts", "actions", "ci-templates", "schemas"] {
-        copy_dir(&root().join(dir), &copy.path().join(dir));
+        crate::fixture::copy_dir(&root().join(dir), &copy.path().join(dir));
     }
     std::fs::copy(root().join("Cargo.toml"), copy.path().join("Cargo.toml")).unwrap();
     let earlier = "fedcba9876543210fedcba9876543210fedcba98";
@@ -683,19 +683,6 @@ fn a_release_pins_again_what_an_earlier_release_pinned() {
             "{}: {reference}",
             file.display()
         );
-    }
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let target = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            copy_dir(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), &target).unwrap();
-        }
     }
 }
 
