@@ -2,7 +2,7 @@
 # Builds a shipgate release into one folder, exactly as the release workflow does:
 #
 #   shipgate-VERSION-TARGET.tar.gz    per target: every binary of Cargo.toml (release profile) at
-#                                     the archive's root (.exe on Windows targets)
+#                                     the archive's root (.exe on Windows targets), and LICENSE
 #   *.schema.json                     the JSON schemas of schemas/
 #   shipgate-templates-VERSION.tar.gz the two folders below, for download
 #   SHA256SUMS                        sha256sum format: every file above
@@ -160,6 +160,8 @@ for target in "${targets[@]}"; do
     chmod 0755 "$stage/$bin$exe"
     files+=("$bin$exe")
   done
+  cp LICENSE "$stage/"
+  files+=(LICENSE)
   tar_stream "$stage" "${files[@]}" | gzip -n >"$out/$archive.part"
   mv "$out/$archive.part" "$out/$archive"
   rm -rf "$stage"

@@ -157,7 +157,7 @@ fn files(dir: &Path, extensions: &[&str]) -> Vec<PathBuf> {
 }
 
 #[test]
-fn the_archive_holds_every_binary_at_its_root() {
+fn the_archive_holds_every_binary_and_the_license_at_its_root() {
     let out = shared_release();
     let listing = Command::new("tar")
         .arg("-tzf")
@@ -170,7 +170,9 @@ fn the_archive_holds_every_binary_at_its_root() {
         .lines()
         .map(str::to_owned)
         .collect();
-    assert_eq!(entries, binaries());
+    let mut expected = binaries();
+    expected.push("LICENSE".to_owned());
+    assert_eq!(entries, expected);
 }
 
 #[test]
@@ -618,6 +620,7 @@ fn the_package_leaves_out_tests_and_ci_files() {
         "Cargo.toml",
         "Cargo.lock",
         "README.md",
+        "LICENSE",
         "src/lib.rs",
         "src/bin/shipgate-version/main.rs",
         "schemas/shipgate.schema.json",
