@@ -82,16 +82,15 @@ impl Repo {
 
     /// Fail when tracked files have changes (untracked files are not counted).
     pub fn ensure_clean(&self) -> Result<(), GitError> {
-        let mut options = StatusOptions::new();
-        options.include_untracked(false).include_ignored(false);
-        let statuses = self
-            .inner
-            .statuses(Some(&mut options))
-            .doing(|| "reading the work tree status".into())?;
-        let changed: Vec<String> = statuses
-            .iter()
-            .filter(|s| !s.status().is_empty())
-            .filter_map(|s| s.path().map(str::to_owned))
+        self.ensure_clean_except(&[])
+    }
+
+    /// [`Repo::ensure_clean`], with changes to `allowed` (paths relative to the root) accepted.
+    pub fn ensure_clean_except(&self, allowed: &[PathBuf]) -> Result<(), GitError> {
+        let changed: Vec<String> = self
+            .changed_paths()?
+            .into_iter()
+            .filter(|path| !allowed.iter().any(|a| a == Path::new(path)))
             .collect();
         if changed.is_empty() {
             return Ok(());
@@ -106,6 +105,31 @@ impl Repo {
             files.push_str(&format!(" and {} more", changed.len() - 5));
         }
         Err(GitError::Dirty { files })
+    }
+
+    /// Tracked files whose work tree or index differs from HEAD, relative to the root.
+    pub fn changed_paths(&self) -> Result<Vec<String>, GitError> {
+        let mut options = StatusOptions::new();
+        options.include_untracked(false).include_ignored(false);
+        let statuses = self
+            .inner
+            .statuses(Some(&mut options))
+            .doing(|| "reading the work tree status".into())?;
+        Ok(statuses
+            .iter()
+            .filter(|s| !s.status().is_empty())
+            .filter_map(|s| s.path().map(str::to_owned))
+            .collect())
+    }
+
+    /// Whether HEAD's tree holds `path` (relative to the root).
+    pub fn is_tracked(&self, path: &Path) -> Result<bool, GitError> {
+        let tree = self
+            .inner
+            .find_commit(self.head()?)
+            .and_then(|commit| commit.tree())
+            .doing(|| "reading HEAD's tree".into())?;
+        Ok(tree.get_path(path).is_ok())
     }
 
     /// The commit HEAD points at.

@@ -67,6 +67,22 @@ pub enum VersionError {
         /// The push error.
         cause: GitError,
     },
+    /// A file given with `--include` cannot be read.
+    #[error("--include {}: {cause}; name a file of the repository that an earlier step wrote", path.display())]
+    Include {
+        /// The file as given.
+        path: PathBuf,
+        /// The I/O error.
+        cause: std::io::Error,
+    },
+    /// A file given with `--include` is not inside the repository.
+    #[error("--include {}: not inside the repository {}; only the repository's own files can go into the release commit", path.display(), root.display())]
+    IncludeOutside {
+        /// The file as given.
+        path: PathBuf,
+        /// The repository's root.
+        root: PathBuf,
+    },
     /// The notes file could not be written.
     #[error("{}: cannot write the release notes: {cause}", path.display())]
     NotesFile {

@@ -2,6 +2,7 @@
 pub mod bump;
 pub mod conventional;
 mod error;
+mod include;
 pub mod manifest;
 pub mod notes;
 mod outcome;

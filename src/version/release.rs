@@ -7,6 +7,7 @@ use semver::Version;
 use super::bump::{self, Bump, BumpRequest};
 use super::conventional::ReleaseCommit;
 use super::error::VersionError;
+use super::include::Included;
 use super::manifest::{self, FileEdit};
 use super::notes;
 use super::outcome::Outcome;
@@ -31,6 +32,8 @@ pub struct VersionRequest {
     pub push: Option<PushTarget>,
     /// `--sign`: sign the tag with git's signing setup.
     pub sign: bool,
+    /// `--include`: files an earlier step changed that go into the release commit too.
+    pub include: Vec<PathBuf>,
     /// `--notes-file`: also write the notes there.
     pub notes_file: Option<PathBuf>,
     /// `--branch`: the branch to push the release commit to (default: the checked-out branch).
@@ -62,8 +65,9 @@ pub fn run(request: &VersionRequest) -> Result<Outcome, VersionError> {
     }
     let repo = Repo::discover(&request.repo)?;
     repo.ensure_complete_history()?;
+    let included = Included::read(&repo, &request.include)?;
     if !request.dry_run {
-        repo.ensure_clean()?;
+        repo.ensure_clean_except(&included.paths())?;
     }
     let head = repo.head()?;
     let tags = ReleaseTags::new(repo.tags()?, &config.tag_prefix);
@@ -170,14 +174,25 @@ pub fn run(request: &VersionRequest) -> Result<Outcome, VersionError> {
             }
         }
     };
-    let release_commit =
-        write_release(&repo, request, &edits, &message, &tag, &outcome.notes, head)?;
+    let written = Written {
+        edits: &edits,
+        included: &included,
+    };
+    let release_commit = write_release(
+        &repo,
+        request,
+        &written,
+        &message,
+        &tag,
+        &outcome.notes,
+        head,
+    )?;
     outcome.commit = Some(release_commit.to_string());
     write_notes_file(request, &outcome.notes)?;
     if let Some(publish) = publish {
         let made_commit = (release_commit != head).then_some(head);
         publish.push_new(&repo, release_commit, &tag, || {
-            undo(&repo, &tag, made_commit, &edits)
+            undo(&repo, &tag, made_commit, &written)
         })?;
         outcome.pushed = true;
     }
@@ -346,22 +361,30 @@ pub fn tag_notes(repo: &Repo, tag: &str) -> Result<Option<String>, crate::git::G
     Ok(rest.map(|r| r.strip_prefix('\n').unwrap_or(r).to_owned()))
 }
 
-/// Rewrite manifests, commit them (when any changed) and tag; undo everything if a step fails.
+/// What a release writes into the work tree: the manifests' edits, and the included files.
+struct Written<'a> {
+    edits: &'a [FileEdit],
+    included: &'a Included,
+}
+
+/// Rewrite manifests, commit them and the included files (when any changed) and tag; undo
+/// everything if a step fails.
 fn write_release(
     repo: &Repo,
     request: &VersionRequest,
-    edits: &[FileEdit],
+    written: &Written<'_>,
     message: &str,
     tag: &str,
     notes: &str,
     head: Oid,
 ) -> Result<Oid, VersionError> {
-    manifest::apply(repo.root(), edits)?;
+    manifest::apply(repo.root(), written.edits)?;
     let result = (|| {
-        let commit = if edits.is_empty() {
+        let commit = if written.edits.is_empty() && !written.included.changed(repo)? {
             head
         } else {
-            let paths: Vec<PathBuf> = edits.iter().map(|e| e.path.clone()).collect();
+            let mut paths: Vec<PathBuf> = written.edits.iter().map(|e| e.path.clone()).collect();
+            paths.extend(written.included.paths());
             repo.commit_paths(&paths, message, &request.identity)?
         };
         repo.create_tag(
@@ -375,18 +398,20 @@ fn write_release(
     })();
     if result.is_err() {
         let made = repo.head().ok().filter(|h| *h != head).map(|_| head);
-        undo(repo, tag, made, edits);
+        undo(repo, tag, made, written);
     }
     result
 }
 
 /// Best-effort return to the state before this run (the error that led here is what we report).
-fn undo(repo: &Repo, tag: &str, made_commit_on: Option<Oid>, edits: &[FileEdit]) {
+/// The included files keep what the earlier step wrote into them.
+fn undo(repo: &Repo, tag: &str, made_commit_on: Option<Oid>, written: &Written<'_>) {
     if let Err(e) = repo.undo_release(tag, made_commit_on) {
         tracing::error!("could not undo the local release: {e}");
     }
     if made_commit_on.is_none() {
-        let reverse: Vec<FileEdit> = edits
+        let reverse: Vec<FileEdit> = written
+            .edits
             .iter()
             .map(|e| FileEdit {
                 path: e.path.clone(),
@@ -398,6 +423,7 @@ fn undo(repo: &Repo, tag: &str, made_commit_on: Option<Oid>, edits: &[FileEdit])
             tracing::error!("could not restore the manifests: {e}");
         }
     }
+    written.included.restore(repo.root());
 }
 
 fn write_notes_file(request: &VersionRequest, notes: &str) -> Result<(), VersionError> {

@@ -2,6 +2,7 @@
 mod bad_input;
 mod bumps;
 mod https;
+mod include;
 mod manifests;
 mod outputs;
 mod publish;

@@ -50,6 +50,10 @@ struct Cli {
     #[arg(long)]
     sign: bool,
 
+    /// Also commit this file in the release commit: one an earlier step changed (checksums, a changelog); repeatable
+    #[arg(long, value_name = "PATH")]
+    include: Vec<PathBuf>,
+
     /// Also write the release notes (Markdown) to this file
     #[arg(long, value_name = "PATH")]
     notes_file: Option<PathBuf>,

@@ -38,6 +38,7 @@ impl Binary for Cli {
                 auth: push_auth(&cx.ci),
             }),
             sign: self.sign,
+            include: self.include,
             notes_file: self.notes_file,
             branch: self.branch,
             ci_branch: cx.ci.branch.clone(),
