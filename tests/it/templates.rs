@@ -70,6 +70,11 @@ fn own_workflow_files() -> Vec<PathBuf> {
         .collect()
 }
 
+/// The actions of shipgate's own workflows, in `.github/actions`.
+fn own_action_files() -> Vec<PathBuf> {
+    vec![root().join(".github/actions/shipgate-from-source/action.yml")]
+}
+
 fn gitlab_template() -> String {
     std::fs::read_to_string(root().join("ci-templates/gitlab/shipgate.yml")).unwrap()
 }
@@ -96,7 +101,8 @@ fn workflows_and_actions_match_the_vendored_schemas() {
     passes(
         tool("check-jsonschema")
             .args(["--builtin-schema", "vendor.github-actions"])
-            .args(action_files()),
+            .args(action_files())
+            .args(own_action_files()),
     );
 }
 
@@ -148,6 +154,7 @@ fn the_project_scripts_pass_shellcheck() {
         .filter(|path| path.extension().is_some_and(|ext| ext == "sh"))
         .collect();
     scripts.push(root().join(".ci/run"));
+    scripts.push(root().join(".github/actions/shipgate-from-source/build.sh"));
     passes(tool("shellcheck").arg("--external-sources").args(&scripts));
 }
 
@@ -196,7 +203,8 @@ fn zizmor_finds_nothing_at_its_default_persona() {
     passes(
         tool("zizmor")
             .args(["--offline", "--config", ".github/zizmor.yml"])
-            .args(own_workflow_files()),
+            .args(own_workflow_files())
+            .args(own_action_files()),
     );
 }
 
