@@ -128,8 +128,8 @@ fn rewrite(message: &str) -> String {
     if body.ends_with("expected a boolean") {
         body.push_str(" (true or false)");
     } else if body.starts_with("data did not match any variant of untagged enum ManifestEntry") {
-        body = "each manifest is a path such as Cargo.toml, or a mapping with exactly the keys \
-                `path` and `pattern`"
+        body = "each manifest is a path such as Cargo.toml, or a mapping with the keys \
+                `path` and `pattern`, and optionally `all` (true or false)"
             .to_owned();
     } else if path == "version.initial" {
         body.push_str("; write a full semantic version such as \"0.1.0\"");

@@ -129,6 +129,8 @@ fn invalid_documents_are_rejected_by_both() {
         "version: {initial: \"1.x\"}\n",
         "version: {types: {feat: mayor}}\n",
         "version: {manifests: [{path: x}]}\n",
+        "version: {manifests: [{path: x, pattern: \"(x)\", al: true}]}\n",
+        "version: {manifests: [{path: x, pattern: \"(x)\", all: \"yes\"}]}\n",
         "schema: {dialect: oracle}\n",
         "schema: {paths: db}\n",
         "environments: []\n",

@@ -206,6 +206,37 @@ fn unknown_key_nested() {
 }
 
 #[test]
+fn manifest_entries_take_path_pattern_and_all() {
+    use super::version::ManifestEntry;
+    let text = "version:\n  manifests:\n    - VERSION\n    - { path: ci.yml, pattern: '@v(.+)' }\n    \
+                - { path: ci.yml, pattern: '@v(.+)', all: true }\n";
+    let c = parse(text, "f").unwrap();
+    let entries = c.version.manifests.unwrap();
+    assert!(matches!(
+        &entries[1],
+        ManifestEntry::Pattern { all: false, .. }
+    ));
+    assert!(matches!(
+        &entries[2],
+        ManifestEntry::Pattern { all: true, .. }
+    ));
+
+    let expected = "`version.manifests`: each manifest is a path such as Cargo.toml, or a \
+                    mapping with the keys `path` and `pattern`, and optionally `all` (true or false)";
+    for entry in [
+        "{ path: ci.yml, pattern: '@v(.+)', al: true }",
+        "{ path: ci.yml, pattern: '@v(.+)', all: \"yes\" }",
+        "{ path: ci.yml }",
+    ] {
+        assert_eq!(
+            err(&format!("version:\n  manifests:\n    - {entry}\n")),
+            format!("shipgate.yml:3:5: {expected}"),
+            "{entry}"
+        );
+    }
+}
+
+#[test]
 fn bad_enum_value() {
     assert_eq!(
         err("schema:\n  dialect: postgress\n"),

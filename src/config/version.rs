@@ -38,9 +38,10 @@ pub enum PreMajorFeature {
     Patch,
 }
 
-/// One file whose version `shipgate-version` rewrites.
+/// One file whose version `shipgate-version` rewrites. Unknown keys in a mapping are refused
+/// (`deny_unknown_fields` applies to the struct variant), so a misspelt `all` is not ignored.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(untagged)]
+#[serde(untagged, deny_unknown_fields)]
 pub enum ManifestEntry {
     /// A known manifest, recognised by its file name: `Cargo.toml`, `package.json`,
     /// `pyproject.toml` or `VERSION` (in any directory).
@@ -52,6 +53,10 @@ pub enum ManifestEntry {
         path: PathBuf,
         /// The regular expression.
         pattern: String,
+        /// Every match holds the version (and all must agree) and is rewritten; `false`: only
+        /// the first match.
+        #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+        all: bool,
     },
 }
 

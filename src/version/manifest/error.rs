@@ -41,7 +41,7 @@ impl fmt::Display for Location {
 }
 
 /// 1-based line and column (in characters) of byte `offset` in `text`.
-fn line_col(text: &str, offset: usize) -> (usize, usize) {
+pub(super) fn line_col(text: &str, offset: usize) -> (usize, usize) {
     let mut offset = offset.min(text.len());
     while !text.is_char_boundary(offset) {
         offset -= 1;
@@ -186,6 +186,22 @@ pub enum ManifestError {
         path: PathBuf,
         /// The pattern as configured.
         pattern: String,
+    },
+    /// With `all: true`, two matches of a pattern hold different versions.
+    #[error(
+        "{at}: version {found} here differs from {first} on line {first_line}; with `all: true` \
+         every match of the pattern must hold the same version: make them agree, \
+         or drop `all: true` to bump only the first"
+    )]
+    PatternVersionsDiffer {
+        /// The first match whose version differs from the first match's.
+        at: Location,
+        /// The differing version.
+        found: String,
+        /// The version of the first match.
+        first: String,
+        /// The 1-based line of the first match's version.
+        first_line: usize,
     },
     /// A file changed between `plan` and `apply`.
     #[error("{}: changed since the edit was planned; run again", path.display())]

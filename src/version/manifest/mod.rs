@@ -37,7 +37,12 @@ pub enum ManifestKind {
     /// A `VERSION` file holding only the version.
     Plain,
     /// Any file; the regex's group `version` (or else group 1) is the version.
-    Pattern(Regex),
+    Pattern {
+        /// The configured regular expression.
+        regex: Regex,
+        /// Every match holds the version and is rewritten, not only the first.
+        all: bool,
+    },
 }
 
 impl ManifestKind {
@@ -73,14 +78,18 @@ pub struct FileEdit {
     pub after: String,
 }
 
-/// Where the version of `text` (the content of a manifest of `kind`) is written.
+/// Where the version of `text` (the content of a manifest of `kind`) is written (the first
+/// place, for a pattern matching every place).
 pub fn locate(path: &Path, text: &str, kind: &ManifestKind) -> Result<Located, ManifestError> {
     match kind {
         ManifestKind::Cargo => cargo::read_cargo_toml(path, text).map(|c| c.located),
         ManifestKind::PackageJson => npm::read_package_json(path, text),
         ManifestKind::Pyproject => pyproject::read_pyproject(path, text),
         ManifestKind::Plain => plain::read_version_file(path, text),
-        ManifestKind::Pattern(regex) => pattern::read_pattern(path, text, regex),
+        ManifestKind::Pattern { regex, all: false } => pattern::read_pattern(path, text, regex),
+        ManifestKind::Pattern { regex, all: true } => {
+            pattern::read_every(path, text, regex).map(|mut every| every.swap_remove(0))
+        }
     }
 }
 
@@ -140,6 +149,10 @@ pub fn plan(
                         record(&mut edits, &lock, text, after);
                     }
                 }
+            }
+            ManifestKind::Pattern { regex, all: true } => {
+                let after = pattern::bump_every(path, &text, regex, new)?;
+                record(&mut edits, path, text, after);
             }
             kind => {
                 let after = locate(path, &text, kind)?.replace(&text, new);

@@ -87,12 +87,10 @@ fn configured_file(root: &Path, entry: &ManifestEntry) -> Result<ManifestFile, M
                 .ok_or_else(|| ManifestError::UnknownKind { path: path.clone() })?;
             (path, kind)
         }
-        ManifestEntry::Pattern { path, pattern } => {
+        ManifestEntry::Pattern { path, pattern, all } => {
             inside(path)?;
-            (
-                path,
-                ManifestKind::Pattern(pattern::compile(path, pattern)?),
-            )
+            let regex = pattern::compile(path, pattern)?;
+            (path, ManifestKind::Pattern { regex, all: *all })
         }
     };
     if !root.join(path).is_file() {

@@ -33,6 +33,7 @@ fn pattern(path: &str, pattern: &str) -> ManifestEntry {
     ManifestEntry::Pattern {
         path: PathBuf::from(path),
         pattern: pattern.to_owned(),
+        all: false,
     }
 }
 
@@ -139,7 +140,9 @@ fn configured_entries_are_checked() {
             Path::new("src/version.py")
         ]
     );
-    assert!(matches!(&files[1].kind, ManifestKind::Pattern(r) if r.as_str() == "V = '([^']+)'"));
+    assert!(
+        matches!(&files[1].kind, ManifestKind::Pattern { regex, all: false } if regex.as_str() == "V = '([^']+)'")
+    );
 
     let err = resolve(dir.path(), Some(&[entry("src/version.py")])).unwrap_err();
     assert!(matches!(err, ManifestError::UnknownKind { .. }));
@@ -342,6 +345,46 @@ fn plan_merges_edits_of_one_file() {
             after: text.replace("1.2.3", "2.0.0"),
         }]
     );
+}
+
+#[test]
+fn plan_rewrites_every_match_of_an_all_pattern_entry() {
+    let text = "uses: acme/ci/a@v1.2.3\r\nuses: acme/ci/b@v1.2.3\r\n# acme/ci/c@v1.2.3\r\n";
+    let dir = repo(&[(".github/workflows/ci.yml", text)]);
+    let entry = |all| ManifestEntry::Pattern {
+        path: ".github/workflows/ci.yml".into(),
+        pattern: r"acme/ci/\w+@v(?P<version>[^\s]+)".to_owned(),
+        all,
+    };
+    let files = resolve(dir.path(), Some(&[entry(true)])).unwrap();
+    assert_eq!(
+        current_version(dir.path(), &files).unwrap(),
+        Some(v("1.2.3"))
+    );
+    let edits = plan(dir.path(), &files, &v("2.0.0")).unwrap();
+    assert_eq!(edits[0].after, text.replace("1.2.3", "2.0.0"));
+
+    let files = resolve(dir.path(), Some(&[entry(false)])).unwrap();
+    let edits = plan(dir.path(), &files, &v("2.0.0")).unwrap();
+    assert_eq!(edits[0].after, text.replacen("1.2.3", "2.0.0", 1));
+
+    fs::write(
+        dir.path().join(".github/workflows/ci.yml"),
+        text.replacen("b@v1.2.3", "b@v1.2.2", 1),
+    )
+    .unwrap();
+    let files = resolve(dir.path(), Some(&[entry(true)])).unwrap();
+    for err in [
+        current_version(dir.path(), &files).unwrap_err(),
+        plan(dir.path(), &files, &v("2.0.0")).unwrap_err(),
+    ] {
+        assert!(
+            err.to_string().starts_with(
+                ".github/workflows/ci.yml:2:18: version 1.2.2 here differs from 1.2.3 on line 1;"
+            ),
+            "{err}"
+        );
+    }
 }
 
 #[test]

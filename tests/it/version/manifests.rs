@@ -96,6 +96,37 @@ fn pattern_entries_edit_any_file() {
 }
 
 #[test]
+fn an_all_pattern_entry_bumps_every_match_in_the_release_commit() {
+    let workflow = "jobs:\n  check:\n    steps:\n      - uses: other/tool@v1.2.0\n      - uses: acme/app/actions/setup@v1.2.0\n      - uses: acme/app/actions/lint@v1.2.0 # ours\n  release:\n    steps:\n      - uses: acme/app/actions/release@v1.2.0\n";
+    let config = "version:\n  manifests:\n    - path: .github/workflows/ci.yml\n      pattern: 'acme/app/actions/[\\w-]+@v(?P<version>\\d+\\.\\d+\\.\\d+)'\n      all: true\n";
+    let repo = with_files(&[
+        (".github/workflows/ci.yml", workflow),
+        ("shipgate.yml", config),
+    ]);
+    repo.version().assert().success();
+
+    assert_eq!(
+        repo.git(&["log", "-1", "--format=%s"]).trim(),
+        "chore(release): v1.3.0"
+    );
+    let expected = ["setup", "lint", "release"]
+        .iter()
+        .fold(workflow.to_owned(), |text, name| {
+            text.replace(
+                &format!("actions/{name}@v1.2.0"),
+                &format!("actions/{name}@v1.3.0"),
+            )
+        });
+    assert_eq!(repo.read(".github/workflows/ci.yml"), expected);
+    // `git` trims its output; the release commit holds the file as written.
+    let released = repo.git(&["show", "HEAD:.github/workflows/ci.yml"]);
+    assert_eq!(released, expected.trim_end());
+    assert_eq!(released.matches("@v1.3.0").count(), 3);
+    assert!(released.contains("other/tool@v1.2.0"), "{released}");
+    assert_eq!(repo.git(&["status", "--porcelain"]), "");
+}
+
+#[test]
 fn a_broken_manifest_stops_the_release_and_nothing_is_written() {
     let repo = with_files(&[
         ("VERSION", "1.2.0\n"),
