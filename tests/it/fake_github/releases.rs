@@ -125,13 +125,17 @@ fn validation_failed(resource: &str, code: &str, field: &str) -> Response {
 /// description's `target_commitish`, "Specifies the commitish value that determines where the
 /// Git tag is created from. Can be any branch or commit SHA. Unused if the Git tag already
 /// exists. Default: the repository's default branch." A draft makes no tag until published.
-fn ensure_tag(db: &mut Db, tag: &str, target: Option<&str>) -> Result<(), Response> {
+fn ensure_tag(db: &mut Db, tag: &str, target: Option<&str>) -> Result<(), Box<Response>> {
     if db.git.has(tag) {
         return Ok(());
     }
     let target = target.map_or_else(|| db.commits.default_branch().to_owned(), str::to_owned);
     let Some(sha) = db.resolve(&target) else {
-        return Err(validation_failed("Release", "invalid", "target_commitish"));
+        return Err(Box::new(validation_failed(
+            "Release",
+            "invalid",
+            "target_commitish",
+        )));
     };
     db.git.add_lightweight(tag, &sha);
     Ok(())
@@ -191,7 +195,7 @@ async fn create(
     }
     if !draft {
         if let Err(refused) = ensure_tag(&mut db, &tag, new["target_commitish"].as_str()) {
-            return refused;
+            return *refused;
         }
     }
     let id = db.releases.next_id();
@@ -286,7 +290,7 @@ async fn edit(
             return validation_failed("Release", "already_exists", "tag_name");
         }
         if let Err(refused) = ensure_tag(&mut db, &tag, release["target_commitish"].as_str()) {
-            return refused;
+            return *refused;
         }
         release["published_at"] = json!(now);
     }
