@@ -169,7 +169,7 @@ impl GithubForge {
             "/releases/{release_id}/assets?name={}",
             encode(name)
         ));
-        let http = self.uploads.http(self.http.retry)?;
+        let http = self.uploads.http(self.http.retry, bytes.len())?;
         let answer = http
             .send_raw(call, Method::Post, &path, "application/octet-stream", bytes)
             .await?;

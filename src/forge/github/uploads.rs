@@ -12,9 +12,9 @@ use super::http::{Github, Http};
 use crate::forge::ForgeResult;
 use crate::retry::RetryPolicy;
 
-/// The least time one upload attempt, and the whole upload, may take (an archive of tens of
-/// megabytes on a slow runner).
-const UPLOAD_TIME: Duration = Duration::from_secs(600);
+/// The slowest upload expected, in bytes per second: each attempt, and the whole call, get the
+/// time sending the body takes at this rate on top of the policy's.
+const SLOWEST_UPLOAD: u64 = 512 * 1024;
 
 /// The upload host's base for the API at `api_base`: `https://api.github.com` uploads to
 /// `https://uploads.github.com`, a GitHub Enterprise Server `https://HOST/api/v3` to
@@ -32,12 +32,12 @@ pub fn upload_base(api_base: &str) -> String {
     }
 }
 
-/// The upload host's transport, built on first use.
+/// The upload host and its client, built on first use.
 pub(super) struct Uploads {
     /// [`upload_base`] of the API base.
     pub base: String,
     token: SecretString,
-    http: OnceLock<Http>,
+    client: OnceLock<Octocrab>,
 }
 
 impl Uploads {
@@ -46,27 +46,32 @@ impl Uploads {
         Self {
             base: upload_base(api_base),
             token,
-            http: OnceLock::new(),
+            client: OnceLock::new(),
         }
     }
 
-    /// The transport, its attempts given at least [`UPLOAD_TIME`] under `retry`.
-    pub fn http(&self, retry: RetryPolicy) -> ForgeResult<&Http> {
-        if let Some(http) = self.http.get() {
-            return Ok(http);
-        }
-        let octocrab: Octocrab = client(&self.base, self.token.clone())?;
-        Ok(self.http.get_or_init(|| Http {
+    /// A transport for an upload of `size` bytes under `retry`, given the time the body takes
+    /// at [`SLOWEST_UPLOAD`] on top of the policy's per attempt and in all.
+    pub fn http(&self, retry: RetryPolicy, size: usize) -> ForgeResult<Http> {
+        let octocrab = match self.client.get() {
+            Some(octocrab) => octocrab.clone(),
+            None => {
+                let built = client(&self.base, self.token.clone())?;
+                self.client.get_or_init(|| built).clone()
+            }
+        };
+        let sending = Duration::from_secs(u64::try_from(size).unwrap_or(u64::MAX) / SLOWEST_UPLOAD);
+        Ok(Http {
             dialect: Github {
                 octocrab,
                 base: self.base.clone(),
             },
             retry: RetryPolicy {
-                timeout: retry.timeout.max(UPLOAD_TIME),
-                total: retry.total.max(UPLOAD_TIME),
+                timeout: retry.timeout.saturating_add(sending),
+                total: retry.total.saturating_add(sending),
                 ..retry
             },
-        }))
+        })
     }
 }
 
@@ -100,17 +105,17 @@ mod tests {
     }
 
     #[tokio::test]
-    async fn an_upload_attempt_gets_time_for_a_large_file() {
+    async fn an_upload_gets_the_time_its_size_takes_on_top_of_the_policy() {
         let uploads = Uploads::new("https://api.github.com", SecretString::from("ghs_secret"));
         assert_eq!(uploads.base, "https://uploads.github.com");
-        let retry = uploads.http(RetryPolicy::fast()).map(|h| h.retry).ok();
+        let fast = RetryPolicy::fast();
+        let small = uploads.http(fast, 1000).map(|h| h.retry).ok();
+        assert_eq!(small, Some(fast));
+        let large = uploads.http(fast, 100 * 1024 * 1024).map(|h| h.retry).ok();
+        let extra = Duration::from_secs(200);
         assert_eq!(
-            retry.map(|r| (r.timeout, r.total)),
-            Some((UPLOAD_TIME, UPLOAD_TIME))
-        );
-        assert_eq!(
-            retry.map(|r| r.attempts),
-            Some(RetryPolicy::fast().attempts)
+            large.map(|r| (r.timeout, r.total, r.attempts)),
+            Some((fast.timeout + extra, fast.total + extra, fast.attempts))
         );
     }
 }
