@@ -2,12 +2,20 @@
 //! notes and files brought up to date without repeating work, and what stops it before
 //! anything is made.
 use std::process::Output;
+use std::sync::{Arc, Mutex};
 
-use serde_json::Value;
+use axum::http::StatusCode;
+use secrecy::SecretString;
+use serde_json::{Value, json};
+use shipgate::forge::AnyForge;
+use shipgate::forge::github::GithubForge;
+use shipgate::github_release::{AssetAction, PublishRequest, Published};
+use shipgate::retry::RetryPolicy;
 
-use crate::fake_github::{FakeGithub, REPO};
+use crate::fake_github::{FakeGithub, Fault, REPO};
 use crate::fake_server::Recorded;
 use crate::fixture::TestRepo;
+use crate::http_server::HttpServer;
 
 const TOKEN: &str = "ghs_publish_token_never_shown";
 const TAG: &str = "v1.2.0";
@@ -363,4 +371,115 @@ fn the_token_is_not_shown_even_in_trace_logs() {
     let (code, stderr) = failure(&mut publish(&repo, &other, &["-vv"]));
     assert_eq!(code, Some(3), "{stderr}");
     assert!(stderr.contains("the token was refused (401)"), "{stderr}");
+}
+
+#[test]
+fn an_upload_broken_half_way_is_replaced_on_the_next_run() {
+    let (fake, repo) = tagged();
+    let file = repo.root().join("shop.zip");
+    std::fs::write(&file, "zip").unwrap();
+    let asset = ["--asset", file.to_str().unwrap()];
+    outputs(&mut publish(&repo, &fake, &asset));
+    let release = the_release(&fake);
+    fake.break_asset(id(&release), "shop.zip");
+
+    let output = run(&mut publish(&repo, &fake, &asset));
+    let text = String::from_utf8_lossy(&output.stdout);
+    assert!(output.status.success(), "{text}");
+    assert!(
+        text.contains("replaced shop.zip (its upload had not finished)"),
+        "{text}"
+    );
+    assert_eq!(fake.asset_bytes(id(&release), "shop.zip").unwrap(), b"zip");
+    assert_eq!(the_release(&fake)["assets"][0]["state"], "uploaded");
+}
+
+/// The library's `publish` on the fake, retrying fast.
+async fn publish_with_library(fake: &FakeGithub, assets: &[std::path::PathBuf]) -> Published {
+    let forge = GithubForge::new(&fake.url(), REPO, SecretString::from(TOKEN), None)
+        .unwrap()
+        .with_retry(RetryPolicy::fast());
+    let request = PublishRequest::new(TAG.to_owned(), false, None, assets).unwrap();
+    shipgate::github_release::publish(&AnyForge::Github(Box::new(forge)), &request)
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn a_lost_create_or_upload_is_found_instead_of_made_twice() {
+    let (fake, repo) = tagged();
+    let file = repo.root().join("shop.zip");
+    std::fs::write(&file, "zip").unwrap();
+    fake.fail("POST", "/releases$", Fault::DropAfterCreate, 1);
+    fake.fail("POST", "/assets$", Fault::DropAfterCreate, 1);
+    let published = publish_with_library(&fake, std::slice::from_ref(&file)).await;
+    assert!(published.created);
+    assert_eq!(
+        published.assets,
+        [("shop.zip".to_owned(), AssetAction::Uploaded)]
+    );
+    let release = the_release(&fake);
+    assert_eq!(release["assets"].as_array().unwrap().len(), 1);
+    assert_eq!(release["draft"], false);
+    let requests = fake.requests();
+    assert_eq!(
+        sent(&requests, "POST", "/releases"),
+        2,
+        "the create and the upload, once each"
+    );
+
+    // A 500 GitHub answered without keeping anything: looked for, then sent again.
+    std::fs::write(&file, "zip, again").unwrap();
+    fake.fail("POST", "/assets$", Fault::ServerError, 1);
+    fake.clear_requests();
+    let published = publish_with_library(&fake, &[file]).await;
+    let replaced = AssetAction::Replaced(shipgate::github_release::Mismatch::Size);
+    assert_eq!(published.assets, [("shop.zip".to_owned(), replaced)]);
+    assert_eq!(sent(&fake.requests(), "POST", "/assets"), 2);
+    assert_eq!(
+        fake.asset_bytes(id(&release), "shop.zip").unwrap(),
+        b"zip, again"
+    );
+}
+
+/// What reached a stand-in for a GitHub Enterprise Server: method, path and query, and the
+/// `Authorization` and `Content-Type` headers.
+type Seen = Arc<Mutex<Vec<(String, Option<String>, Option<String>)>>>;
+
+#[tokio::test]
+async fn a_ghes_upload_goes_to_its_uploads_path_and_nowhere_else() {
+    let seen: Seen = Arc::default();
+    let record = seen.clone();
+    let router = axum::Router::new().fallback(move |request: axum::extract::Request| {
+        let record = record.clone();
+        async move {
+            let header = |name: &str| {
+                let value = request.headers().get(name)?;
+                value.to_str().ok().map(str::to_owned)
+            };
+            let line = format!("{} {}", request.method(), request.uri());
+            let entry = (line, header("authorization"), header("content-type"));
+            record.lock().unwrap().push(entry);
+            let asset = json!({ "id": 5, "name": "a.zip", "size": 3,
+                "digest": null, "state": "uploaded" });
+            (StatusCode::CREATED, axum::Json(asset))
+        }
+    });
+    let server = HttpServer::start(router);
+    let api = format!("{}/api/v3", server.url());
+    let forge = GithubForge::new(&api, REPO, SecretString::from(TOKEN), None).unwrap();
+    let asset = forge
+        .upload_release_asset(7, "a.zip", b"abc")
+        .await
+        .unwrap();
+    assert_eq!((asset.id, asset.size), (5, 3));
+    let seen = seen.lock().unwrap().clone();
+    assert_eq!(
+        seen,
+        [(
+            format!("POST /api/uploads/repos/{REPO}/releases/7/assets?name=a.zip"),
+            Some(format!("Bearer {TOKEN}")),
+            Some("application/octet-stream".to_owned()),
+        )]
+    );
 }

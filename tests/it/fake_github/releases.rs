@@ -61,6 +61,23 @@ impl FakeGithub {
             .map(|(_, _, bytes)| bytes.clone())
     }
 
+    /// Leaves asset `name` of release `release_id` as an upload that broke half-way does:
+    /// "When an upstream failure occurs, you will receive a `502 Bad Gateway` status. This may
+    /// leave an empty asset", in a state other than `uploaded` (`open`, as the schema lists).
+    pub fn break_asset(&self, release_id: u64, name: &str) {
+        let mut db = self.db.lock().unwrap();
+        let (_, asset, bytes) = db
+            .releases
+            .assets
+            .iter_mut()
+            .find(|(release, asset, _)| *release == release_id && asset["name"] == name)
+            .expect("an asset the fake holds");
+        asset["state"] = json!("open");
+        asset["size"] = json!(0);
+        asset["digest"] = Value::Null;
+        bytes.clear();
+    }
+
     /// Replaces release `id`'s notes, as a person editing it on GitHub's web page would.
     pub fn edit_release_notes(&self, id: u64, body: &str) {
         let mut db = self.db.lock().unwrap();
