@@ -8,6 +8,7 @@ pub mod deploy_log;
 pub mod exit;
 pub mod forge;
 pub mod git;
+pub mod github_release;
 pub mod image;
 pub mod init;
 pub mod issue;

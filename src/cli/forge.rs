@@ -24,6 +24,16 @@ pub enum ForgeArg {
     Local,
 }
 
+impl From<ForgeArg> for crate::forge::ForgeKind {
+    fn from(arg: ForgeArg) -> Self {
+        match arg {
+            ForgeArg::Github => Self::Github,
+            ForgeArg::Gitlab => Self::Gitlab,
+            ForgeArg::Local => Self::Local,
+        }
+    }
+}
+
 /// The flags that choose and reach a forge (all unset: the CI's forge).
 #[derive(Debug, Clone, Default, Args)]
 pub struct ForgeArgs {
@@ -49,6 +59,16 @@ pub struct TokenNeeds<'a> {
     pub github: &'a str,
     /// GitLab role, e.g. `Developer`.
     pub gitlab: &'a str,
+}
+
+impl<'a> TokenNeeds<'a> {
+    /// What a GitHub-only command's token must allow on GitHub.
+    pub const fn github_only(github: &'a str) -> Self {
+        Self {
+            github,
+            gitlab: "nothing: the command is GitHub's only",
+        }
+    }
 }
 
 /// A connected forge, and where its release tags are shown on the web (when known).

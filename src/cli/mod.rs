@@ -21,7 +21,7 @@ pub use environment::configured_environment;
 pub use files::{read_flag_file, read_schema_report};
 pub use forge::{Connected, ForgeArg, ForgeArgs, TokenNeeds};
 pub use push::push_auth;
-pub use release::{deployed_tag, known_version, project_name, resolve_version};
+pub use release::{deployed_tag, known_version, project_name, release_tag, resolve_version};
 pub use risk::release_risk;
 
 /// Flags every shipgate binary takes (each also takes its own `--format`).

@@ -85,6 +85,16 @@ fn given_or_pipeline(
         .and_then(|t| crate::release::version_of_tag(t, prefix)))
 }
 
+/// The release tag a command is about: `given` (`--tag`), else the pipeline's tag; neither is a
+/// usage error saying to pass `--tag`.
+pub fn release_tag(given: Option<String>, ci: &CiEnv) -> Result<String, Failure> {
+    given.or_else(|| ci.tag.clone()).ok_or_else(|| {
+        Failure::usage(anyhow::anyhow!(
+            "no tag: pass --tag TAG (in a tag pipeline the pipeline's tag is the default)"
+        ))
+    })
+}
+
 /// The project's name: the first non-empty of `configured`, else the repository's name (from
 /// the CI; a numeric GitLab project id does not count), else the directory's.
 pub fn project_name(configured: &[&str], ci: &CiEnv, root: &Path) -> String {

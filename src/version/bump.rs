@@ -18,6 +18,21 @@ pub enum BumpRequest {
     Force(BumpLevel),
 }
 
+impl std::str::FromStr for BumpRequest {
+    type Err = String;
+
+    /// `auto`, `major`, `minor` or `patch`, as `--bump` takes it.
+    fn from_str(value: &str) -> Result<Self, String> {
+        Ok(match value {
+            "auto" => Self::Auto,
+            "major" => Self::Force(BumpLevel::Major),
+            "minor" => Self::Force(BumpLevel::Minor),
+            "patch" => Self::Force(BumpLevel::Patch),
+            other => return Err(format!("{other:?} is not auto, major, minor or patch")),
+        })
+    }
+}
+
 /// How the version moved, as reported in the `bump` output.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Bump {

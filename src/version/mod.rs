@@ -13,4 +13,6 @@ pub mod tags;
 pub use bump::{Bump, BumpRequest};
 pub use error::VersionError;
 pub use outcome::Outcome;
-pub use release::{PushTarget, VersionRequest, decide, release_commits, run, tag_notes};
+pub use release::{
+    PushTarget, VersionRequest, decide, notes_in_tag_message, release_commits, run, tag_notes,
+};

@@ -351,14 +351,19 @@ fn tag_message(tag: &str, notes: &str) -> String {
     }
 }
 
-/// Notes stored in a tag written by [`tag_message`].
 /// The release notes kept in a tag written by shipgate-version (`None` for other tags).
 pub fn tag_notes(repo: &Repo, tag: &str) -> Result<Option<String>, crate::git::GitError> {
-    let Some(message) = repo.tag_message(tag)? else {
-        return Ok(None);
-    };
+    Ok(repo
+        .tag_message(tag)?
+        .and_then(|message| notes_in_tag_message(tag, &message)))
+}
+
+/// The notes in `message`, the message of tag `tag` as [`tag_message`] writes it (`vX.Y.Z`, a
+/// blank line, the notes): what follows the first line and the blank line; `None` when the
+/// message does not start with the tag's name on a line of its own.
+pub fn notes_in_tag_message(tag: &str, message: &str) -> Option<String> {
     let rest = message.strip_prefix(tag).and_then(|m| m.strip_prefix('\n'));
-    Ok(rest.map(|r| r.strip_prefix('\n').unwrap_or(r).to_owned()))
+    rest.map(|r| r.strip_prefix('\n').unwrap_or(r).to_owned())
 }
 
 /// What a release writes into the work tree: the manifests' edits, and the included files.

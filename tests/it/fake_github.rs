@@ -2,8 +2,8 @@
 //! comments ([`issues`]), reactions ([`reactions`]), collaborator permissions and `GET /user`,
 //! deployments, their statuses, the deployments Actions makes for environment jobs and workflow
 //! dispatch ([`deployments`]), the repository, its branches, check runs and commit statuses
-//! ([`commits`]), tags and tag objects ([`git`]) and organization team memberships
-//! ([`teams`]). Built on the fake-server toolkit: it records every request, injects faults, and
+//! ([`commits`]), tags and tag objects ([`git`]), releases and their assets ([`releases`]) and
+//! organization team memberships ([`teams`]). Built on the fake-server toolkit: it records every request, injects faults, and
 //! checks every request and answer against GitHub's OpenAPI description ([`contract`]); a
 //! request or answer the description refuses fails the test when the fake is dropped.
 mod commits;
@@ -13,6 +13,7 @@ mod git;
 mod issues;
 mod objects;
 mod reactions;
+mod releases;
 mod teams;
 pub mod webhooks;
 
@@ -48,6 +49,7 @@ struct Db {
     deployments: deployments::Store,
     commits: commits::Store,
     git: git::Store,
+    releases: releases::Store,
     teams: teams::Store,
 }
 
@@ -106,6 +108,7 @@ impl FakeGithub {
             .merge(deployments::routes())
             .merge(commits::routes())
             .merge(git::routes())
+            .merge(releases::routes())
             .merge(teams::routes());
         let router = kit.layer(router).with_state(db.clone());
         Self {

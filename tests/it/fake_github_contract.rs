@@ -485,3 +485,142 @@ async fn a_deployment_waits_for_the_commit_s_status_checks_unless_told_not_to() 
     let (status, _, _) = send(&fake, "POST", "/deployments", Some(create(None))).await;
     assert_eq!(status, 201);
 }
+
+/// Uploads `bytes` as asset `name` of release `id`, with `content_type` when given.
+async fn upload(
+    fake: &FakeGithub,
+    id: &Value,
+    name: &str,
+    content_type: Option<&str>,
+    bytes: &'static [u8],
+) -> (u16, Value) {
+    let url = format!("{}/repos/{REPO}/releases/{id}/assets", fake.url());
+    let mut request = client()
+        .post(url)
+        .query(&[("name", name)])
+        .bearer_auth(TOKEN)
+        .header("user-agent", "shipgate-tests")
+        .body(bytes);
+    if let Some(content_type) = content_type {
+        request = request.header("content-type", content_type);
+    }
+    let response = request.send().await.unwrap();
+    let status = response.status().as_u16();
+    let text = response.text().await.unwrap();
+    (status, serde_json::from_str(&text).unwrap_or(Value::Null))
+}
+
+#[tokio::test]
+async fn drafts_share_a_tag_and_only_a_published_release_holds_it() {
+    let fake = FakeGithub::start(TOKEN, None);
+    let sha = "a1".repeat(20);
+    fake.set_branch("main", &sha);
+    fake.add_tag("v1.0.0", &sha);
+    let draft = json!({ "tag_name": "v1.0.0", "name": "v1.0.0", "body": "notes", "draft": true });
+    let (status, first, _) = send(&fake, "POST", "/releases", Some(draft.clone())).await;
+    assert_eq!(status, 201, "{first}");
+    assert_eq!(first["published_at"], Value::Null);
+    let page = first["html_url"].as_str().unwrap();
+    assert!(page.contains("/releases/tag/untagged-"), "{page}");
+    let (status, second, _) = send(&fake, "POST", "/releases", Some(draft)).await;
+    assert_eq!(status, 201, "drafts do not hold their tag: {second}");
+    let (status, _, _) = send(&fake, "GET", "/releases/tags/v1.0.0", None).await;
+    assert_eq!(status, 404, "a draft is never found by its tag");
+    let (_, listed, link) = send(&fake, "GET", "/releases?per_page=1", None).await;
+    assert_eq!(listed[0]["id"], second["id"], "newest first, drafts listed");
+    assert!(link.contains("rel=\"next\""), "{link}");
+
+    let publish = json!({ "draft": false });
+    let path = |release: &Value| format!("/releases/{}", release["id"]);
+    let (status, published, _) = send(&fake, "PATCH", &path(&first), Some(publish.clone())).await;
+    assert_eq!(status, 200, "{published}");
+    assert_eq!(published["draft"], false);
+    assert!(published["published_at"].is_string());
+    let page = published["html_url"].as_str().unwrap();
+    assert!(page.ends_with("/releases/tag/v1.0.0"), "{page}");
+    for (method, at, body) in [
+        ("PATCH", path(&second), publish),
+        (
+            "POST",
+            "/releases".to_owned(),
+            json!({ "tag_name": "v1.0.0" }),
+        ),
+    ] {
+        let (status, refused, _) = send(&fake, method, &at, Some(body)).await;
+        assert_eq!(status, 422, "{method} {at}: {refused}");
+        assert_eq!(refused["errors"][0]["code"], "already_exists");
+    }
+    let (status, found, _) = send(&fake, "GET", "/releases/tags/v1.0.0", None).await;
+    assert_eq!((status, found["id"].clone()), (200, first["id"].clone()));
+
+    // Publishing a release of a missing tag makes the tag at the default branch's head.
+    assert!(!fake.has_tag("v2.0.0"));
+    let (status, _, _) = send(
+        &fake,
+        "POST",
+        "/releases",
+        Some(json!({ "tag_name": "v2.0.0" })),
+    )
+    .await;
+    assert_eq!(status, 201);
+    assert!(fake.has_tag("v2.0.0"));
+    assert_eq!(fake.releases().len(), 3);
+    assert!(fake.take_violations().is_empty());
+}
+
+#[tokio::test]
+async fn assets_are_uploaded_as_raw_bytes_kept_and_deleted() {
+    let fake = FakeGithub::start(TOKEN, None);
+    fake.add_tag("v1.0.0", &"b2".repeat(20));
+    let new = json!({ "tag_name": "v1.0.0", "draft": true });
+    let (_, release, _) = send(&fake, "POST", "/releases", Some(new)).await;
+    let id = &release["id"];
+    let octets = Some("application/octet-stream");
+    let (status, asset) = upload(&fake, id, "shop.tar.gz", octets, b"\x1f\x8b\x00{not json").await;
+    assert_eq!(status, 201, "{asset}");
+    assert_eq!(asset["size"], 12);
+    assert_eq!(asset["state"], "uploaded");
+    assert_eq!(asset["content_type"], "application/octet-stream");
+    let digest = format!("sha256:{}", {
+        use sha2::Digest as _;
+        let sum = sha2::Sha256::digest(b"\x1f\x8b\x00{not json");
+        sum.iter().map(|b| format!("{b:02x}")).collect::<String>()
+    });
+    assert_eq!(asset["digest"], digest.as_str());
+    let release_id = id.as_u64().unwrap();
+    assert_eq!(
+        fake.asset_bytes(release_id, "shop.tar.gz").unwrap(),
+        b"\x1f\x8b\x00{not json"
+    );
+    let (status, _) = upload(&fake, id, "shop.tar.gz", octets, b"again").await;
+    assert_eq!(status, 422, "a name the release already has");
+    let (status, renamed) = upload(&fake, id, "my shop.zip", Some("application/zip"), b"z").await;
+    assert_eq!(
+        (status, renamed["name"].clone()),
+        (201, json!("my.shop.zip"))
+    );
+    assert!(fake.take_violations().is_empty());
+
+    let (status, refused) = upload(&fake, id, "bare.bin", None, b"no type").await;
+    assert_eq!(status, 415, "{refused}");
+    let violations = fake.take_violations();
+    assert_eq!(violations.len(), 1, "{violations:?}");
+    assert!(violations[0].contains("Content-Type"), "{violations:?}");
+
+    let (_, listed, _) = send(&fake, "GET", &format!("/releases/{id}/assets"), None).await;
+    let names: Vec<&str> = listed
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, ["shop.tar.gz", "my.shop.zip"]);
+    let gone = format!("/releases/assets/{}", asset["id"]);
+    let (status, _, _) = send(&fake, "DELETE", &gone, None).await;
+    assert_eq!(status, 204);
+    let (status, _, _) = send(&fake, "DELETE", &gone, None).await;
+    assert_eq!(status, 404);
+    let (_, one, _) = send(&fake, "GET", &format!("/releases/{id}"), None).await;
+    assert_eq!(one["assets"].as_array().unwrap().len(), 1);
+    assert!(fake.asset_bytes(release_id, "shop.tar.gz").is_none());
+}

@@ -113,6 +113,10 @@ pub struct Call {
     pub path: String,
     /// The query parameters, decoded.
     pub query: Vec<(String, String)>,
+    /// The `Content-Type` header, when sent.
+    pub content_type: Option<String>,
+    /// The `Content-Length` header, when sent.
+    pub content_length: Option<String>,
     /// The body as sent.
     pub body: Bytes,
 }
@@ -326,10 +330,16 @@ async fn gate(State(kit): State<Arc<Kit>>, request: Request, next: Next) -> Resp
     let body = axum::body::to_bytes(body, BODY_LIMIT)
         .await
         .unwrap_or_default();
+    let header = |name: &str| {
+        let value = parts.headers.get(name)?.to_str().ok()?;
+        Some(value.to_owned())
+    };
     let call = Call {
         method: parts.method.clone(),
         path: parts.uri.path().to_owned(),
         query: query_params(&parts.uri),
+        content_type: header("content-type"),
+        content_length: header("content-length"),
         body: body.clone(),
     };
     let fault = {

@@ -29,6 +29,7 @@ mod promote_gitlab;
 mod promote_poll_overlap;
 mod promote_trust;
 mod promote_trust_gitlab;
+mod publish;
 mod record_load;
 mod registry;
 mod registry_proxy;

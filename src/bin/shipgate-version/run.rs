@@ -1,12 +1,15 @@
 //! What `shipgate-version` does with its flags: the `Binary` implementation.
 use std::path::PathBuf;
 
-use shipgate::cli::{Binary, Context, Edge, Failure, Report, TokenNeeds, push_auth};
+use shipgate::cli::{
+    Binary, Context, Edge, Failure, Report, TokenNeeds, push_auth, read_flag_file, release_tag,
+};
 use shipgate::git::Identity;
+use shipgate::github_release::{PublishRequest, on_github};
 use shipgate::preview::{Action, PreviewRequest};
 use shipgate::version::{PushTarget, VersionRequest};
 
-use super::{Cli, Command, PreviewArgs};
+use super::{Cli, Command, PreviewArgs, PublishArgs};
 
 impl Binary for Cli {
     fn edge(&self) -> Edge<'_> {
@@ -18,19 +21,22 @@ impl Binary for Cli {
             output: None,
             forge: match &self.command {
                 Some(Command::Preview(args)) => Some(&args.forge),
+                Some(Command::Publish(args)) => Some(&args.forge),
                 None => None,
             },
         }
     }
 
     async fn run(self, cx: &Context) -> Result<Report, Failure> {
-        if let Some(Command::Preview(args)) = self.command {
-            return preview(args, self.repo, cx).await;
+        match self.command {
+            Some(Command::Preview(args)) => return preview(args, self.repo, cx).await,
+            Some(Command::Publish(args)) => return publish(args, cx).await,
+            None => {}
         }
         let request = VersionRequest {
             repo: self.repo,
             config: cx.config.version.clone(),
-            bump: self.bump.into(),
+            bump: self.bump,
             pre: self.pre,
             dry_run: self.dry_run,
             push: (!self.no_push).then(|| PushTarget {
@@ -122,5 +128,20 @@ async fn preview(args: PreviewArgs, repo: PathBuf, cx: &Context) -> Result<Repor
         Action::Unchanged => "kept (unchanged)",
     };
     report.text = format!("{done} the release preview on #{number}: {url}\n\n{body}");
+    Ok(report)
+}
+
+/// `publish`: the GitHub release of the tag, with its notes and files.
+async fn publish(args: PublishArgs, cx: &Context) -> Result<Report, Failure> {
+    let tag = release_tag(args.tag, &cx.ci)?;
+    on_github(cx.forge_kind().into())?;
+    let notes = (args.notes_file.as_deref())
+        .map(|file| read_flag_file(file, "the release notes"))
+        .transpose()?;
+    let request = PublishRequest::new(tag, args.draft, notes, &args.assets)?;
+    let forge = &cx.forge(TokenNeeds::github_only("contents: write"))?.forge;
+    let published = shipgate::github_release::publish(forge, &request).await?;
+    let mut report = Report::text(published.text());
+    report.outputs_from(published.outputs())?;
     Ok(report)
 }

@@ -3,8 +3,10 @@
 use octocrab::Octocrab;
 use serde::Serialize;
 
-use crate::forge::ForgeResult;
-use crate::forge::transport::{Call, Dialect, Method, Response, Scope, Transport, Unsent, cut};
+use crate::forge::transport::{
+    Call, Dialect, Method, Payload, Response, Scope, Transport, Unsent, cut,
+};
+use crate::forge::{ForgeError, ForgeResult};
 use crate::retry::RetryPolicy;
 
 /// The transport GitHub's calls go through.
@@ -32,16 +34,34 @@ impl Dialect for Github {
     async fn exchange<B: Serialize + Sync>(
         &self,
         octocrab: &Octocrab,
-        _: Call<'_>,
+        call: Call<'_>,
         method: Method,
         path: &str,
-        body: Option<&B>,
+        body: Payload<'_, B>,
     ) -> Result<Response, Unsent> {
-        let sent = match method {
-            Method::Get => octocrab._get(path).await,
-            Method::Post => octocrab._post(path, body).await,
-            Method::Put => octocrab._put(path, body).await,
-            Method::Patch => octocrab._patch(path, body).await,
+        let sent = match (method, body) {
+            (_, Payload::Raw { media_type, bytes }) => {
+                let request = ::http::Request::builder()
+                    .method(method.as_http())
+                    .uri(path)
+                    .header(::http::header::CONTENT_TYPE, media_type)
+                    .header(::http::header::CONTENT_LENGTH, bytes.len())
+                    .body(bytes.to_vec())
+                    .map_err(|error| {
+                        Unsent::Fail(ForgeError::Unexpected {
+                            retry_after: None,
+                            what: call.what.to_owned(),
+                            status: 0,
+                            body: format!("cannot make the request: {error}"),
+                        })
+                    })?;
+                octocrab.execute(request).await
+            }
+            (Method::Get, Payload::Json(_)) => octocrab._get(path).await,
+            (Method::Post, Payload::Json(body)) => octocrab._post(path, body).await,
+            (Method::Put, Payload::Json(body)) => octocrab._put(path, body).await,
+            (Method::Patch, Payload::Json(body)) => octocrab._patch(path, body).await,
+            (Method::Delete, Payload::Json(body)) => octocrab._delete(path, body).await,
         };
         let response = sent.map_err(|error| Unsent::Lost(error.to_string()))?;
         let status = response.status().as_u16();

@@ -1,4 +1,5 @@
-//! Look-ups beside the issue flow: the commit a release tag names, and team membership.
+//! Look-ups beside the issue flow: the commit a release tag names, its message, and team
+//! membership.
 use super::GithubForge;
 use super::calls::NO_BODY;
 use super::wire::{GhMembership, GitObject, GitRef, GitTag};
@@ -6,6 +7,20 @@ use crate::forge::team::org_and_slug;
 use crate::forge::transport::{Call, Method, Scope, encode};
 use crate::forge::{ForgeError, ForgeResult};
 use crate::retry::CallKind::Idempotent;
+
+/// A tag as GitHub holds it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TagOnForge {
+    /// GitHub has no such tag.
+    Missing,
+    /// A lightweight tag: a ref straight to a commit, no message.
+    Lightweight,
+    /// An annotated tag.
+    Annotated {
+        /// The message of the tag object the ref points at.
+        message: String,
+    },
+}
 
 /// The most annotated tag objects followed from a tag to its commit (a tag of a tag of …).
 pub(super) const MAX_PEEL: usize = 8;
@@ -19,30 +34,15 @@ const TEAM_NEEDS: &str = "organization `members: read` (a GitHub App, or a fine-
 impl GithubForge {
     /// `GET /repos/{o}/{r}/git/ref/tags/{tag}`, then for an annotated tag
     /// `GET /repos/{o}/{r}/git/tags/{sha}` until a commit (at most [`MAX_PEEL`] tag objects).
-    /// 404 is `None` (GitHub answers it for a repository the token cannot see, too), and so is
-    /// 409, an empty repository.
+    /// No such tag is `None` (see [`GithubForge::tag_ref`]).
     pub(super) async fn peeled_tag(&self, tag: &str) -> ForgeResult<Option<String>> {
-        if tag.is_empty() {
+        let Some(mut object) = self.tag_ref(tag).await? else {
             return Ok(None);
-        }
-        let what = format!("reading the tag {tag} of {}", self.slug());
-        let call = self.call(&what, "contents: read", Idempotent);
-        let path = self.repo_path(&format!("/git/ref/tags/{}", encode_ref(tag)));
-        let found: GitRef = match self.http.json(call, Method::Get, &path, NO_BODY).await {
-            Ok(found) => found,
-            Err(ForgeError::NotFound { .. } | ForgeError::Unexpected { status: 409, .. }) => {
-                return Ok(None);
-            }
-            Err(e) => return Err(e),
         };
-        if found.name != format!("refs/tags/{tag}") {
-            tracing::debug!(tag, got = %found.name, "GitHub answered another ref: no such tag");
-            return Ok(None);
-        }
-        let mut object = found.object;
+        let what = format!("reading the tag {tag} of {}", self.slug());
         let mut peeled = 0;
         while object.kind == "tag" && peeled < MAX_PEEL {
-            object = self.tag_object(tag, &object.sha).await?;
+            object = self.tag_object(tag, &object.sha).await?.object;
             peeled += 1;
         }
         match object.kind.as_str() {
@@ -65,13 +65,48 @@ impl GithubForge {
         }
     }
 
-    /// What the annotated tag object `sha` (of the tag named `tag`) points at.
-    async fn tag_object(&self, tag: &str, sha: &str) -> ForgeResult<GitObject> {
+    /// Whether `tag` is on GitHub, and its message when it is annotated (the tag object
+    /// `refs/tags/{tag}` points at: `GET …/git/ref/tags/{tag}`, then `GET …/git/tags/{sha}`).
+    pub async fn tag_on_forge(&self, tag: &str) -> ForgeResult<TagOnForge> {
+        Ok(match self.tag_ref(tag).await? {
+            None => TagOnForge::Missing,
+            Some(object) if object.kind == "tag" => TagOnForge::Annotated {
+                message: self.tag_object(tag, &object.sha).await?.message,
+            },
+            Some(_) => TagOnForge::Lightweight,
+        })
+    }
+
+    /// What `refs/tags/{tag}` points at (`GET /repos/{o}/{r}/git/ref/tags/{tag}`). 404 is
+    /// `None` (GitHub answers it for a repository the token cannot see, too), and so is 409, an
+    /// empty repository, and an answer naming another ref.
+    async fn tag_ref(&self, tag: &str) -> ForgeResult<Option<GitObject>> {
+        if tag.is_empty() {
+            return Ok(None);
+        }
+        let what = format!("reading the tag {tag} of {}", self.slug());
+        let call = self.call(&what, "contents: read", Idempotent);
+        let path = self.repo_path(&format!("/git/ref/tags/{}", encode_ref(tag)));
+        let found: GitRef = match self.http.json(call, Method::Get, &path, NO_BODY).await {
+            Ok(found) => found,
+            Err(ForgeError::NotFound { .. } | ForgeError::Unexpected { status: 409, .. }) => {
+                return Ok(None);
+            }
+            Err(e) => return Err(e),
+        };
+        if found.name != format!("refs/tags/{tag}") {
+            tracing::debug!(tag, got = %found.name, "GitHub answered another ref: no such tag");
+            return Ok(None);
+        }
+        Ok(Some(found.object))
+    }
+
+    /// The annotated tag object `sha` (of the tag named `tag`).
+    async fn tag_object(&self, tag: &str, sha: &str) -> ForgeResult<GitTag> {
         let what = format!("reading the tag object {sha} of {tag} in {}", self.slug());
         let call = self.call(&what, "contents: read", Idempotent);
         let path = self.repo_path(&format!("/git/tags/{}", encode(sha)));
-        let object: GitTag = self.http.json(call, Method::Get, &path, NO_BODY).await?;
-        Ok(object.object)
+        self.http.json(call, Method::Get, &path, NO_BODY).await
     }
 
     /// `GET /orgs/{org}/teams/{slug}/memberships/{login}` (members of child teams included):

@@ -4,9 +4,13 @@
 //! retry policy sees statuses, `Retry-After` and `Link` headers; octocrab's retry layer is
 //! not compiled in. Open issues are found by listing (consistent) rather than by the search
 //! API (eventually consistent: an issue created a moment ago may not be found, and opened twice).
+//! Releases and their assets ([`releases`]) are GitHub's alone, beside the [`Forge`](super::Forge)
+//! trait; assets go to the upload host ([`upload_base`]).
 mod calls;
 mod http;
 mod lookups;
+mod releases;
+mod uploads;
 mod wire;
 
 use std::fmt;
@@ -16,6 +20,10 @@ use octocrab::Octocrab;
 use secrecy::SecretString;
 
 use self::http::{Github, Http};
+pub use self::lookups::TagOnForge;
+pub use self::releases::{NewRelease, Release, ReleaseAsset, ReleaseEdit};
+use self::uploads::Uploads;
+pub use self::uploads::upload_base;
 use super::transport::encode;
 use super::{ForgeError, ForgeResult};
 use crate::retry::RetryPolicy;
@@ -29,6 +37,7 @@ const PER_PAGE: u32 = 100;
 /// A GitHub repository, reached with a token.
 pub struct GithubForge {
     http: Http,
+    uploads: Uploads,
     owner: String,
     repo: String,
     login: OnceLock<String>,
@@ -38,6 +47,7 @@ impl fmt::Debug for GithubForge {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("GithubForge")
             .field("api", &self.http.base())
+            .field("uploads", &self.uploads.base)
             .field("repository", &format_args!("{}/{}", self.owner, self.repo))
             .field("login", &self.login.get())
             .field("retry", &self.http.retry)
@@ -64,43 +74,22 @@ impl GithubForge {
                     "`{repository}` is not a GitHub repository: give it as owner/repo (GITHUB_REPOSITORY)"
                 ))
             })?;
-        let setup = |e: octocrab::Error| {
-            ForgeError::Setup(format!("cannot use the GitHub API at `{base}`: {e}"))
-        };
-        let octocrab = Octocrab::builder()
-            .base_uri(base.as_str())
-            .map_err(setup)?
-            .add_header(
-                ::http::HeaderName::from_static("x-github-api-version"),
-                "2022-11-28".to_owned(),
-            )
-            .personal_token(token)
-            .build()
-            .map_err(setup)?;
-        let login = login.filter(|l| !l.trim().is_empty());
-        Ok(Self::assemble(octocrab, base, owner, repo, login))
-    }
-
-    fn assemble(
-        octocrab: Octocrab,
-        base: String,
-        owner: &str,
-        repo: &str,
-        login: Option<String>,
-    ) -> Self {
+        let uploads = Uploads::new(&base, token.clone());
+        let octocrab = client(&base, token)?;
         let cell = OnceLock::new();
-        if let Some(login) = login {
+        if let Some(login) = login.filter(|l| !l.trim().is_empty()) {
             let _ = cell.set(login);
         }
-        Self {
+        Ok(Self {
             http: Http {
                 dialect: Github { octocrab, base },
                 retry: RetryPolicy::default(),
             },
+            uploads,
             owner: owner.to_owned(),
             repo: repo.to_owned(),
             login: cell,
-        }
+        })
     }
 
     /// The same forge with another retry policy.
@@ -120,4 +109,24 @@ impl GithubForge {
     fn slug(&self) -> String {
         format!("{}/{}", self.owner, self.repo)
     }
+}
+
+/// An octocrab client for the API (or upload host) at `base`, acting with `token`: octocrab
+/// sends the token with relative requests and to `base`'s host only.
+fn client(base: &str, token: SecretString) -> ForgeResult<Octocrab> {
+    let setup = |e: octocrab::Error| {
+        ForgeError::Setup(format!("cannot use the GitHub API at `{base}`: {e}"))
+    };
+    Octocrab::builder()
+        .base_uri(base)
+        .map_err(setup)?
+        .upload_uri(base)
+        .map_err(setup)?
+        .add_header(
+            ::http::HeaderName::from_static("x-github-api-version"),
+            "2022-11-28".to_owned(),
+        )
+        .personal_token(token)
+        .build()
+        .map_err(setup)
 }

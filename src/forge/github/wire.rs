@@ -200,6 +200,9 @@ pub(super) struct GitRef {
 #[derive(Debug, Deserialize)]
 pub(super) struct GitTag {
     pub object: GitObject,
+    /// The tag's message (its annotation).
+    #[serde(default)]
+    pub message: String,
 }
 
 /// `GET /orgs/{org}/teams/{slug}/memberships/{login}`.

@@ -10,7 +10,8 @@ use serde::Serialize;
 use tokio::sync::OnceCell;
 
 use crate::forge::transport::{
-    self, Call, Dialect, Method, Next, Response, Scope, Transport, Unsent, cut, lost, with_page,
+    self, Call, Dialect, Method, Next, Payload, Response, Scope, Transport, Unsent, cut, lost,
+    with_page,
 };
 use crate::forge::{ForgeError, ForgeResult};
 use crate::retry::{Attempt, CallKind, RetryPolicy, Verdict, classify};
@@ -154,32 +155,31 @@ impl Dialect for Gitlab {
         call: Call<'_>,
         method: Method,
         path: &str,
-        body: Option<&B>,
+        body: Payload<'_, B>,
     ) -> Result<Response, Unsent> {
-        let data = match body {
-            Some(body) => serde_json::to_vec(body).map_err(|e| {
-                Unsent::Fail(ForgeError::Unexpected {
-                    retry_after: None,
-                    what: call.what.to_owned(),
-                    status: 0,
-                    body: format!("cannot encode the request: {e}"),
-                })
-            })?,
-            None => Vec::new(),
+        let (media_type, data) = match body {
+            Payload::Json(Some(body)) => {
+                let data = serde_json::to_vec(body).map_err(|e| {
+                    Unsent::Fail(ForgeError::Unexpected {
+                        retry_after: None,
+                        what: call.what.to_owned(),
+                        status: 0,
+                        body: format!("cannot encode the request: {e}"),
+                    })
+                })?;
+                ("application/json", data)
+            }
+            Payload::Json(None) => ("application/json", Vec::new()),
+            Payload::Raw { media_type, bytes } => (media_type, bytes.to_vec()),
         };
         let url = client
             .rest_endpoint(path)
             .map_err(|error| Unsent::Fail(setup(call, &error.to_string())))?;
         let mut request = ::http::Request::builder()
-            .method(match method {
-                Method::Get => ::http::Method::GET,
-                Method::Post => ::http::Method::POST,
-                Method::Put => ::http::Method::PUT,
-                Method::Patch => ::http::Method::PATCH,
-            })
+            .method(method.as_http())
             .uri(url.as_str());
         if method != Method::Get {
-            request = request.header(::http::header::CONTENT_TYPE, "application/json");
+            request = request.header(::http::header::CONTENT_TYPE, media_type);
         }
         let response = client
             .rest_async(request, data)

@@ -3,7 +3,7 @@
 use ::http::HeaderMap;
 use serde::Serialize;
 
-use super::{Call, Method, links};
+use super::{Call, Method, Payload, links};
 use crate::forge::{ForgeError, ForgeResult};
 use crate::retry::RetryPolicy;
 
@@ -51,7 +51,7 @@ pub(crate) trait Dialect {
         call: Call<'_>,
         method: Method,
         path: &str,
-        body: Option<&B>,
+        body: Payload<'_, B>,
     ) -> Result<Response, Unsent>;
 
     /// `url` as a path relative to the API base, when it is on the API; `None` when it leaves.

@@ -25,7 +25,42 @@ pub(crate) enum Method {
     Post,
     Put,
     Patch,
+    Delete,
 }
+
+impl Method {
+    /// The method as the `http` crate names it.
+    pub fn as_http(self) -> ::http::Method {
+        match self {
+            Self::Get => ::http::Method::GET,
+            Self::Post => ::http::Method::POST,
+            Self::Put => ::http::Method::PUT,
+            Self::Patch => ::http::Method::PATCH,
+            Self::Delete => ::http::Method::DELETE,
+        }
+    }
+}
+
+/// What a request carries.
+pub(crate) enum Payload<'a, B> {
+    /// Nothing, or a JSON document.
+    Json(Option<&'a B>),
+    /// Bytes as they are, of a media type (an upload); never read as JSON.
+    Raw {
+        /// The `Content-Type`, e.g. `application/octet-stream`.
+        media_type: &'a str,
+        /// The body.
+        bytes: &'a [u8],
+    },
+}
+
+impl<B> Clone for Payload<'_, B> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+
+impl<B> Copy for Payload<'_, B> {}
 
 /// What a call is for, for its error messages.
 #[derive(Debug, Clone, Copy)]
@@ -69,6 +104,30 @@ impl<D: Dialect> Transport<D> {
         method: Method,
         path: &str,
         body: Option<&B>,
+    ) -> ForgeResult<Answer> {
+        self.dispatch(call, method, path, Payload::Json(body)).await
+    }
+
+    /// One request carrying `bytes` as they are, of `media_type` (an upload), retried per the
+    /// policy; `path` as for [`Transport::send`].
+    pub async fn send_raw(
+        &self,
+        call: Call<'_>,
+        method: Method,
+        path: &str,
+        media_type: &str,
+        bytes: &[u8],
+    ) -> ForgeResult<Answer> {
+        let payload: Payload<'_, ()> = Payload::Raw { media_type, bytes };
+        self.dispatch(call, method, path, payload).await
+    }
+
+    async fn dispatch<B: Serialize + Sync>(
+        &self,
+        call: Call<'_>,
+        method: Method,
+        path: &str,
+        body: Payload<'_, B>,
     ) -> ForgeResult<Answer> {
         let client = self.dialect.connect(&self.retry).await?;
         let path = self.on_api(client, path)?;
@@ -124,7 +183,7 @@ impl<D: Dialect> Transport<D> {
         call: Call<'_>,
         method: Method,
         path: &str,
-        body: Option<&B>,
+        body: Payload<'_, B>,
     ) -> Attempt<Answer> {
         let Response {
             status,

@@ -52,6 +52,13 @@ impl Db {
     }
 }
 
+impl Store {
+    /// The default branch (`main` until set).
+    pub(super) fn default_branch(&self) -> &str {
+        self.default_branch.as_deref().unwrap_or("main")
+    }
+}
+
 impl Db {
     /// The latest status of each context on `sha`, newest first.
     fn latest_statuses(&self, sha: &str) -> Vec<Value> {
@@ -186,7 +193,7 @@ async fn repository(
         return message(404, "Not Found");
     }
     let db = db.lock().unwrap();
-    let default_branch = db.commits.default_branch.as_deref().unwrap_or("main");
+    let default_branch = db.commits.default_branch();
     axum::Json(shaped(
         "full-repository",
         json!({

@@ -7,7 +7,7 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use serde_json::{Value, json};
 
-use crate::fake_server::openapi::{Description, installed, merge};
+use crate::fake_server::openapi::{Body, Description, installed, merge};
 use crate::fake_server::{Call, Contract, Fault, Refused};
 
 /// The description of api.github.com (not the dereferenced variant: a fifth of the size,
@@ -76,8 +76,13 @@ impl Contract for Github {
     }
 
     fn check_request(&self, call: &Call) -> Result<Vec<String>, Refused> {
+        let body = Body {
+            content_type: call.content_type.as_deref(),
+            content_length: call.content_length.as_deref(),
+            bytes: &call.body,
+        };
         description()
-            .check_request(call.method.as_str(), &call.path, &call.query, &call.body)
+            .check_request(call.method.as_str(), &call.path, &call.query, body)
             .map(|_| Vec::new())
             .map_err(|r| Refused::plain(r.status, r.reason))
     }

@@ -37,6 +37,21 @@ impl FakeGithub {
         self.add_nested_tag(name, commit_sha, 1).remove(0)
     }
 
+    /// Adds an annotated tag whose tag object carries `message`, as `git tag -a -m` writes
+    /// it. Returns the tag object's sha.
+    pub fn add_tag_with_message(&self, name: &str, commit_sha: &str, message: &str) -> String {
+        let sha = self.add_tag(name, commit_sha);
+        let mut db = self.db.lock().unwrap();
+        let object = db.git.objects.iter_mut().find(|o| o["sha"] == sha.as_str());
+        object.expect("the tag object just made")["message"] = json!(message);
+        sha
+    }
+
+    /// Whether the fake holds tag `name`.
+    pub fn has_tag(&self, name: &str) -> bool {
+        self.db.lock().unwrap().git.has(name)
+    }
+
     /// Adds a lightweight tag: `refs/tags/<name>` pointing straight at `commit_sha`.
     pub fn add_lightweight_tag(&self, name: &str, commit_sha: &str) {
         self.set_ref(name, object("commit", commit_sha));
@@ -72,13 +87,26 @@ impl FakeGithub {
     }
 
     fn set_ref(&self, name: &str, target: Value) {
-        let mut db = self.db.lock().unwrap();
-        db.git.refs.retain(|(n, _)| n != name);
-        db.git.refs.push((name.to_owned(), target));
+        self.db.lock().unwrap().git.set_ref(name, target);
     }
 }
 
 impl Store {
+    /// Whether tag `name` exists.
+    pub(super) fn has(&self, name: &str) -> bool {
+        self.refs.iter().any(|(n, _)| n == name)
+    }
+
+    /// Makes `refs/tags/<name>` point straight at `commit_sha` (a lightweight tag).
+    pub(super) fn add_lightweight(&mut self, name: &str, commit_sha: &str) {
+        self.set_ref(name, object("commit", commit_sha));
+    }
+
+    fn set_ref(&mut self, name: &str, target: Value) {
+        self.refs.retain(|(n, _)| n != name);
+        self.refs.push((name.to_owned(), target));
+    }
+
     /// The commit tag `name` points at, through its tag objects.
     pub(super) fn commit_of(&self, name: &str) -> Option<String> {
         let (_, mut target) = self.refs.iter().find(|(n, _)| n == name)?.clone();

@@ -39,6 +39,17 @@ enum Segment {
     Param(String),
 }
 
+/// A request's body and the headers that say what it is.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Body<'a> {
+    /// `Content-Type`, when sent.
+    pub content_type: Option<&'a str>,
+    /// `Content-Length`, when sent.
+    pub content_length: Option<&'a str>,
+    /// The bytes.
+    pub bytes: &'a [u8],
+}
+
 /// Why a request is not one the description allows.
 #[derive(Debug, Clone)]
 pub struct Refusal {
@@ -122,14 +133,15 @@ impl Description {
             })
     }
 
-    /// Checks a request: its operation, path and query parameters, and JSON body. Returns the
+    /// Checks a request: its operation, path and query parameters, and its body: JSON checked
+    /// against the operation's schema, or raw bytes (an upload) taken as they are. Returns the
     /// operation's `method template` on success.
     pub fn check_request(
         &self,
         method: &str,
         path: &str,
         query: &[(String, String)],
-        body: &[u8],
+        body: Body<'_>,
     ) -> Result<String, Refusal> {
         let refuse = |status: u16, reason: String| Refusal { status, reason };
         let Some((op, bound)) = self.operation(method, path) else {
@@ -188,8 +200,11 @@ impl Description {
             }
         }
         let request_body = node.get("requestBody").and_then(|b| self.deref(b));
+        if let Some(media) = request_body.and_then(|b| raw_media(b, &body)) {
+            return check_raw(&name, media, &body).map(|()| name);
+        }
         let schema = request_body.and_then(|b| b.pointer("/content/application~1json/schema"));
-        let text = std::str::from_utf8(body).unwrap_or_default().trim();
+        let text = std::str::from_utf8(body.bytes).unwrap_or_default().trim();
         match (request_body, schema) {
             (None, _) if text.is_empty() => {}
             (None, _) => {
@@ -388,6 +403,55 @@ impl Operation {
         }
         Some(bound)
     }
+}
+
+/// The media types of an operation's body when it takes raw bytes rather than JSON (`type:
+/// string, format: binary`, e.g. `application/octet-stream` for an upload) and bytes were sent.
+fn raw_media<'a>(request_body: &'a Value, body: &Body<'_>) -> Option<Vec<&'a str>> {
+    let content = request_body["content"].as_object()?;
+    if body.bytes.is_empty() || content.contains_key("application/json") {
+        return None;
+    }
+    let raw: Vec<&str> = content
+        .iter()
+        .filter(|(_, c)| c.pointer("/schema/format").and_then(Value::as_str) == Some("binary"))
+        .map(|(media, _)| media.as_str())
+        .collect();
+    (!raw.is_empty()).then_some(raw)
+}
+
+/// A raw body as an upload endpoint takes it: never read as JSON; the `Content-Type` that
+/// names its media type is required (any type: the platform keeps it as the file's, whatever
+/// `media` the description lists as its example), and a `Content-Length` that counts it.
+fn check_raw(name: &str, media: Vec<&str>, body: &Body<'_>) -> Result<(), Refusal> {
+    let refuse = |status: u16, reason: String| Refusal { status, reason };
+    let declared = body
+        .content_type
+        .map(|c| c.split(';').next().unwrap_or_default().trim())
+        .filter(|c| c.contains('/'));
+    if declared.is_none() {
+        return Err(refuse(
+            415,
+            format!(
+                "{name}: raw bytes without the Content-Type naming their media type (e.g. {})",
+                media.join(", ")
+            ),
+        ));
+    }
+    let length = body
+        .content_length
+        .and_then(|l| l.trim().parse::<usize>().ok());
+    if length != Some(body.bytes.len()) {
+        return Err(refuse(
+            411,
+            format!(
+                "{name}: Content-Length {:?} does not count the {} bytes sent",
+                body.content_length,
+                body.bytes.len()
+            ),
+        ));
+    }
+    Ok(())
 }
 
 fn segments(template: &str) -> Vec<Segment> {
