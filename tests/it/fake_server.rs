@@ -16,8 +16,9 @@ use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use serde_json::Value;
 
-/// How large a body the gate reads to check it.
-const BODY_LIMIT: usize = 16 * 1024 * 1024;
+/// How large a body the gate reads to check it: beyond it, 413 (release archives of debug
+/// builds are a few hundred megabytes).
+const BODY_LIMIT: usize = 1024 * 1024 * 1024;
 
 /// A request as the fake saw it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -327,9 +328,14 @@ impl Pager {
 /// Records, authenticates, checks, injects the first matching fault, and checks the answer.
 async fn gate(State(kit): State<Arc<Kit>>, request: Request, next: Next) -> Response {
     let (parts, body) = request.into_parts();
-    let body = axum::body::to_bytes(body, BODY_LIMIT)
-        .await
-        .unwrap_or_default();
+    let Ok(body) = axum::body::to_bytes(body, BODY_LIMIT).await else {
+        kit.violation(format!(
+            "{} {}: a body over the fake's {BODY_LIMIT} bytes, or one that broke off",
+            parts.method,
+            parts.uri.path()
+        ));
+        return kit.contract.error(413, "Payload Too Large");
+    };
     let header = |name: &str| {
         let value = parts.headers.get(name)?.to_str().ok()?;
         Some(value.to_owned())

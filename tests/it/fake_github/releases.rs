@@ -5,7 +5,9 @@
 //! OpenAPI description, or says which of GitHub's behaviours it models where that is silent.
 use axum::Router;
 use axum::body::Bytes;
+use axum::extract::DefaultBodyLimit;
 use axum::extract::{Path, State};
+use axum::handler::Handler as _;
 use axum::http::{HeaderMap, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{delete, get};
@@ -38,7 +40,8 @@ pub(super) fn routes() -> Router<Shared> {
         .route(&format!("{releases}/tags/{{*tag}}"), get(by_tag))
         .route(
             &format!("{releases}/{{id}}/assets"),
-            get(assets_list).post(upload),
+            // A release asset may be up to 2 GiB; the fake's gate bounds what it reads.
+            get(assets_list).post(upload.layer(DefaultBodyLimit::disable())),
         )
         .route(&format!("{releases}/assets/{{id}}"), delete(asset_delete))
 }
