@@ -1,5 +1,10 @@
 //! The fake's git data: tag references, lightweight (straight to a commit) or annotated (to a
-//! tag object, which may point at another tag object), and the tag objects themselves.
+//! tag object, which may point at another tag object), and the tag objects themselves — added by
+//! the test, or read from the bare repository the fake serves ([`FakeGithub::serve_git`]): what a
+//! push to GitHub makes, its API shows.
+use std::path::{Path as FsPath, PathBuf};
+use std::process::Command;
+
 use axum::Router;
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Response};
@@ -15,6 +20,8 @@ pub(super) struct Store {
     refs: Vec<(String, Value)>,
     /// Annotated tag objects, by their `sha`.
     objects: Vec<Value>,
+    /// The bare repository pushes go to, whose tags the API also shows.
+    served: Option<PathBuf>,
 }
 
 /// `GET /repos/{o}/{r}/git/ref/{ref}` (exact match) and `GET /repos/{o}/{r}/git/tags/{sha}`.
@@ -31,6 +38,13 @@ fn object(kind: &str, sha: &str) -> Value {
 }
 
 impl FakeGithub {
+    /// Shows the tags of the bare repository `remote` (where the tests' pushes go) as GitHub
+    /// shows a repository's: a tag pushed there is found by `git/ref/tags/NAME`, its tag object
+    /// by `git/tags/SHA`. Tags added by the test are found first.
+    pub fn serve_git(&self, remote: &FsPath) {
+        self.db.lock().unwrap().git.served = Some(remote.to_path_buf());
+    }
+
     /// Adds an annotated tag: a tag object pointing at `commit_sha`, and `refs/tags/<name>`
     /// pointing at the tag object. Returns the tag object's sha.
     pub fn add_tag(&self, name: &str, commit_sha: &str) -> String {
@@ -92,9 +106,9 @@ impl FakeGithub {
 }
 
 impl Store {
-    /// Whether tag `name` exists.
+    /// Whether tag `name` exists (added by the test, or in the served repository).
     pub(super) fn has(&self, name: &str) -> bool {
-        self.refs.iter().any(|(n, _)| n == name)
+        self.tag_ref(name).is_some()
     }
 
     /// Makes `refs/tags/<name>` point straight at `commit_sha` (a lightweight tag).
@@ -107,14 +121,56 @@ impl Store {
         self.refs.push((name.to_owned(), target));
     }
 
+    /// What `refs/tags/<name>` points at: a ref the test added, else the served repository's.
+    fn tag_ref(&self, name: &str) -> Option<Value> {
+        if let Some((_, target)) = self.refs.iter().find(|(n, _)| n == name) {
+            return Some(target.clone());
+        }
+        let sha = self.git(&[
+            "rev-parse",
+            "--verify",
+            "--quiet",
+            &format!("refs/tags/{name}"),
+        ])?;
+        let kind = self.git(&["cat-file", "-t", &sha])?;
+        Some(object(&kind, &sha))
+    }
+
+    /// The tag object `sha`: one the test added, else the served repository's.
+    fn tag_object(&self, sha: &str) -> Option<Value> {
+        if let Some(tag) = self.objects.iter().find(|o| o["sha"] == sha) {
+            return Some(tag.clone());
+        }
+        if self.git(&["cat-file", "-t", sha])? != "tag" {
+            return None;
+        }
+        parse_tag_object(sha, &self.git(&["cat-file", "tag", sha])?)
+    }
+
+    /// `git` in the served repository; `None` when there is none or git fails.
+    fn git(&self, args: &[&str]) -> Option<String> {
+        let served = self.served.as_ref()?;
+        let output = Command::new("git")
+            .arg("--git-dir")
+            .arg(served)
+            .args(args)
+            .output()
+            .ok()?;
+        output.status.success().then(|| {
+            String::from_utf8_lossy(&output.stdout)
+                .trim_end()
+                .to_owned()
+        })
+    }
+
     /// The commit tag `name` points at, through its tag objects.
     pub(super) fn commit_of(&self, name: &str) -> Option<String> {
-        let (_, mut target) = self.refs.iter().find(|(n, _)| n == name)?.clone();
+        let mut target = self.tag_ref(name)?;
         for _ in 0..=self.objects.len() {
             if target["type"] == "commit" {
                 return target["sha"].as_str().map(str::to_owned);
             }
-            let object = self.objects.iter().find(|o| o["sha"] == target["sha"])?;
+            let object = self.tag_object(target["sha"].as_str()?)?;
             target = object["object"].clone();
         }
         None
@@ -128,7 +184,7 @@ async fn ref_get(
     let db = db.lock().unwrap();
     let found = name
         .strip_prefix("tags/")
-        .and_then(|tag| db.git.refs.iter().find(|(n, _)| n == tag));
+        .and_then(|tag| Some((tag, db.git.tag_ref(tag)?)));
     match found {
         Some((tag, target)) if repo_ok(&owner, &repo) => axum::Json(json!({
             "ref": format!("refs/tags/{tag}"), "node_id": format!("REF_{tag}"),
@@ -145,8 +201,34 @@ async fn tag_object_get(
     Path((owner, repo, sha)): Path<(String, String, String)>,
 ) -> Response {
     let db = db.lock().unwrap();
-    match db.git.objects.iter().find(|o| o["sha"] == sha.as_str()) {
-        Some(tag) if repo_ok(&owner, &repo) => axum::Json(tag.clone()).into_response(),
+    match db.git.tag_object(&sha) {
+        Some(tag) if repo_ok(&owner, &repo) => axum::Json(tag).into_response(),
         _ => message(404, "Not Found"),
     }
+}
+
+/// `git cat-file tag` output as GitHub's `git-tag` object.
+fn parse_tag_object(sha: &str, text: &str) -> Option<Value> {
+    let (headers, message) = text.split_once("\n\n").unwrap_or((text, ""));
+    let header = |key: &str| {
+        headers
+            .lines()
+            .find_map(|l| l.strip_prefix(key)?.strip_prefix(' '))
+    };
+    let (tagger, when) = header("tagger")?.rsplit_once('>')?;
+    let (name, email) = tagger.split_once(" <")?;
+    let seconds: i64 = when.split_whitespace().next()?.parse().ok()?;
+    let date = jiff::Timestamp::from_second(seconds)
+        .ok()?
+        .strftime("%Y-%m-%dT%H:%M:%SZ")
+        .to_string();
+    Some(json!({
+        "node_id": format!("TAG_{sha}"), "tag": header("tag")?, "sha": sha,
+        "url": format!("https://api.github.com/repos/{REPO}/git/tags/{sha}"),
+        "message": message,
+        "tagger": { "name": name.trim(), "email": email, "date": date },
+        "object": object(header("type")?, header("object")?),
+        "verification": { "verified": false, "reason": "unsigned",
+            "signature": null, "payload": null, "verified_at": null },
+    }))
 }
