@@ -17,8 +17,8 @@ use std::process::Output;
 use crate::fake_github::{FakeGithub, REPO};
 use crate::fixture::TestRepo;
 
-const TOKEN: &str = "ghs_e2e_workflow_token";
-const RELEASE_TOKEN: &str = "github_pat_e2e_release";
+pub const TOKEN: &str = "ghs_e2e_workflow_token";
+pub const RELEASE_TOKEN: &str = "github_pat_e2e_release";
 
 fn act_binary() -> PathBuf {
     let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(".tools/venv/bin/act");
@@ -48,8 +48,13 @@ fn user_repo() -> TestRepo {
 /// maintenance mode: `switch.sh ENV` prints the live colour kept in `live` beside the work tree,
 /// `switch.sh ENV COLOR` logs and moves it; `maintenance.sh on|off ENV` logs.
 fn user_repo_with(extra: &str) -> TestRepo {
+    user_repo_from(Path::new(env!("CARGO_MANIFEST_DIR")), extra)
+}
+
+/// [`user_repo_with`], the starter workflows and actions taken from `root`'s `ci-templates/` and
+/// `actions/` (this repository's, or a release's templates archive unpacked).
+pub fn user_repo_from(root: &Path, extra: &str) -> TestRepo {
     let repo = TestRepo::new();
-    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
     let workflows = repo.path().join(".github/workflows");
     std::fs::create_dir_all(&workflows).unwrap();
     let remote_action = regex::Regex::new(
@@ -111,15 +116,35 @@ fn act(
     event: serde_json::Value,
     run: u32,
 ) -> Output {
+    act_with_env(repo, fake, event_name, workflow, event, run, &[])
+}
+
+/// [`act`] with `env` added to the runner's environment; a `PATH` there replaces the one with
+/// the built binaries first.
+pub fn act_with_env(
+    repo: &TestRepo,
+    fake: &FakeGithub,
+    event_name: &str,
+    workflow: &str,
+    event: serde_json::Value,
+    run: u32,
+    env: &[(&str, String)],
+) -> Output {
     let event_file = repo.root().join(format!("event-{run}.json"));
     std::fs::write(&event_file, event.to_string()).unwrap();
-    let path = format!(
-        "{}:{}",
-        binaries().display(),
-        std::env::var("PATH").unwrap_or_default()
-    );
-    repo.program(&act_binary())
-        .arg(event_name)
+    let path = env
+        .iter()
+        .find(|(key, _)| *key == "PATH")
+        .map(|(_, value)| value.clone())
+        .unwrap_or_else(|| {
+            format!(
+                "{}:{}",
+                binaries().display(),
+                std::env::var("PATH").unwrap_or_default()
+            )
+        });
+    let mut act = repo.program(&act_binary());
+    act.arg(event_name)
         .args(["-P", "ubuntu-latest=-self-hosted"])
         .args(["-W", &format!(".github/workflows/{workflow}.yml")])
         .arg("-e")
@@ -132,17 +157,18 @@ fn act(
         .args([
             "--env",
             &format!("HOOK_LOG={}", repo.root().join("hooks.log").display()),
-        ])
-        .env("PATH", path)
-        .output()
-        .unwrap()
+        ]);
+    for (key, value) in env.iter().filter(|(key, _)| *key != "PATH") {
+        act.args(["--env", &format!("{key}={value}")]);
+    }
+    act.env("PATH", path).output().unwrap()
 }
 
 /// `act` for a deploy run whose one job names `environment`, with what GitHub Actions does
 /// around such a job: the job's deployment (queued, in progress, linking run `run`) before it
 /// runs, the job's result written to it after. Returns act's output and the deployment's id.
 #[allow(clippy::too_many_arguments)]
-fn act_environment_job(
+pub fn act_environment_job(
     repo: &TestRepo,
     fake: &FakeGithub,
     event_name: &str,
@@ -158,7 +184,7 @@ fn act_environment_job(
     (output, deployment)
 }
 
-fn succeeded(output: &Output) {
+pub fn succeeded(output: &Output) {
     assert!(
         output.status.success(),
         "act failed:\n{}\n{}",
@@ -179,7 +205,7 @@ fn hooks(repo: &TestRepo) -> Vec<String> {
 }
 
 /// `login` comments `body` on `issue`; the `issue_comment` event GitHub gives the workflow.
-fn comment_event(fake: &FakeGithub, issue: u64, login: &str, body: &str) -> serde_json::Value {
+pub fn comment_event(fake: &FakeGithub, issue: u64, login: &str, body: &str) -> serde_json::Value {
     let (id, _) = fake.seed_comment(issue, body, login, "User");
     fake.comment_event(issue, id)
 }

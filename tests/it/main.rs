@@ -5,6 +5,7 @@ mod deploy_log;
 mod deploy_log_load;
 mod e2e_github;
 mod e2e_gitlab;
+mod e2e_release;
 mod fake_github;
 mod fake_github_contract;
 mod fake_gitlab;

@@ -274,9 +274,7 @@ fn the_templates_pin_every_action_to_the_commit_with_the_version_as_comment() {
         );
     }
     let gitlab = read(&out.join("ci-templates/gitlab/shipgate.yml"));
-    assert!(gitlab.contains(&format!(
-        "default: ghcr.io/shipgate/shipgate:{VERSION}\n"
-    )));
+    assert!(gitlab.contains(&format!("default: ghcr.io/shipgate/shipgate:{VERSION}\n")));
     // The templates archive holds the same two folders.
     let listing = Command::new("tar")
         .arg("-tzf")

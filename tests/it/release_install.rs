@@ -18,10 +18,10 @@ use crate::http_server::HttpServer;
 use crate::release::{VERSION, archive_name, runner, shared_release};
 
 /// The system's tools, and no shipgate binary.
-const SYSTEM_PATH: &str = "/usr/local/bin:/usr/bin:/bin";
+pub const SYSTEM_PATH: &str = "/usr/local/bin:/usr/bin:/bin";
 
 /// Serves `dir/FILE` at `/vVERSION/FILE`, as GitHub serves release assets; counts requests.
-struct Downloads {
+pub struct Downloads {
     server: HttpServer,
     requests: Arc<AtomicUsize>,
 }
@@ -45,7 +45,8 @@ async fn asset(
 }
 
 impl Downloads {
-    fn serve(dir: &Path) -> Self {
+    /// Serves the files of `dir`.
+    pub fn serve(dir: &Path) -> Self {
         let requests = Arc::new(AtomicUsize::new(0));
         let router = Router::new()
             .route("/{tag}/{file}", get(asset))
@@ -59,8 +60,14 @@ impl Downloads {
         }
     }
 
-    fn requests(&self) -> usize {
+    /// The requests so far.
+    pub fn requests(&self) -> usize {
         self.requests.load(Ordering::SeqCst)
+    }
+
+    /// `http://127.0.0.1:PORT`, the base `SHIPGATE_DOWNLOAD_BASE` names.
+    pub fn url(&self) -> String {
+        self.server.url()
     }
 }
 
