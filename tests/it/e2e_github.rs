@@ -31,7 +31,7 @@ fn act_binary() -> PathBuf {
 }
 
 /// The directory holding the built shipgate binaries.
-fn binaries() -> PathBuf {
+pub fn binaries() -> PathBuf {
     Path::new(env!("CARGO_BIN_EXE_shipgate-version"))
         .parent()
         .unwrap()

@@ -18,7 +18,7 @@ use std::process::Command;
 use serde_yaml::{Mapping, Value};
 
 use crate::e2e_github::{
-    RELEASE_TOKEN, TOKEN, act_with_env, comment_event, succeeded, user_repo_from,
+    RELEASE_TOKEN, TOKEN, act_with_env, binaries, comment_event, succeeded, user_repo_from,
 };
 use crate::fake_github::FakeGithub;
 use crate::fixture::TestRepo;
@@ -31,14 +31,6 @@ const LINUX: &str = "x86_64-unknown-linux-musl";
 
 fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
-
-/// The directory holding the built shipgate binaries.
-fn binaries() -> PathBuf {
-    Path::new(env!("CARGO_BIN_EXE_shipgate-version"))
-        .parent()
-        .unwrap()
-        .to_path_buf()
 }
 
 /// The tracked files a release reads and writes: sources, manifests, scripts, actions, templates.
