@@ -16,8 +16,8 @@ use serde_json::Value;
 use crate::fake_gitlab::{EnvironmentJob, FakeGitlab, PROJECT_ID};
 use crate::fixture::TestRepo;
 
-const TOKEN: &str = "glpat-e2e-project-token";
-const ME: &str = "shipgate-bot";
+pub const TOKEN: &str = "glpat-e2e-project-token";
+pub const ME: &str = "shipgate-bot";
 
 fn tools() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(".tools/node/node_modules/.bin")
@@ -33,9 +33,26 @@ fn user_repo() -> TestRepo {
 /// A user repository whose hidden deploy job is `deploy_job` and whose shipgate.yml ends with
 /// `extra`.
 fn user_repo_with(deploy_job: &str, extra: &str) -> TestRepo {
-    let repo = TestRepo::new();
     let template =
         PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("ci-templates/gitlab/shipgate.yml");
+    user_repo_from(&template, "      install: \"true\"\n", deploy_job, extra)
+}
+
+/// The README's GitLab quick start: `template` included locally with the template's own
+/// defaults (the binaries come from the image, here the PATH the pipeline gets).
+pub fn quick_start_repo(template: &Path) -> TestRepo {
+    user_repo_from(
+        template,
+        "",
+        ".deploy:\n  script:\n    - echo \"deploy $SHIPGATE_TARGET\" >> \"$HOOK_LOG\"\n",
+        "",
+    )
+}
+
+/// A user repository including `template` with `inputs` (YAML lines) besides its deploy and
+/// migrate jobs.
+fn user_repo_from(template: &Path, inputs: &str, deploy_job: &str, extra: &str) -> TestRepo {
+    let repo = TestRepo::new();
     repo.write(
         "ci/shipgate.yml",
         &std::fs::read_to_string(template).unwrap(),
@@ -43,7 +60,7 @@ fn user_repo_with(deploy_job: &str, extra: &str) -> TestRepo {
     repo.write(
         ".gitlab-ci.yml",
         &format!("stages: [release, test, deploy-stage, deploy-production]\n\
-         include:\n  - local: ci/shipgate.yml\n    inputs:\n      install: \"true\"\n      deploy-job: .deploy\n      migrate-job: .migrate\n\
+         include:\n  - local: ci/shipgate.yml\n    inputs:\n{inputs}      deploy-job: .deploy\n      migrate-job: .migrate\n\
          {deploy_job}\
          .migrate:\n  script:\n    - echo \"migrate $SHIPGATE_TARGET $SHIPGATE_MIGRATIONS\" >> \"$HOOK_LOG\"\n",
     ));
@@ -75,11 +92,22 @@ fn pipeline(
         .parent()
         .unwrap();
     let path = format!(
-        "{}:{}:{}",
-        tools().display(),
+        "{}:{}",
         binaries.display(),
         std::env::var("PATH").unwrap_or_default()
     );
+    pipeline_on_path(repo, fake, &path, variables, jobs)
+}
+
+/// [`pipeline`] with the jobs' `path` (gitlab-ci-local's own folder is put first).
+pub fn pipeline_on_path(
+    repo: &TestRepo,
+    fake: &FakeGitlab,
+    path: &str,
+    variables: &[(&str, &str)],
+    jobs: &[&str],
+) -> Output {
+    let path = format!("{}:{path}", tools().display());
     let mut command = repo.program(&tools().join("gitlab-ci-local"));
     command
         .env("PATH", path)
@@ -188,7 +216,7 @@ fn ran(fake: &FakeGitlab, environment: &str) -> Vec<Value> {
         .collect()
 }
 
-fn succeeded(output: &Output) -> String {
+pub fn succeeded(output: &Output) -> String {
     let text = format!(
         "{}\n{}",
         String::from_utf8_lossy(&output.stdout),

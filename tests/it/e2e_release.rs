@@ -415,4 +415,57 @@ fn shipgate_releases_itself_and_a_comment_publishes_the_release() {
         user.git(&["ls-remote", "--tags", "origin"])
             .contains("refs/tags/v0.1.0")
     );
+
+    gitlab_quick_start(
+        &unpacked,
+        &version,
+        &archive_bytes,
+        &repo.root().join("image"),
+    );
+}
+
+/// The GitLab quick start from what was published: the release's template, whose default image
+/// is the release's by digest, included with its defaults; the jobs' PATH holds what that image
+/// holds, the release's Linux archive unpacked (the Dockerfile's release stage), and no other
+/// shipgate. The version job releases the user's repository.
+fn gitlab_quick_start(published: &Path, version: &str, archive: &[u8], image: &Path) {
+    use crate::e2e_gitlab::{ME, TOKEN as GITLAB_TOKEN, pipeline_on_path, quick_start_repo};
+    let template = published.join("ci-templates/gitlab/shipgate.yml");
+    let text = std::fs::read_to_string(&template).unwrap();
+    assert!(
+        text.contains(&format!(
+            "default: ghcr.io/shipgate/shipgate:{version}@{DIGEST}\n"
+        )),
+        "the published template runs the release's image by digest"
+    );
+    let bin = image.join("usr/local/bin");
+    std::fs::create_dir_all(&bin).unwrap();
+    let tarball = image.join("archive.tar.gz");
+    std::fs::write(&tarball, archive).unwrap();
+    let untar = Command::new("tar")
+        .arg("-xzf")
+        .arg(&tarball)
+        .arg("-C")
+        .arg(&bin)
+        .status()
+        .unwrap();
+    assert!(untar.success());
+
+    let fake = crate::fake_gitlab::FakeGitlab::start(GITLAB_TOKEN, ME);
+    let user = quick_start_repo(&template);
+    user.commit("feat: first");
+    user.git(&["push", "-q", "origin", "main"]);
+    let path = format!("{}:{SYSTEM_PATH}", bin.display());
+    let output = pipeline_on_path(
+        &user,
+        &fake,
+        &path,
+        &[("CI_PIPELINE_SOURCE", "push")],
+        &["shipgate-version"],
+    );
+    crate::e2e_gitlab::succeeded(&output);
+    assert!(
+        user.git(&["ls-remote", "--tags", "origin"])
+            .contains("refs/tags/v0.1.0")
+    );
 }
