@@ -96,8 +96,8 @@ mapfile -t bins < <(awk '/^\[\[bin\]\]/ { b = 1; next } /^\[/ { b = 0 }
   b && /^name *=/ { sub(/^name *= *"/, ""); sub(/".*/, ""); print }' Cargo.toml)
 [ ${#bins[@]} -gt 0 ] || die "no [[bin]] in Cargo.toml"
 
-# Fail before any build when a target cannot be built here.
-if [ -z "$bin_dir" ] && [ "$cargo_cmd" != cross ]; then
+# Fail before any build when a target cannot be built here (--assemble builds nothing).
+if ! $assemble && [ -z "$bin_dir" ] && [ "$cargo_cmd" != cross ]; then
   installed=""
   if command -v rustup >/dev/null 2>&1; then installed="$(rustup target list --installed)"; fi
   for target in "${targets[@]}"; do

@@ -372,6 +372,33 @@ fn per_target_archives_add_up_to_one_release() {
     assert!(!pinned.contains("0.0.1"), "{pinned}");
 }
 
+/// The release job assembles the archives of the version it is about to tag, before the release
+/// commit sets Cargo.toml to it: `--assemble --version` takes the version it is given.
+#[test]
+fn assembling_takes_the_version_given_before_cargo_toml_names_it() {
+    let out = tempfile::tempdir().unwrap();
+    let next = "9.9.9";
+    std::fs::copy(
+        shared_release().join(archive_name(runner().2)),
+        out.path()
+            .join(format!("shipgate-{next}-{}.tar.gz", runner().2)),
+    )
+    .unwrap();
+    succeeded(release_sh(&[
+        "--assemble",
+        "--version",
+        next,
+        "--commit",
+        COMMIT,
+        "--out",
+        out.path().to_str().unwrap(),
+    ]));
+    let pinned = read(&out.path().join("actions/lib/checksums.txt"));
+    assert!(pinned.contains(&format!("shipgate-{next}-")), "{pinned}");
+    let action = read(&out.path().join("actions/version/action.yml"));
+    assert!(action.contains(&format!("default: \"{next}\"")), "{action}");
+}
+
 /// Builds for a target whose standard library is not installed stop before building anything,
 /// naming the command that installs it.
 #[test]
