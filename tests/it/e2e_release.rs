@@ -399,11 +399,11 @@ fn shipgate_releases_itself_and_a_comment_publishes_the_release() {
         user.git(&["rev-parse", "HEAD"]),
     );
     let push = fake.push_event("refs/heads/main", &before, &head, "alice");
-    let env = [
+    let user_env = [
         ("PATH", SYSTEM_PATH.to_owned()),
         ("SHIPGATE_DOWNLOAD_BASE", downloads.url()),
     ];
-    let output = act_with_env(&user, &fake, "push", "release", push, 4, &env);
+    let output = act_with_env(&user, &fake, "push", "release", push, 4, &user_env);
     succeeded(&output);
     assert!(
         String::from_utf8_lossy(&output.stdout)
@@ -422,6 +422,47 @@ fn shipgate_releases_itself_and_a_comment_publishes_the_release() {
         &archive_bytes,
         &repo.root().join("image"),
     );
+
+    // The next release: the builds get the release commit's changes (Cargo.toml's version and
+    // the rest shipgate.yml lists), and the tag names its own version everywhere.
+    repo.git(&["pull", "-q", "--ff-only", "origin", "main"]);
+    let before = repo.head();
+    repo.commit("fix: the next one");
+    repo.git(&["push", "-q", "origin", "main"]);
+    let push = fake.push_event("refs/heads/main", &before, &repo.head(), "alice");
+    succeeded(&act_with_env(
+        &repo, &fake, "push", "release", push, 5, &env,
+    ));
+    repo.git(&["fetch", "-q", "--tags", "origin"]);
+    let next = next_patch(&version);
+    let tag = format!("v{next}");
+    let at_tag = |file: &str| repo.git(&["show", &format!("{tag}:{file}")]);
+    assert!(at_tag("Cargo.toml").contains(&format!("\nversion = \"{next}\"\n")));
+    let next_archive = format!("shipgate-{next}-{LINUX}.tar.gz");
+    let release = fake
+        .releases()
+        .into_iter()
+        .find(|r| r["tag_name"] == tag.as_str())
+        .expect("the next draft");
+    let bytes = fake
+        .asset_bytes(release["id"].as_u64().unwrap(), &next_archive)
+        .expect("the next archive uploaded");
+    assert!(
+        at_tag("actions/lib/checksums.txt")
+            .lines()
+            .any(|l| l == format!("{}  {next_archive}", sha256(&bytes)))
+    );
+    assert!(at_tag("ci-templates/github/deploy.yml").contains(&format!("actions/issue@{tag}\n")));
+    assert!(
+        at_tag("ci-templates/gitlab/shipgate.yml")
+            .contains(&format!("shipgate/shipgate:{next}@{DIGEST}\n"))
+    );
+}
+
+/// `X.Y.Z` → `X.Y.(Z+1)`.
+fn next_patch(version: &str) -> String {
+    let (rest, patch) = version.rsplit_once('.').unwrap();
+    format!("{rest}.{}", patch.parse::<u64>().unwrap() + 1)
 }
 
 /// The GitLab quick start from what was published: the release's template, whose default image
