@@ -774,3 +774,55 @@ fn the_container_image_holds_git_and_the_binaries() {
         String::from_utf8_lossy(&run.stderr)
     );
 }
+
+/// shipgate's own workflows get their binaries from `.github/actions/shipgate-from-source`: one
+/// on PATH is used as it is; the missing ones are built from the checkout (a stand-in `cargo`
+/// records the call: a real build here would replace binaries other tests are running) and their
+/// folder put on GITHUB_PATH; a name that is not a shipgate binary is refused.
+#[test]
+fn shipgate_from_source_uses_the_path_and_builds_the_rest() {
+    let script = root().join(".github/actions/shipgate-from-source/build.sh");
+    let built = Path::new(env!("CARGO_BIN_EXE_shipgate-version"))
+        .parent()
+        .unwrap();
+    let stand_in = tempfile::tempdir().unwrap();
+    let calls = stand_in.path().join("calls");
+    write_executable(
+        &stand_in.path().join("cargo"),
+        &format!("#!/bin/sh\necho \"$*\" >> '{}'\n", calls.display()),
+    );
+    let run = |binaries: &str, path: String, target_dir: &str| {
+        let github_path = tempfile::NamedTempFile::new().unwrap();
+        let output = Command::new("bash")
+            .arg(&script)
+            .env("BINARIES", binaries)
+            .env("PATH", path)
+            .env("GITHUB_PATH", github_path.path())
+            .env("CARGO_TARGET_DIR", target_dir)
+            .current_dir(root())
+            .output()
+            .unwrap();
+        (output, read(github_path.path()))
+    };
+    let system = "/usr/local/bin:/usr/bin:/bin";
+    let with_built = format!("{}:{}:{system}", built.display(), stand_in.path().display());
+
+    let (output, added) = run("shipgate-version shipgate-issue", with_built.clone(), "");
+    assert!(output.status.success(), "{output:?}");
+    assert!(String::from_utf8_lossy(&output.stdout).contains("using the shipgate on PATH"));
+    assert_eq!(added, "");
+    assert!(!calls.exists(), "nothing built");
+
+    let without = format!("{}:{system}", stand_in.path().display());
+    let (output, added) = run("shipgate-version shipgate-issue", without, "/ci/target");
+    assert!(output.status.success(), "{output:?}");
+    assert_eq!(
+        read(&calls),
+        "build --locked --bin shipgate-version --bin shipgate-issue\n"
+    );
+    assert_eq!(added, "/ci/target/debug\n");
+
+    let (output, _) = run("shipgate-window rm", with_built, "");
+    assert!(!output.status.success());
+    assert!(String::from_utf8_lossy(&output.stdout).contains("rm is not a shipgate binary"));
+}

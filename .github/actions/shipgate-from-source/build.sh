@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Puts the shipgate binaries named in $BINARIES (separated by spaces) on PATH for the rest of the
 # job: those already on PATH as they are, the others built from the checkout in the current
-# directory and target/debug added to GITHUB_PATH. The dev profile: it builds in a fraction of
+# directory and their folder (target/debug, or under CARGO_TARGET_DIR) added to GITHUB_PATH. The dev profile: it builds in a fraction of
 # the release profile's time (a comment's answer waits for it), and these runs are short.
 set -euo pipefail
 
@@ -21,4 +21,4 @@ if [ ${#missing[@]} -eq 0 ]; then
   exit 0
 fi
 cargo build --locked "${missing[@]}"
-echo "$PWD/target/debug" >>"${GITHUB_PATH:?}"
+echo "${CARGO_TARGET_DIR:-$PWD/target}/debug" >>"${GITHUB_PATH:?}"
