@@ -259,11 +259,7 @@ fn a_release_goes_from_commit_to_production_by_comment() {
     assert_eq!(issues.len(), 1);
     assert_eq!(issues[0]["title"], "Deploy v0.1.0");
     let issue = issues[0]["number"].as_u64().unwrap();
-    let stage: Vec<_> = fake
-        .deployments()
-        .into_iter()
-        .filter(|d| d["environment"] == "stage")
-        .collect();
+    let stage = fake.deployments_to("stage");
     assert_eq!(
         stage.len(),
         1,
@@ -356,11 +352,7 @@ fn a_release_goes_from_commit_to_production_by_comment() {
     let body = issue["body"].as_str().unwrap();
     assert!(body.contains("- [x] Production verified"), "{body}");
     // Production recorded into the job's own deployment, which check did not take for a rival.
-    let production: Vec<_> = fake
-        .deployments()
-        .into_iter()
-        .filter(|d| d["environment"] == "production")
-        .collect();
+    let production = fake.deployments_to("production");
     assert_eq!(production.len(), 1, "{production:?}");
     assert_eq!(production[0]["id"], production_job);
     assert_eq!(

@@ -340,11 +340,7 @@ fn shipgate_releases_itself_and_a_comment_publishes_the_release() {
     let issues = fake.issues();
     assert_eq!(issues.len(), 1);
     let issue = issues[0]["number"].as_u64().unwrap();
-    let stage: Vec<_> = fake
-        .deployments()
-        .into_iter()
-        .filter(|d| d["environment"] == "stage")
-        .collect();
+    let stage = fake.deployments_to("stage");
     assert_eq!(stage.len(), 1, "{stage:?}");
     assert_eq!(stage[0]["ref"], tag.as_str());
     assert_eq!(stage[0]["sha"], commit.as_str());

@@ -212,6 +212,13 @@ impl FakeGithub {
         self.db.lock().unwrap().deployments.deployments.clone()
     }
 
+    /// The deployments to `environment`, oldest first.
+    pub fn deployments_to(&self, environment: &str) -> Vec<Value> {
+        let mut all = self.deployments();
+        all.retain(|d| d["environment"] == environment);
+        all
+    }
+
     /// The statuses of deployment `id`, oldest first.
     pub fn statuses(&self, id: u64) -> Vec<Value> {
         let db = self.db.lock().unwrap();
